@@ -1,0 +1,152 @@
+//! Access tokens: HS256 JWTs with `typ: at+jwt`, signed and checked only
+//! with the access key. The header's `kid`, `jku`, `jwk` and `x5u` are never
+//! looked at: there is one key and one algorithm.
+
+use std::time::Duration;
+
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Millis;
+use crate::config::Secret;
+use crate::error::AppError;
+
+pub const ISSUER: &str = "sesame";
+pub const AUDIENCE: &str = "sesame";
+pub const TOKEN_TYPE: &str = "at+jwt";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
+    /// The user's id.
+    pub sub: String,
+    /// The session's id.
+    pub sid: String,
+    pub jti: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+pub struct IssuedAccessToken {
+    pub token: String,
+    /// Seconds from now until it expires.
+    pub expires_in: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+pub struct AccessTokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    ttl: Duration,
+}
+
+impl AccessTokens {
+    pub fn new(secret: &Secret, ttl: Duration) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        AccessTokens {
+            encoding: EncodingKey::from_secret(secret.expose()),
+            decoding: DecodingKey::from_secret(secret.expose()),
+            validation,
+            ttl,
+        }
+    }
+
+    /// A token for the session, expiring after the access TTL or when the
+    /// session itself must end (`session_ends_at`), whichever is first.
+    pub fn issue(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        now: Millis,
+        session_ends_at: Millis,
+    ) -> Result<IssuedAccessToken, AppError> {
+        let iat = now.div_euclid(1000);
+        let exp = (iat + self.ttl.as_secs() as i64).min(session_ends_at.div_euclid(1000));
+        let claims = AccessClaims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: user_id.into(),
+            sid: session_id.into(),
+            jti: uuid::Uuid::new_v4().simple().to_string(),
+            iat,
+            exp,
+        };
+        let header = Header {
+            typ: Some(TOKEN_TYPE.into()),
+            ..Header::new(Algorithm::HS256)
+        };
+        let token = encode(&header, &claims, &self.encoding).map_err(AppError::unexpected)?;
+        Ok(IssuedAccessToken {
+            token,
+            expires_in: exp - iat,
+            expires_at: exp,
+        })
+    }
+
+    /// The claims of a token that is ours, of the right type and unexpired at
+    /// `now`; `None` for anything else, with no reason given.
+    pub fn verify(&self, token: &str, now: Millis) -> Option<AccessClaims> {
+        let data = decode::<AccessClaims>(token, &self.decoding, &self.validation).ok()?;
+        let claims = data.claims;
+        // `exp` is the first second the token is no longer valid (no leeway).
+        let valid =
+            data.header.typ.as_deref() == Some(TOKEN_TYPE) && now.div_euclid(1000) < claims.exp;
+        valid.then_some(claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::now_ms;
+
+    fn tokens() -> AccessTokens {
+        AccessTokens::new(&Secret::new(vec![9; 32]), Duration::from_secs(60))
+    }
+
+    #[test]
+    fn issued_tokens_verify_with_their_claims() {
+        let now = now_ms();
+        let issued = tokens().issue("u1", "s1", now, now + 3_600_000).unwrap();
+        assert_eq!(issued.expires_in, 60);
+        let claims = tokens().verify(&issued.token, now).unwrap();
+        assert_eq!((claims.sub.as_str(), claims.sid.as_str()), ("u1", "s1"));
+        assert_eq!(
+            (claims.iss.as_str(), claims.aud.as_str()),
+            (ISSUER, AUDIENCE)
+        );
+    }
+
+    #[test]
+    fn expiry_is_capped_by_the_session_and_checked_without_leeway() {
+        let now = 1_000_000_000;
+        let issued = tokens().issue("u1", "s1", now, now + 10_000).unwrap();
+        assert_eq!(issued.expires_in, 10);
+        assert!(tokens().verify(&issued.token, now + 9_999).is_some());
+        assert!(tokens().verify(&issued.token, now + 10_000).is_none());
+    }
+
+    #[test]
+    fn another_key_or_type_is_refused() {
+        let now = now_ms();
+        let issued = tokens().issue("u1", "s1", now, now + 3_600_000).unwrap();
+        let other = AccessTokens::new(&Secret::new(vec![8; 32]), Duration::from_secs(60));
+        assert!(other.verify(&issued.token, now).is_none());
+
+        let claims = tokens().verify(&issued.token, now).unwrap();
+        let plain_jwt = encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(&[9; 32]),
+        )
+        .unwrap();
+        assert!(tokens().verify(&plain_jwt, now).is_none());
+    }
+}

@@ -1,0 +1,211 @@
+//! Using, rotating and ending sessions.
+
+use super::rotation::{decide, Decision};
+use super::{refresh_token, Auth, Principal, SignIn};
+use crate::clock::now_ms;
+use crate::db::refresh_tokens::{self, RefreshToken};
+use crate::db::sessions::{self, Session};
+use crate::db::users::User;
+use crate::error::AppError;
+
+/// What a refresh did, decided and written in one transaction.
+enum Refreshed {
+    Issued(Box<(Session, User)>),
+    Reused { session_id: String, user_id: String },
+    Refused,
+}
+
+impl Auth {
+    /// Exchanges a refresh token for a new access token and the session's
+    /// current refresh token, rotating it when it was the current one.
+    pub async fn refresh(&self, token: &str) -> Result<SignIn, AppError> {
+        if !refresh_token::is_well_formed(token) {
+            return Err(AppError::InvalidRefreshToken);
+        }
+        let token_hash = refresh_token::hash(token);
+        let key = self.refresh_key.clone();
+        let lifetimes = self.lifetimes;
+        let now = now_ms();
+        let outcome = self
+            .db
+            .write(move |conn| {
+                let Some(presented) = refresh_tokens::find(conn, &token_hash)? else {
+                    return Ok(Refreshed::Refused);
+                };
+                let Some((mut session, user)) =
+                    sessions::find_with_user(conn, &presented.session_id)?
+                else {
+                    return Ok(Refreshed::Refused);
+                };
+                match decide(
+                    presented.generation,
+                    presented.spent_at,
+                    &session,
+                    now,
+                    lifetimes.reuse_grace,
+                ) {
+                    Decision::Rotate => {
+                        let idle_expires_at = now.saturating_add(lifetimes.idle);
+                        let spent = refresh_tokens::mark_spent(conn, &token_hash, now)?;
+                        let advanced = sessions::advance(
+                            conn,
+                            &session.id,
+                            session.generation,
+                            now,
+                            idle_expires_at,
+                        )?;
+                        if !(spent && advanced) {
+                            // Cannot happen under the write lock; never half-rotate.
+                            return Err(AppError::unexpected("refresh token rotated concurrently"));
+                        }
+                        session.generation += 1;
+                        session.last_used_at = now;
+                        session.idle_expires_at = idle_expires_at;
+                        let next = key.token_for(&session.id, session.generation);
+                        refresh_tokens::insert(
+                            conn,
+                            &RefreshToken {
+                                token_hash: refresh_token::hash(&next),
+                                session_id: session.id.clone(),
+                                generation: session.generation,
+                                created_at: now,
+                                spent_at: None,
+                            },
+                        )?;
+                        Ok(Refreshed::Issued(Box::new((session, user))))
+                    }
+                    Decision::ResendCurrent => Ok(Refreshed::Issued(Box::new((session, user)))),
+                    Decision::Reuse => {
+                        sessions::revoke(conn, &session.id, now)?;
+                        Ok(Refreshed::Reused {
+                            session_id: session.id,
+                            user_id: user.id,
+                        })
+                    }
+                    Decision::Refuse => Ok(Refreshed::Refused),
+                }
+            })
+            .await?;
+        match outcome {
+            Refreshed::Issued(found) => {
+                let (session, user) = *found;
+                self.sign_in(user, &session, now)
+            }
+            Refreshed::Reused {
+                session_id,
+                user_id,
+            } => {
+                log::warn!(
+                    target: "sesame::audit",
+                    "refresh token reuse detected: session revoked user={user_id} session={session_id}"
+                );
+                Err(AppError::InvalidRefreshToken)
+            }
+            Refreshed::Refused => Err(AppError::InvalidRefreshToken),
+        }
+    }
+
+    /// The user and session behind an access token, if it is valid and its
+    /// session is still active (a revoked session's tokens stop at once).
+    pub async fn authenticate(&self, access_token: &str) -> Result<Principal, AppError> {
+        let invalid = AppError::Unauthenticated { token_sent: true };
+        let now = now_ms();
+        let Some(claims) = self.access.verify(access_token, now) else {
+            return Err(invalid);
+        };
+        let session_id = claims.sid.clone();
+        let found = self
+            .db
+            .read(move |conn| sessions::find_with_user(conn, &session_id))
+            .await?;
+        match found {
+            Some((session, user)) if session.user_id == claims.sub && session.is_active(now) => {
+                Ok(Principal {
+                    user,
+                    session,
+                    claims,
+                })
+            }
+            _ => Err(invalid),
+        }
+    }
+
+    /// Ends the sessions the given tokens belong to (a refresh token, spent
+    /// or not, or a still-valid access token). Nothing to end is no error.
+    pub async fn logout(
+        &self,
+        refresh_token: Option<&str>,
+        access_token: Option<&str>,
+    ) -> Result<(), AppError> {
+        let now = now_ms();
+        let by_refresh = refresh_token
+            .filter(|t| refresh_token::is_well_formed(t))
+            .map(refresh_token::hash);
+        let by_access = access_token
+            .and_then(|t| self.access.verify(t, now))
+            .map(|claims| claims.sid);
+        if by_refresh.is_none() && by_access.is_none() {
+            return Ok(());
+        }
+        let ended = self
+            .db
+            .write(move |conn| {
+                let mut ended = Vec::new();
+                let from_refresh = match by_refresh {
+                    Some(hash) => refresh_tokens::find(conn, &hash)?.map(|t| t.session_id),
+                    None => None,
+                };
+                for session_id in from_refresh.into_iter().chain(by_access) {
+                    if sessions::revoke(conn, &session_id, now)? {
+                        ended.push(session_id);
+                    }
+                }
+                Ok(ended)
+            })
+            .await?;
+        for session_id in ended {
+            log::info!(target: "sesame::audit", "logout session={session_id}");
+        }
+        Ok(())
+    }
+
+    /// Ends every session of the user.
+    pub async fn logout_all(&self, user_id: &str) -> Result<(), AppError> {
+        let now = now_ms();
+        let owner = user_id.to_owned();
+        let count = self
+            .db
+            .write(move |conn| sessions::revoke_all_of_user(conn, &owner, now))
+            .await?;
+        log::info!(target: "sesame::audit", "logout-all user={user_id} sessions={count}");
+        Ok(())
+    }
+
+    /// The user's active sessions, newest first.
+    pub async fn active_sessions(&self, user_id: &str) -> Result<Vec<Session>, AppError> {
+        let owner = user_id.to_owned();
+        let now = now_ms();
+        self.db
+            .read(move |conn| sessions::list_active_of_user(conn, &owner, now))
+            .await
+    }
+
+    /// Revokes one of the user's sessions; `NotFound` when it is not theirs.
+    pub async fn revoke_session(&self, user_id: &str, session_id: &str) -> Result<(), AppError> {
+        let now = now_ms();
+        let (owner, id) = (user_id.to_owned(), session_id.to_owned());
+        let revoked = self
+            .db
+            .write(move |conn| {
+                if sessions::find_of_user(conn, &id, &owner)?.is_none() {
+                    return Err(AppError::NotFound);
+                }
+                sessions::revoke(conn, &id, now)
+            })
+            .await?;
+        if revoked {
+            log::info!(target: "sesame::audit", "session revoked user={user_id} session={session_id}");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,106 @@
+//! Blocking work (SQLite, bcrypt) runs on the blocking thread pool, never on
+//! the async workers, through a `Gate` that bounds it twice: at most `running`
+//! jobs at once, and at most `queued` more waiting for a turn. Past that the
+//! caller gets `AppError::Busy` (503) at once instead of joining an ever
+//! longer queue.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
+use crate::error::AppError;
+
+#[derive(Clone)]
+pub struct Gate {
+    inner: Arc<GateInner>,
+}
+
+struct GateInner {
+    permits: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+}
+
+impl Gate {
+    pub fn new(running: usize, queued: usize) -> Self {
+        Gate {
+            inner: Arc::new(GateInner {
+                permits: Arc::new(Semaphore::new(running.max(1))),
+                waiting: AtomicUsize::new(0),
+                max_waiting: queued,
+            }),
+        }
+    }
+
+    /// Runs `job` on a blocking thread once a turn is free.
+    pub async fn run<T, F>(&self, job: F) -> Result<T, AppError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let permit = {
+            let _place = self.take_place()?;
+            Arc::clone(&self.inner.permits)
+                .acquire_owned()
+                .await
+                .map_err(AppError::unexpected)?
+        };
+        // The permit moves into the job, so it is held for as long as the job
+        // runs, even if this request is dropped meanwhile.
+        actix_web::web::block(move || {
+            let _permit = permit;
+            job()
+        })
+        .await
+        .map_err(AppError::unexpected)
+    }
+
+    fn take_place(&self) -> Result<Place<'_>, AppError> {
+        let before = self.inner.waiting.fetch_add(1, Ordering::AcqRel);
+        let place = Place(&self.inner.waiting);
+        if before >= self.inner.max_waiting + self.inner.permits.available_permits() {
+            return Err(AppError::Busy);
+        }
+        Ok(place)
+    }
+}
+
+/// One place in the queue, given back when dropped (also when the waiting
+/// request is cancelled).
+struct Place<'a>(&'a AtomicUsize);
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[actix_web::test]
+    async fn refuses_work_past_the_queue_bound() {
+        let gate = Gate::new(1, 1);
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let running = {
+            let gate = gate.clone();
+            actix_web::rt::spawn(async move { gate.run(move || hold.recv().ok()).await })
+        };
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        let queued = {
+            let gate = gate.clone();
+            actix_web::rt::spawn(async move { gate.run(|| 2).await })
+        };
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+
+        assert!(matches!(gate.run(|| 3).await, Err(AppError::Busy)));
+
+        release.send(()).unwrap();
+        assert!(running.await.unwrap().is_ok());
+        assert_eq!(queued.await.unwrap().unwrap(), 2);
+        assert_eq!(gate.run(|| 4).await.unwrap(), 4);
+    }
+}

@@ -1,0 +1,210 @@
+//! The HMAC keys generated on first start and kept beside the database
+//! (`<database>.secrets`, mode 0600), so a restart keeps every session.
+
+use std::fs::{self, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use super::secret::{Secret, MIN_SECRET_BYTES};
+
+/// Bytes of each generated key.
+const GENERATED_BYTES: usize = 64;
+
+/// The two HMAC keys the service signs with.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    pub access: Secret,
+    pub refresh: Secret,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error("cannot read the secrets file {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("the secrets file {0} is damaged; restore it or delete it (which signs everyone out)")]
+    Damaged(String),
+    #[error("cannot write the secrets file {0}: {1}")]
+    Write(String, std::io::Error),
+    #[error("cannot generate random keys: {0}")]
+    Random(getrandom::Error),
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredKeys {
+    access_secret: String,
+    refresh_secret: String,
+}
+
+/// Where the keys of the database at `database_path` are kept.
+pub fn path_for(database_path: &str) -> PathBuf {
+    PathBuf::from(format!("{database_path}.secrets"))
+}
+
+/// The keys to use: each one from the environment when given there, else
+/// from the secrets file, which is created with new random keys if missing.
+pub fn load(
+    path: &Path,
+    access: Option<Secret>,
+    refresh: Option<Secret>,
+) -> Result<Keys, SecretsError> {
+    if let (Some(access), Some(refresh)) = (&access, &refresh) {
+        return Ok(Keys {
+            access: access.clone(),
+            refresh: refresh.clone(),
+        });
+    }
+    let stored = match read(path)? {
+        Some(keys) => keys,
+        None => create(path)?,
+    };
+    Ok(Keys {
+        access: access.unwrap_or(stored.access),
+        refresh: refresh.unwrap_or(stored.refresh),
+    })
+}
+
+fn read(path: &Path) -> Result<Option<Keys>, SecretsError> {
+    let shown = || path.display().to_string();
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(SecretsError::Read(shown(), e)),
+    };
+    warn_if_readable_by_others(path);
+    let stored: StoredKeys =
+        serde_json::from_str(&text).map_err(|_| SecretsError::Damaged(shown()))?;
+    let decode = |text: &str| {
+        BASE64
+            .decode(text)
+            .ok()
+            .filter(|bytes| bytes.len() >= MIN_SECRET_BYTES)
+            .map(Secret::new)
+            .ok_or_else(|| SecretsError::Damaged(shown()))
+    };
+    Ok(Some(Keys {
+        access: decode(&stored.access_secret)?,
+        refresh: decode(&stored.refresh_secret)?,
+    }))
+}
+
+/// Writes new keys to a private temporary file and links it into place, so
+/// the file is never seen half-written, and when two processes start at once
+/// both end up using the one that won.
+fn create(path: &Path) -> Result<Keys, SecretsError> {
+    let shown = || path.display().to_string();
+    let keys = Keys {
+        access: random_secret()?,
+        refresh: random_secret()?,
+    };
+    let stored = StoredKeys {
+        access_secret: BASE64.encode(keys.access.expose()),
+        refresh_secret: BASE64.encode(keys.refresh.expose()),
+    };
+    let text = serde_json::to_string_pretty(&stored).map_err(|_| SecretsError::Damaged(shown()))?;
+
+    let temporary = path.with_extension(format!("secrets.{}.tmp", std::process::id()));
+    let written =
+        write_private(&temporary, text.as_bytes()).and_then(|()| fs::hard_link(&temporary, path));
+    let _ = fs::remove_file(&temporary);
+    match written {
+        Ok(()) => {
+            sync_folder(path);
+            log::info!("generated new signing keys in {}", path.display());
+            Ok(keys)
+        }
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            read(path)?.ok_or_else(|| SecretsError::Damaged(shown()))
+        }
+        Err(e) => Err(SecretsError::Write(shown(), e)),
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Makes the new directory entry durable too.
+fn sync_folder(path: &Path) {
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(dir) = fs::File::open(folder) {
+            let _ = dir.sync_all();
+        }
+    }
+}
+
+fn random_secret() -> Result<Secret, SecretsError> {
+    let mut bytes = vec![0u8; GENERATED_BYTES];
+    getrandom::fill(&mut bytes).map_err(SecretsError::Random)?;
+    Ok(Secret::new(bytes))
+}
+
+fn warn_if_readable_by_others(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = fs::metadata(path) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                log::warn!(
+                    "the secrets file {} is readable by other users; run `chmod 600` on it",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generates_once_then_reads_the_same_keys() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("db.secrets");
+        let first = load(&path, None, None).unwrap();
+        let second = load(&path, None, None).unwrap();
+        assert_eq!(first.access, second.access);
+        assert_eq!(first.refresh, second.refresh);
+        assert_ne!(first.access, first.refresh);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn environment_keys_win_over_the_file() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("db.secrets");
+        let given = Secret::new(vec![7; 32]);
+        let keys = load(&path, Some(given.clone()), None).unwrap();
+        assert_eq!(keys.access, given);
+        assert_ne!(keys.refresh, given);
+    }
+
+    #[test]
+    fn a_damaged_file_is_an_error_not_new_keys() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("db.secrets");
+        fs::write(&path, "{ not json").unwrap();
+        assert!(matches!(
+            load(&path, None, None),
+            Err(SecretsError::Damaged(_))
+        ));
+    }
+}

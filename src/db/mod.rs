@@ -1,0 +1,147 @@
+//! Storage: the pool, the pragmas, the embedded migrations, and the only
+//! place that knows SQL or Diesel. The rest of the service calls the query
+//! functions of `users`, `sessions` and `refresh_tokens` through `Db::read`
+//! and `Db::write`, so another backend (PostgreSQL) only changes this module.
+
+pub mod refresh_tokens;
+mod schema;
+pub mod sessions;
+pub mod users;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::blocking::Gate;
+use crate::error::AppError;
+
+pub use diesel::sqlite::SqliteConnection as Conn;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// Connections in the pool; also how many queries run at once.
+const POOL_SIZE: u32 = 8;
+/// Queries that may wait for a connection before the service answers 503.
+const MAX_QUEUED: usize = 512;
+/// How long a write waits for SQLite's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("PostgreSQL is not supported yet; DATABASE_URL must be a SQLite file path")]
+    Unsupported,
+    #[error("cannot create the folder {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(String),
+}
+
+/// The database: a pool of connections behind a bounded gate.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager<Conn>>,
+    gate: Gate,
+}
+
+impl Db {
+    /// Opens (creating it and its folder if need be) and migrates the database.
+    pub fn open(url: &str) -> Result<Db, OpenError> {
+        let path = sqlite_path(url)?;
+        if let Some(folder) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| OpenError::Folder(folder.display().to_string(), e))?;
+        }
+        let pool = Pool::builder()
+            .max_size(POOL_SIZE)
+            .connection_timeout(BUSY_TIMEOUT)
+            .connection_customizer(Box::new(Pragmas))
+            .build(ConnectionManager::<Conn>::new(path))?;
+        let mut conn = pool.get().map_err(|e| OpenError::Migrate(e.to_string()))?;
+        conn.run_pending_migrations(MIGRATIONS)
+            .map_err(|e| OpenError::Migrate(e.to_string()))?;
+        Ok(Db {
+            pool,
+            gate: Gate::new(POOL_SIZE as usize, MAX_QUEUED),
+        })
+    }
+
+    /// Runs read-only queries on a pooled connection, off the async workers.
+    pub async fn read<T, F>(&self, query: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        self.gate
+            .run(move || {
+                let mut conn = pool.get().map_err(|_| AppError::Busy)?;
+                query(&mut conn)
+            })
+            .await?
+    }
+
+    /// Runs `work` in one transaction that takes SQLite's write lock at its
+    /// start (`BEGIN IMMEDIATE`), so a read-then-write never fails half way on
+    /// a lock upgrade. Committed when `work` returns `Ok`, rolled back on `Err`.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        self.gate
+            .run(move || {
+                let mut conn = pool.get().map_err(|_| AppError::Busy)?;
+                conn.immediate_transaction(work)
+            })
+            .await?
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        self.read(|conn| conn.batch_execute("SELECT 1").map_err(AppError::from))
+            .await
+            .is_ok()
+    }
+}
+
+/// The file path inside a SQLite database URL (`data/sesame.db`,
+/// `sqlite://data/sesame.db` or `sqlite:data/sesame.db`).
+pub fn sqlite_path(url: &str) -> Result<&str, OpenError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(OpenError::Unsupported);
+    }
+    Ok(url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url))
+}
+
+/// Set on every pooled connection: WAL (readers never wait for the writer),
+/// `synchronous = FULL` (a commit is on disk before it is acknowledged, so
+/// even a power loss keeps every acknowledged write), a busy timeout (writers
+/// queue for the lock instead of failing) and foreign keys (SQLite leaves them
+/// off by default).
+#[derive(Debug)]
+struct Pragmas;
+
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&format!(
+            "PRAGMA busy_timeout = {};
+             PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;",
+            BUSY_TIMEOUT.as_millis()
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}

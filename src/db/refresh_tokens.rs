@@ -1,0 +1,46 @@
+//! The `refresh_tokens` table: one row per refresh token issued, keyed by the
+//! token's hash.
+
+use diesel::prelude::*;
+
+use super::schema::refresh_tokens;
+use super::Conn;
+use crate::clock::Millis;
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = refresh_tokens, check_for_backend(diesel::sqlite::Sqlite))]
+pub struct RefreshToken {
+    pub token_hash: Vec<u8>,
+    pub session_id: String,
+    pub generation: i64,
+    pub created_at: Millis,
+    pub spent_at: Option<Millis>,
+}
+
+pub fn insert(conn: &mut Conn, token: &RefreshToken) -> Result<(), AppError> {
+    diesel::insert_into(refresh_tokens::table)
+        .values(token)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut Conn, token_hash: &[u8]) -> Result<Option<RefreshToken>, AppError> {
+    Ok(refresh_tokens::table
+        .find(token_hash)
+        .select(RefreshToken::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks an unspent token spent; false when it already was.
+pub fn mark_spent(conn: &mut Conn, token_hash: &[u8], at: Millis) -> Result<bool, AppError> {
+    let updated = diesel::update(
+        refresh_tokens::table
+            .find(token_hash)
+            .filter(refresh_tokens::spent_at.is_null()),
+    )
+    .set(refresh_tokens::spent_at.eq(at))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -1,0 +1,40 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Binary,
+        session_id -> Text,
+        generation -> BigInt,
+        created_at -> BigInt,
+        spent_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        user_agent -> Nullable<Text>,
+        generation -> BigInt,
+        created_at -> BigInt,
+        last_used_at -> BigInt,
+        idle_expires_at -> BigInt,
+        expires_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        password_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(sessions -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(refresh_tokens, sessions, users,);

@@ -1,0 +1,123 @@
+//! The `sessions` table: one row per login on one device.
+
+use diesel::prelude::*;
+
+use super::schema::{sessions, users};
+use super::users::User;
+use super::Conn;
+use crate::clock::Millis;
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = sessions, check_for_backend(diesel::sqlite::Sqlite))]
+pub struct Session {
+    pub id: String,
+    pub user_id: String,
+    pub user_agent: Option<String>,
+    pub generation: i64,
+    pub created_at: Millis,
+    pub last_used_at: Millis,
+    pub idle_expires_at: Millis,
+    pub expires_at: Millis,
+    pub revoked_at: Option<Millis>,
+}
+
+impl Session {
+    /// When the session ends unless it is used (refreshed) again before.
+    pub fn ends_at(&self) -> Millis {
+        self.idle_expires_at.min(self.expires_at)
+    }
+
+    pub fn is_active(&self, now: Millis) -> bool {
+        self.revoked_at.is_none() && now < self.ends_at()
+    }
+}
+
+pub fn insert(conn: &mut Conn, session: &Session) -> Result<(), AppError> {
+    diesel::insert_into(sessions::table)
+        .values(session)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The session and its user.
+pub fn find_with_user(conn: &mut Conn, id: &str) -> Result<Option<(Session, User)>, AppError> {
+    Ok(sessions::table
+        .inner_join(users::table)
+        .filter(sessions::id.eq(id))
+        .select((Session::as_select(), User::as_select()))
+        .first(conn)
+        .optional()?)
+}
+
+/// Moves the session to its next refresh-token generation, if it is still at
+/// `from_generation` (false otherwise: someone else rotated it first).
+pub fn advance(
+    conn: &mut Conn,
+    id: &str,
+    from_generation: i64,
+    now: Millis,
+    idle_expires_at: Millis,
+) -> Result<bool, AppError> {
+    let updated = diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::generation.eq(from_generation)),
+    )
+    .set((
+        sessions::generation.eq(from_generation + 1),
+        sessions::last_used_at.eq(now),
+        sessions::idle_expires_at.eq(idle_expires_at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Revokes the session if it is not revoked already; true when it was revoked now.
+pub fn revoke(conn: &mut Conn, id: &str, now: Millis) -> Result<bool, AppError> {
+    let updated = diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Revokes every session of the user still open; how many were.
+pub fn revoke_all_of_user(conn: &mut Conn, user_id: &str, now: Millis) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now))
+    .execute(conn)?)
+}
+
+/// The session if it belongs to the user.
+pub fn find_of_user(conn: &mut Conn, id: &str, user_id: &str) -> Result<Option<Session>, AppError> {
+    Ok(sessions::table
+        .find(id)
+        .filter(sessions::user_id.eq(user_id))
+        .select(Session::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The user's sessions still active at `now`, newest first.
+pub fn list_active_of_user(
+    conn: &mut Conn,
+    user_id: &str,
+    now: Millis,
+) -> Result<Vec<Session>, AppError> {
+    Ok(sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::idle_expires_at.gt(now))
+        .filter(sessions::expires_at.gt(now))
+        .order((sessions::created_at.desc(), sessions::id))
+        .select(Session::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,149 @@
+//! The one error type of the service and its one mapping to HTTP.
+//!
+//! Variants carry what the client may learn; everything else is `Unexpected`,
+//! which is logged with its cause and answered with a bare 500.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::domain::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// One or more fields failed validation (422). Every failing field is kept,
+    /// in input order, so a form can show each message next to its field.
+    #[error("{}", .0[0].message)]
+    Invalid(Vec<FieldError>),
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("the email or password is incorrect")]
+    InvalidCredentials,
+    /// No usable access token; `token_sent` says whether one was presented.
+    #[error("a valid access token is required")]
+    Unauthenticated { token_sent: bool },
+    #[error("the refresh token is missing, expired or revoked")]
+    InvalidRefreshToken,
+    #[error("cross-site requests are refused")]
+    CrossSite,
+    #[error("no such resource")]
+    NotFound,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    #[error("the request body is malformed: {0}")]
+    MalformedBody(&'static str),
+    #[error("the request body is larger than 64 KiB")]
+    PayloadTooLarge,
+    #[error("the content type must be application/json or application/x-www-form-urlencoded")]
+    UnsupportedMediaType,
+    #[error("the server is busy, try again shortly")]
+    Busy,
+    #[error("an unexpected error occurred")]
+    Unexpected(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl AppError {
+    pub fn unexpected(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        AppError::Unexpected(cause.into())
+    }
+
+    /// The stable snake_case code clients match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(fields) => fields[0].code,
+            AppError::EmailTaken => "email_taken",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Unauthenticated { token_sent: false } => "unauthenticated",
+            AppError::Unauthenticated { token_sent: true } => "invalid_token",
+            AppError::InvalidRefreshToken => "invalid_refresh_token",
+            AppError::CrossSite => "cross_site_request",
+            AppError::NotFound => "not_found",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::MalformedBody(_) => "malformed_body",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Busy => "server_busy",
+            AppError::Unexpected(_) => "internal_error",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::EmailTaken => StatusCode::CONFLICT,
+            AppError::InvalidCredentials
+            | AppError::Unauthenticated { .. }
+            | AppError::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
+            AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Unexpected(cause) = self {
+            log::error!("request failed: {}", cause_chain(cause.as_ref()));
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            AppError::Unauthenticated { token_sent: true } => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+                ));
+            }
+            AppError::Unauthenticated { token_sent: false }
+            | AppError::InvalidCredentials
+            | AppError::InvalidRefreshToken => {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            AppError::Busy => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+            }
+            _ => {}
+        }
+        response.json(ErrorBody {
+            error: self.code(),
+            message: self.to_string(),
+        })
+    }
+}
+
+/// `outer: inner: innermost`, for the log line of an unexpected error.
+fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        AppError::unexpected(error)
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::Invalid(vec![error])
+    }
+}

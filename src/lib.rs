@@ -1,0 +1,12 @@
+//! sesame: sign-up, sign-in and sign-out for web apps, with short-lived JWT
+//! access tokens and rotating refresh tokens over SQLite.
+
+pub mod auth;
+pub mod blocking;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod startup;

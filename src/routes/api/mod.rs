@@ -1,0 +1,4 @@
+//! `/api/*`: JSON, access token required.
+
+pub mod me;
+pub mod sessions;

@@ -1,0 +1,48 @@
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use crate::auth::Auth;
+use crate::clock::rfc3339;
+use crate::error::AppError;
+use crate::routes::extract::SignedIn;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionBody {
+    id: String,
+    created_at: String,
+    last_used_at: String,
+    expires_at: String,
+    user_agent: Option<String>,
+    current: bool,
+}
+
+/// `GET /api/sessions`: the user's active sessions, newest first.
+pub async fn list(
+    SignedIn(principal): SignedIn,
+    auth: web::Data<Auth>,
+) -> Result<HttpResponse, AppError> {
+    let sessions = auth.active_sessions(&principal.user.id).await?;
+    let body: Vec<SessionBody> = sessions
+        .into_iter()
+        .map(|session| SessionBody {
+            current: session.id == principal.session.id,
+            created_at: rfc3339(session.created_at),
+            last_used_at: rfc3339(session.last_used_at),
+            expires_at: rfc3339(session.ends_at()),
+            user_agent: session.user_agent,
+            id: session.id,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// `DELETE /api/sessions/{id}`: revokes one of the user's sessions.
+pub async fn delete(
+    SignedIn(principal): SignedIn,
+    id: web::Path<String>,
+    auth: web::Data<Auth>,
+) -> Result<HttpResponse, AppError> {
+    auth.revoke_session(&principal.user.id, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,93 @@
+//! The body of an `/auth/*` request: JSON or a form, chosen by
+//! `Content-Type`, at most 64 KiB.
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub enum Body<T> {
+    Json(T),
+    Form(T),
+    /// `Content-Type: application/json` with nothing in the body.
+    Empty,
+    /// No content type, or one that is neither JSON nor a form.
+    Unsupported,
+}
+
+impl<T> Body<T> {
+    /// The input of an endpoint that needs one, and whether it came from a form.
+    pub fn required(self) -> Result<(T, bool), AppError> {
+        match self {
+            Body::Json(value) => Ok((value, false)),
+            Body::Form(value) => Ok((value, true)),
+            Body::Empty => Err(AppError::MalformedBody("a JSON body is required")),
+            Body::Unsupported => Err(AppError::UnsupportedMediaType),
+        }
+    }
+
+    pub fn is_form(&self) -> bool {
+        matches!(self, Body::Form(_))
+    }
+
+    /// The JSON input, if the body was JSON.
+    pub fn json(self) -> Option<T> {
+        match self {
+            Body::Json(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+enum Kind {
+    Json,
+    Form,
+    Other,
+}
+
+fn kind(req: &HttpRequest) -> Kind {
+    match req.mime_type() {
+        Ok(Some(mime)) if mime.type_() == "application" => match mime.subtype().as_str() {
+            "json" => Kind::Json,
+            "x-www-form-urlencoded" => Kind::Form,
+            _ if mime.suffix().is_some_and(|s| s == "json") => Kind::Json,
+            _ => Kind::Other,
+        },
+        _ => Kind::Other,
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let kind = kind(req);
+        let bytes = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = bytes
+                .await
+                .map_err(|e| match e.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => AppError::PayloadTooLarge,
+                    _ => AppError::MalformedBody("the body could not be read"),
+                })?;
+            match kind {
+                Kind::Json if bytes.is_empty() => Ok(Body::Empty),
+                Kind::Json => serde_json::from_slice(&bytes)
+                    .map(Body::Json)
+                    .map_err(|_| AppError::MalformedBody("expected a JSON object of strings")),
+                Kind::Form => serde_urlencoded::from_bytes(&bytes)
+                    .map(Body::Form)
+                    .map_err(|_| AppError::MalformedBody("the form could not be decoded")),
+                Kind::Other => Ok(Body::Unsupported),
+            }
+        })
+    }
+}
