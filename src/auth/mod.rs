@@ -88,7 +88,8 @@ impl Auth {
             .issue(&user.id, &session.id, now, session.ends_at())?;
         Ok(SignIn {
             refresh_token: self.refresh_key.token_for(&session.id, session.generation),
-            refresh_expires_in: (session.ends_at() - now).div_euclid(1000).max(0),
+            // Rounded up: the cookie must not vanish before the session ends.
+            refresh_expires_in: (session.ends_at() - now + 999).div_euclid(1000).max(0),
             session_id: session.id.clone(),
             access,
             user,

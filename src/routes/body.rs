@@ -80,14 +80,32 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                 })?;
             match kind {
                 Kind::Json if bytes.is_empty() => Ok(Body::Empty),
-                Kind::Json => serde_json::from_slice(&bytes)
-                    .map(Body::Json)
-                    .map_err(|_| AppError::MalformedBody("expected a JSON object of strings")),
-                Kind::Form => serde_urlencoded::from_bytes(&bytes)
-                    .map(Body::Form)
-                    .map_err(|_| AppError::MalformedBody("the form could not be decoded")),
+                Kind::Json => parse_json_object(&bytes).map(Body::Json),
+                Kind::Form => parse_form(&bytes).map(Body::Form),
                 Kind::Other => Ok(Body::Unsupported),
             }
         })
     }
+}
+
+/// A JSON object (not an array, which serde would also map onto a struct)
+/// with fields of the right types.
+fn parse_json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let malformed = |_| AppError::MalformedBody("expected a JSON object of strings");
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(bytes).map_err(malformed)?;
+    T::deserialize(serde_json::Value::Object(object)).map_err(malformed)
+}
+
+/// A form whose every name and value decodes to UTF-8. (Decoding alone
+/// would replace bad bytes, silently changing a password.)
+fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let malformed = AppError::MalformedBody("the form is not valid UTF-8 form data");
+    let valid_utf8 = bytes
+        .split(|&b| b == b'&' || b == b'=')
+        .all(|part| percent_encoding::percent_decode(part).decode_utf8().is_ok());
+    if !valid_utf8 {
+        return Err(malformed);
+    }
+    serde_urlencoded::from_bytes(bytes).map_err(|_| malformed)
 }

@@ -1,0 +1,105 @@
+//! The real binary: settings errors, the `listening on` line, `.env`.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_sesame");
+
+/// Flags, environment, and the setting the error must name.
+type BadSetting = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
+
+/// Runs the binary to completion in `folder` with a clean environment.
+async fn run(
+    folder: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    Command::new(BINARY)
+        .args(args)
+        .current_dir(folder)
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .await
+        .expect("the binary runs")
+}
+
+#[actix_web::test]
+async fn a_bad_setting_stops_it_with_one_line_naming_it_and_status_2() {
+    let folder = tempfile::tempdir().unwrap();
+    let cases: [BadSetting; 8] = [
+        (&["--access-ttl", "soon"], &[], "--access-ttl"),
+        (&[], &[("SESAME_REFRESH_TTL", "0s")], "--refresh-ttl"),
+        (&["--reuse-grace=-1s"], &[], "--reuse-grace"),
+        (&["--bcrypt-cost", "32"], &[], "--bcrypt-cost"),
+        (&[], &[("SESAME_COOKIE_SECURE", "maybe")], "--cookie-secure"),
+        (&["--bind", "not an address"], &[], "--bind"),
+        (
+            &[],
+            &[("SESAME_ACCESS_SECRET", "too short")],
+            "SESAME_ACCESS_SECRET",
+        ),
+        (&["--no-such-flag"], &[], "--no-such-flag"),
+    ];
+    for (args, env, named) in cases {
+        let output = run(folder.path(), args, env).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?} {env:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(named), "{stderr}");
+    }
+    assert!(
+        !folder.path().join("data").exists(),
+        "nothing is created on a bad setting"
+    );
+}
+
+#[actix_web::test]
+async fn it_logs_the_real_address_when_bound_to_port_0_and_reads_dot_env() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join(".env"),
+        "SESAME_BIND=127.0.0.1:0\nDATABASE_URL=db/test.db\n",
+    )
+    .unwrap();
+    let mut child = Command::new(BINARY)
+        .current_dir(folder.path())
+        .env_clear()
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some((_, address)) = line.split_once("listening on http://") {
+                return address.trim().to_owned();
+            }
+        }
+        panic!("no `listening on` line");
+    })
+    .await
+    .expect("it starts within 30 s");
+    assert!(!address.ends_with(":0"), "{address}");
+
+    let body = reqwest::get(format!("http://{address}/healthz"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(body, "ok");
+    assert!(
+        folder.path().join("db/test.db").exists(),
+        "DATABASE_URL from .env"
+    );
+    child.kill().await.unwrap();
+}

@@ -1,0 +1,243 @@
+//! Bad input gets the contract's status and code, as JSON.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[actix_web::test]
+async fn malformed_json_gets_400() {
+    let app = spawn_app().await;
+    for body in [
+        "{",
+        "[]",
+        r#"{"name": 5, "email": "a@example.com", "password": "x"}"#,
+        "null",
+    ] {
+        let response = app
+            .client
+            .post(app.url("/auth/register"))
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
+    }
+}
+
+#[actix_web::test]
+async fn invalid_utf8_in_json_or_a_form_gets_400_not_a_panic() {
+    let app = spawn_app().await;
+    let json_body =
+        b"{\"name\": \"\xff\xfe\", \"email\": \"a@example.com\", \"password\": \"12345678\"}"
+            .to_vec();
+    let response = app
+        .client
+        .post(app.url("/auth/register"))
+        .header("Content-Type", "application/json")
+        .body(json_body)
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
+
+    let response = app
+        .client
+        .post(app.url("/auth/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("email=%FF%FE&password=12345678")
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn an_empty_json_body_on_register_or_login_gets_400() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/auth/login"))
+        .header("Content-Type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
+}
+
+#[actix_web::test]
+async fn a_body_over_64_kib_gets_413_and_one_at_the_limit_does_not() {
+    let app = spawn_app().await;
+    let padding = |total: usize| {
+        let base =
+            json!({"name": "Ada", "email": "a@example.com", "password": PASSWORD, "pad": ""})
+                .to_string();
+        let pad = "x".repeat(total - base.len());
+        json!({"name": "Ada", "email": "a@example.com", "password": PASSWORD, "pad": pad})
+            .to_string()
+    };
+    let at_limit = padding(64 * 1024);
+    assert_eq!(at_limit.len(), 64 * 1024);
+    let response = app
+        .client
+        .post(app.url("/auth/register"))
+        .header("Content-Type", "application/json")
+        .body(at_limit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    let over = padding(64 * 1024 + 1);
+    let response = app
+        .client
+        .post(app.url("/auth/login"))
+        .header("Content-Type", "application/json")
+        .body(over)
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+}
+
+#[actix_web::test]
+async fn a_wrong_content_type_gets_415() {
+    let app = spawn_app().await;
+    for content_type in [
+        Some("text/plain"),
+        Some("multipart/form-data; boundary=x"),
+        None,
+    ] {
+        let mut request = app.client.post(app.url("/auth/register")).body("name=Ada");
+        if let Some(content_type) = content_type {
+            request = request.header("Content-Type", content_type);
+        }
+        let response = request.send().await.unwrap();
+        assert_error(
+            response,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        )
+        .await;
+    }
+}
+
+#[actix_web::test]
+async fn json_with_a_charset_is_json() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/auth/register"))
+        .header("Content-Type", "application/json; charset=utf-8")
+        .body(json!({"name": "Ada", "email": "a@example.com", "password": PASSWORD}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[actix_web::test]
+async fn an_unknown_route_gets_404_as_json() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[actix_web::test]
+async fn a_wrong_method_gets_405_as_json() {
+    let app = spawn_app().await;
+    for (method, path) in [
+        (Method::GET, "/auth/login"),
+        (Method::GET, "/auth/refresh"),
+        (Method::POST, "/api/me"),
+        (Method::PUT, "/api/sessions"),
+        (Method::POST, "/healthz"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_error(
+            response,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        )
+        .await;
+    }
+}
+
+#[actix_web::test]
+async fn cross_site_posts_and_deletes_get_403() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let foreign = [
+        ("Origin", "http://evil.example"),
+        ("Origin", "null"),
+        ("Sec-Fetch-Site", "cross-site"),
+    ];
+    for (name, value) in foreign {
+        let response = app
+            .client
+            .post(app.url("/auth/login"))
+            .header(name, value)
+            .json(&json!({"email": user.email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, StatusCode::FORBIDDEN, "cross_site_request").await;
+
+        let response = app
+            .client
+            .delete(app.url("/api/sessions/x"))
+            .bearer_auth(&user.access_token)
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, StatusCode::FORBIDDEN, "cross_site_request").await;
+    }
+    // A logout forced from another site ends nothing.
+    let response = app
+        .client
+        .post(app.url("/auth/logout"))
+        .header("Origin", "http://evil.example")
+        .header("Cookie", format!("refreshToken={}", user.refresh_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn same_origin_posts_pass() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let response = app
+        .client
+        .post(app.url("/auth/login"))
+        .header("Origin", app.address.clone())
+        .header("Sec-Fetch-Site", "same-origin")
+        .json(&json!({"email": user.email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}

@@ -1,0 +1,14 @@
+//! Black-box tests: each spawns the real service on port 0 with its own
+//! SQLite database and talks HTTP to it. One binary, so the suite links once.
+
+mod access_tokens;
+mod binary;
+mod errors;
+mod health;
+mod helpers;
+mod login;
+mod logout;
+mod refresh;
+mod register;
+mod restart;
+mod sessions;

@@ -1,0 +1,188 @@
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+#[actix_web::test]
+async fn register_with_json_answers_201_with_the_sign_in_body_and_both_cookies() {
+    let app = spawn_app().await;
+    let response = app
+        .register("Ada Lovelace", "ada@example.com", PASSWORD)
+        .await;
+
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["pragma"], "no-cache");
+    let cookies = set_cookies(response.headers());
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["tokenType"], "Bearer");
+    assert_eq!(body["expiresIn"], 900);
+    assert_eq!(body["user"]["name"], "Ada Lovelace");
+    assert_eq!(body["user"]["email"], "ada@example.com");
+    assert!(body["user"]["id"].as_str().is_some_and(|id| !id.is_empty()));
+    assert!(body["user"]["createdAt"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z')));
+    let access = body["accessToken"].as_str().unwrap();
+    let refresh = body["refreshToken"].as_str().unwrap();
+
+    let access_line = &cookies["accessToken"];
+    assert_eq!(cookie_value(access_line), access);
+    assert_eq!(
+        cookie_attributes(access_line),
+        [
+            "httponly",
+            "max-age=900",
+            "path=/",
+            "samesite=lax",
+            "secure"
+        ]
+    );
+    let refresh_line = &cookies["refreshToken"];
+    assert_eq!(cookie_value(refresh_line), refresh);
+    assert_eq!(
+        cookie_attributes(refresh_line),
+        [
+            "httponly",
+            "max-age=604800",
+            "path=/auth",
+            "samesite=strict",
+            "secure"
+        ]
+    );
+}
+
+#[actix_web::test]
+async fn cookies_leave_out_secure_when_the_setting_is_off() {
+    let app = spawn_app_with(|s| s.cookie_secure = false).await;
+    let response = app.register("Ada", "ada@example.com", PASSWORD).await;
+    for line in set_cookies(response.headers()).values() {
+        assert!(
+            !cookie_attributes(line).contains(&"secure".to_owned()),
+            "{line}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn register_with_a_form_redirects_303_to_the_profile_with_cookies() {
+    let app = spawn_app().await;
+    let response = app
+        .post_form(
+            "/auth/register",
+            &[
+                ("name", "Ada"),
+                ("email", "ada@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/profile");
+    let cookies = set_cookies(response.headers());
+    assert!(!cookie_value(&cookies["accessToken"]).is_empty());
+    assert!(!cookie_value(&cookies["refreshToken"]).is_empty());
+}
+
+#[actix_web::test]
+async fn email_is_trimmed_and_lower_cased() {
+    let app = spawn_app().await;
+    let response = app.register("Ada", "  Ada@Example.COM ", PASSWORD).await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["email"], "ada@example.com");
+    assert_eq!(
+        app.login("ADA@example.com", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn a_taken_email_gets_409_whatever_its_case() {
+    let app = spawn_app().await;
+    app.register("Ada", "ada@example.com", PASSWORD).await;
+    let response = app
+        .register("Other", "ADA@example.com", "another password")
+        .await;
+    assert_error(response, StatusCode::CONFLICT, "email_taken").await;
+    // The first account is untouched.
+    assert_eq!(
+        app.login("ada@example.com", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn each_invalid_field_gets_422_with_its_code_and_writes_nothing() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!({"name": "", "email": "a@example.com", "password": PASSWORD}),
+            "invalid_name",
+        ),
+        (
+            json!({"name": "   ", "email": "a@example.com", "password": PASSWORD}),
+            "invalid_name",
+        ),
+        (
+            json!({"name": "x".repeat(101), "email": "a@example.com", "password": PASSWORD}),
+            "invalid_name",
+        ),
+        (
+            json!({"email": "a@example.com", "password": PASSWORD}),
+            "invalid_name",
+        ),
+        (
+            json!({"name": "Ada", "email": "not-an-email", "password": PASSWORD}),
+            "invalid_email",
+        ),
+        (
+            json!({"name": "Ada", "email": "", "password": PASSWORD}),
+            "invalid_email",
+        ),
+        (
+            json!({"name": "Ada", "email": "a@example.com", "password": "short"}),
+            "invalid_password",
+        ),
+        (
+            json!({"name": "Ada", "email": "a@example.com", "password": "p".repeat(73)}),
+            "invalid_password",
+        ),
+        (
+            json!({"name": "Ada", "email": "a@example.com"}),
+            "invalid_password",
+        ),
+    ];
+    for (body, code) in cases {
+        let response = app.post_json("/auth/register", &body).await;
+        assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, code).await;
+    }
+    // None of them created the account.
+    assert_eq!(
+        app.login("a@example.com", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[actix_web::test]
+async fn a_name_of_100_characters_and_a_password_of_72_bytes_are_accepted() {
+    let app = spawn_app().await;
+    let name = "é".repeat(100);
+    let password = "€".repeat(24); // 72 bytes
+    let response = app.register(&name, "ada@example.com", &password).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.login("ada@example.com", &password).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn a_password_over_72_bytes_is_never_cut_to_its_first_72() {
+    let app = spawn_app().await;
+    let password = "p".repeat(72);
+    app.register("Ada", "ada@example.com", &password).await;
+    // A longer one sharing those 72 bytes is not the same password.
+    let longer = format!("{password}and more");
+    let response = app.login("ada@example.com", &longer).await;
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+}

@@ -1,0 +1,58 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+#[actix_web::test]
+async fn a_restart_keeps_every_session_and_access_token_valid() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let secrets = app.secrets_file();
+    let app = app.restart().await;
+
+    assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
+    let response = app.refresh_with_body(&user.refresh_token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        app.me(body["accessToken"].as_str().unwrap()).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.login(&user.email, PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.secrets_file(), secrets);
+}
+
+#[cfg(unix)]
+#[actix_web::test]
+async fn generated_keys_are_kept_beside_the_database_with_mode_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app().await;
+    let meta = std::fs::metadata(app.secrets_file()).expect("the secrets file exists");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(app.access_key().len() >= 32);
+}
+
+#[actix_web::test]
+async fn keys_from_the_environment_are_used_and_no_file_is_written() {
+    let app = spawn_app_with(|s| {
+        s.access_secret = Some(sesame::config::Secret::new(
+            b"an access key of at least 32 bytes!".to_vec(),
+        ));
+        s.refresh_secret = Some(sesame::config::Secret::new(
+            b"a refresh key of at least 32 bytes!!".to_vec(),
+        ));
+    })
+    .await;
+    let user = app.new_user().await;
+    assert!(!app.secrets_file().exists());
+    // The token is signed with exactly the given key.
+    let token = forge_jwt(
+        &serde_json::json!({"alg": "HS256", "typ": "at+jwt"}),
+        &claims_of(&user.access_token),
+        Some(b"an access key of at least 32 bytes!"),
+    );
+    assert_eq!(app.me(&token).await.status(), StatusCode::OK);
+}
