@@ -147,3 +147,34 @@ impl From<FieldError> for AppError {
         AppError::Invalid(vec![error])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    fn body_of(error: &AppError) -> serde_json::Value {
+        let bytes = error.error_response().into_body().try_into_bytes().unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn an_unexpected_error_tells_the_client_nothing_of_its_cause() {
+        let error = AppError::unexpected("disk I/O error at /secret/path");
+        assert_eq!(error.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = body_of(&error);
+        assert_eq!(body["error"], "internal_error");
+        assert_eq!(body["message"], "an unexpected error occurred");
+        assert!(!body.to_string().contains("secret"));
+    }
+
+    #[test]
+    fn validation_reports_the_first_field() {
+        let error = AppError::Invalid(vec![
+            crate::domain::Email::parse("nope").unwrap_err(),
+            crate::domain::UserName::parse("").unwrap_err(),
+        ]);
+        assert_eq!(error.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body_of(&error)["error"], "invalid_email");
+    }
+}

@@ -105,11 +105,15 @@ impl Db {
             .await?
     }
 
-    /// Whether the database answers a trivial query.
+    /// Whether the database answers a query that reads it (`SELECT 1` alone
+    /// would not even touch the file).
     pub async fn ping(&self) -> bool {
-        self.read(|conn| conn.batch_execute("SELECT 1").map_err(AppError::from))
-            .await
-            .is_ok()
+        self.read(|conn| {
+            conn.batch_execute("SELECT count(*) FROM sqlite_schema")
+                .map_err(AppError::from)
+        })
+        .await
+        .is_ok()
     }
 }
 
@@ -143,5 +147,56 @@ impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
             BUSY_TIMEOUT.as_millis()
         ))
         .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    #[derive(QueryableByName)]
+    struct Value {
+        #[diesel(sql_type = Text)]
+        value: String,
+    }
+
+    fn query(conn: &mut Conn, sql: &str) -> String {
+        diesel::sql_query(sql)
+            .get_result::<Value>(conn)
+            .unwrap()
+            .value
+    }
+
+    #[test]
+    fn every_pooled_connection_has_wal_full_sync_busy_timeout_and_foreign_keys() {
+        let folder = tempfile::tempdir().unwrap();
+        let url = folder.path().join("nested/test.db").display().to_string();
+        let db = Db::open(&url).unwrap();
+        let mut held = Vec::new();
+        for _ in 0..POOL_SIZE {
+            let mut conn = db.pool.get().unwrap();
+            let pragma = |conn: &mut Conn, name: &str, column: &str| {
+                query(
+                    conn,
+                    &format!("SELECT CAST({column} AS TEXT) AS value FROM pragma_{name}"),
+                )
+            };
+            assert_eq!(pragma(&mut conn, "journal_mode", "journal_mode"), "wal");
+            assert_eq!(pragma(&mut conn, "synchronous", "synchronous"), "2"); // FULL
+            assert_eq!(pragma(&mut conn, "foreign_keys", "foreign_keys"), "1");
+            assert_eq!(pragma(&mut conn, "busy_timeout", "timeout"), "5000");
+            held.push(conn);
+        }
+    }
+
+    #[test]
+    fn postgres_urls_are_refused_clearly_for_now() {
+        assert!(matches!(
+            Db::open("postgres://localhost/sesame"),
+            Err(OpenError::Unsupported)
+        ));
+        assert_eq!(sqlite_path("sqlite://data/x.db").unwrap(), "data/x.db");
     }
 }

@@ -69,10 +69,38 @@ async fn it_logs_the_real_address_when_bound_to_port_0_and_reads_dot_env() {
         "SESAME_BIND=127.0.0.1:0\nDATABASE_URL=db/test.db\n",
     )
     .unwrap();
+    let (mut child, address, _log) = start(folder.path(), &[], &[("RUST_LOG", "info")]).await;
+    assert!(!address.ends_with(":0"), "{address}");
+
+    let body = reqwest::get(format!("http://{address}/healthz"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(body, "ok");
+    assert!(
+        folder.path().join("db/test.db").exists(),
+        "DATABASE_URL from .env"
+    );
+    child.kill().await.unwrap();
+}
+
+/// Starts the binary in `folder` and waits for its address.
+async fn start(
+    folder: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (
+    tokio::process::Child,
+    String,
+    tokio::task::JoinHandle<String>,
+) {
     let mut child = Command::new(BINARY)
-        .current_dir(folder.path())
+        .args(args)
+        .current_dir(folder)
         .env_clear()
-        .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -88,18 +116,91 @@ async fn it_logs_the_real_address_when_bound_to_port_0_and_reads_dot_env() {
     })
     .await
     .expect("it starts within 30 s");
-    assert!(!address.ends_with(":0"), "{address}");
+    // Keep reading the log until the process ends.
+    let rest = tokio::spawn(async move {
+        let mut log = String::new();
+        while let Ok(Some(line)) = lines.next_line().await {
+            log.push_str(&line);
+            log.push('\n');
+        }
+        log
+    });
+    (child, address, rest)
+}
 
-    let body = reqwest::get(format!("http://{address}/healthz"))
+#[actix_web::test]
+async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
+    let folder = tempfile::tempdir().unwrap();
+    let access_secret = "access-secret-that-must-never-be-logged";
+    let refresh_secret = "refresh-secret-that-must-never-be-logged";
+    let (mut child, address, log) = start(
+        folder.path(),
+        &["--bind", "127.0.0.1:0", "--bcrypt-cost", "4"],
+        &[
+            ("RUST_LOG", "trace"),
+            ("SESAME_ACCESS_SECRET", access_secret),
+            ("SESAME_REFRESH_SECRET", refresh_secret),
+        ],
+    )
+    .await;
+    let client = crate::helpers::client();
+    let url = |path: &str| format!("http://{address}{path}");
+    let password = "a password never logged";
+    let sign_up: serde_json::Value = client
+        .post(url("/auth/register"))
+        .json(&serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": password}))
+        .send()
         .await
         .unwrap()
-        .text()
+        .json()
         .await
         .unwrap();
-    assert_eq!(body, "ok");
-    assert!(
-        folder.path().join("db/test.db").exists(),
-        "DATABASE_URL from .env"
-    );
+    let access = sign_up["accessToken"].as_str().unwrap().to_owned();
+    let refresh = sign_up["refreshToken"].as_str().unwrap().to_owned();
+    client
+        .post(url("/auth/login"))
+        .json(&serde_json::json!({"email": "ada@example.com", "password": "a wrong password"}))
+        .send()
+        .await
+        .unwrap();
+    client
+        .get(url(&format!("/api/me?token={access}")))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    let rotated: serde_json::Value = client
+        .post(url("/auth/refresh"))
+        .header("Cookie", format!("refreshToken={refresh}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    client
+        .post(url("/auth/logout"))
+        .header("Cookie", format!("refreshToken={refresh}"))
+        .send()
+        .await
+        .unwrap();
+
     child.kill().await.unwrap();
+    let log = log.await.unwrap();
+    assert!(
+        log.contains("POST /auth/refresh"),
+        "the access log is on: {log}"
+    );
+    let secrets = [
+        password,
+        "a wrong password",
+        access_secret,
+        refresh_secret,
+        &access,
+        &refresh,
+        rotated["accessToken"].as_str().unwrap(),
+    ];
+    for secret in secrets {
+        assert!(!log.contains(secret), "the log shows a secret");
+    }
 }
