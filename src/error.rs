@@ -48,6 +48,13 @@ impl AppError {
         AppError::Unexpected(cause.into())
     }
 
+    /// Logs the cause of an unexpected error (the client is told nothing of it).
+    pub fn log_if_unexpected(&self) {
+        if let AppError::Unexpected(cause) = self {
+            log::error!("request failed: {}", cause_chain(cause.as_ref()));
+        }
+    }
+
     /// The stable snake_case code clients match on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -95,9 +102,7 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let AppError::Unexpected(cause) = self {
-            log::error!("request failed: {}", cause_chain(cause.as_ref()));
-        }
+        self.log_if_unexpected();
         let mut response = HttpResponse::build(self.status_code());
         match self {
             AppError::Unauthenticated { token_sent: true } => {
@@ -138,7 +143,16 @@ fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
-        AppError::unexpected(error)
+        match &error {
+            // SQLite gave up waiting for the write lock (busy timeout): the
+            // server is overloaded, not broken.
+            diesel::result::Error::DatabaseError(_, info)
+                if info.message().contains("database is locked") =>
+            {
+                AppError::Busy
+            }
+            _ => AppError::unexpected(error),
+        }
     }
 }
 

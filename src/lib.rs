@@ -1,6 +1,7 @@
 //! sesame: sign-up, sign-in and sign-out for web apps, with short-lived JWT
 //! access tokens and rotating refresh tokens over SQLite.
 
+pub mod assets;
 pub mod auth;
 pub mod blocking;
 pub mod clock;
@@ -8,5 +9,6 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod pages;
 pub mod routes;
 pub mod startup;

@@ -17,17 +17,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Exit status 2 when it cannot start (a setting it cannot use: the
+/// address, the database, the keys), 1 when the running server fails.
 fn serve(settings: config::Settings) -> ExitCode {
-    let result = actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(settings)?;
-        app.run_until_stopped().await?;
-        Ok::<(), Box<dyn std::error::Error>>(())
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            log::error!("{error}");
-            ExitCode::FAILURE
+    actix_web::rt::System::new().block_on(async move {
+        let app = match Application::build(settings) {
+            Ok(app) => app,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        match app.run_until_stopped().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                log::error!("the server failed: {error}");
+                ExitCode::FAILURE
+            }
         }
-    }
+    })
 }

@@ -2,6 +2,9 @@
 
 use std::net::{SocketAddr, TcpListener};
 
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{from_fn, DefaultHeaders, Logger};
@@ -15,13 +18,14 @@ use crate::routes::body::MAX_BODY_BYTES;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::cross_site::refuse_cross_site;
 
+/// Why the service could not start; each names the setting to look at.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error(transparent)]
+    #[error("--database-url (DATABASE_URL): {0}")]
     Database(#[from] OpenError),
-    #[error(transparent)]
+    #[error("SESAME_ACCESS_SECRET / SESAME_REFRESH_SECRET: {0}")]
     Secrets(#[from] SecretsError),
-    #[error("cannot listen on {0}: {1}")]
+    #[error("--bind (SESAME_BIND): cannot listen on {0}: {1}")]
     Bind(String, std::io::Error),
 }
 
@@ -35,6 +39,10 @@ impl Application {
     /// Opens and migrates the database, loads the keys, binds the address
     /// (port 0 picks one) and logs `listening on http://ADDR`.
     pub fn build(settings: Settings) -> Result<Application, StartupError> {
+        // The address first: a port in use stops it before it creates anything.
+        let bind_error = |e| StartupError::Bind(settings.bind.clone(), e);
+        let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
+        let address = listener.local_addr().map_err(bind_error)?;
         let db = Db::open(&settings.database_url)?;
         let secrets_path = secrets_file::path_for(db::sqlite_path(&settings.database_url)?);
         let keys = secrets_file::load(
@@ -46,15 +54,19 @@ impl Application {
         let cookies = web::Data::new(CookiePolicy {
             secure: settings.cookie_secure,
         });
+        let session_key = session_cookie_key(&keys);
+        let cookie_secure = settings.cookie_secure;
 
-        let bind_error = |e| StartupError::Bind(settings.bind.clone(), e);
-        let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
-        let address = listener.local_addr().map_err(bind_error)?;
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(security_headers())
                 .wrap(
-                    DefaultHeaders::new()
-                        .add((header::CACHE_CONTROL, HeaderValue::from_static("no-store"))),
+                    SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
+                        .cookie_name("sesame_forms".into())
+                        .cookie_secure(cookie_secure)
+                        .cookie_same_site(SameSite::Lax)
+                        .cookie_http_only(true)
+                        .build(),
                 )
                 .wrap(from_fn(refuse_cross_site))
                 .wrap(access_log())
@@ -83,6 +95,41 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Every answer: not cached unless it says otherwise (the static files do),
+/// no inline script or style, no sniffing, no framing, no referrer to others.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                 connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ))
+        .add((
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .add((
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .add((header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+}
+
+/// The key of the pages' session cookie (CSRF token, flash messages): derived
+/// from the persisted refresh key, so it survives restarts too, yet is a key
+/// of its own.
+fn session_cookie_key(keys: &secrets_file::Keys) -> Key {
+    use hmac::{Hmac, Mac};
+    // HMAC takes keys of any length.
+    let mut mac = Hmac::<sha2::Sha512>::new_from_slice(keys.refresh.expose())
+        .expect("HMAC accepts any key length");
+    mac.update(b"sesame form session cookie key v1");
+    Key::from(&mac.finalize().into_bytes())
 }
 
 /// One line per request: client, method, path (never the query string,

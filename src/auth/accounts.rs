@@ -48,7 +48,7 @@ impl Auth {
     pub async fn login(
         &self,
         email: Email,
-        password: String,
+        password: Password,
         user_agent: Option<String>,
     ) -> Result<SignIn, AppError> {
         let lookup = email.as_str().to_owned();
@@ -57,7 +57,10 @@ impl Auth {
             .read(move |conn| users::find_by_email(conn, &lookup))
             .await?;
         let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-        let matches = self.hasher.verify(password, stored_hash).await?;
+        let matches = self
+            .hasher
+            .verify(password.expose().to_owned(), stored_hash)
+            .await?;
         let Some(user) = user.filter(|_| matches) else {
             log::info!(target: "sesame::audit", "sign-in failed");
             return Err(AppError::InvalidCredentials);

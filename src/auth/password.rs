@@ -45,7 +45,7 @@ impl PasswordHasher {
         self.gate
             .run(move || bcrypt::hash(password.expose(), cost))
             .await?
-            .map_err(AppError::unexpected)
+            .map_err(bcrypt_failure)
     }
 
     /// Whether `candidate` matches `hash`; with no hash (unknown account)
@@ -62,7 +62,7 @@ impl PasswordHasher {
                 _ => bcrypt::verify(candidate.as_bytes(), hasher.dummy_hash()).map(|_| false),
             })
             .await?
-            .map_err(AppError::unexpected)
+            .map_err(bcrypt_failure)
     }
 
     fn dummy_hash(&self) -> &str {
@@ -73,6 +73,17 @@ impl PasswordHasher {
                 .expect("bcrypt hash of a constant")
         })
     }
+}
+
+/// A bcrypt failure, described without its details: some (an invalid
+/// hash) would put a password hash in the log.
+fn bcrypt_failure(error: bcrypt::BcryptError) -> AppError {
+    let kind = match error {
+        bcrypt::BcryptError::InvalidHash(_) => "a stored password hash is not a bcrypt hash",
+        bcrypt::BcryptError::InvalidCost(_) => "the bcrypt cost is out of range",
+        _ => "bcrypt failed",
+    };
+    AppError::unexpected(kind)
 }
 
 #[cfg(test)]

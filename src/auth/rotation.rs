@@ -26,7 +26,9 @@ pub fn decide(
     now: Millis,
     grace: Millis,
 ) -> Decision {
-    if !session.is_active(now) {
+    // A session in its last second is over: a token issued now would be
+    // expired on arrival.
+    if !session.is_active(now) || session.ends_at() - now < 1000 {
         return Decision::Refuse;
     }
     match spent_at {
@@ -58,8 +60,8 @@ mod tests {
             generation,
             created_at: 0,
             last_used_at: 0,
-            idle_expires_at: NOW + 1,
-            expires_at: NOW + 1,
+            idle_expires_at: NOW + 60_000,
+            expires_at: NOW + 60_000,
             revoked_at: None,
         }
     }
@@ -88,6 +90,13 @@ mod tests {
             Decision::Reuse
         );
         assert_eq!(decide(2, Some(NOW), &session(3), NOW, 0), Decision::Reuse);
+    }
+
+    #[test]
+    fn a_session_in_its_last_second_refuses_to_rotate() {
+        let mut ending = session(3);
+        ending.expires_at = NOW + 999;
+        assert_eq!(decide(3, None, &ending, NOW, GRACE), Decision::Refuse);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::rotation::{decide, Decision};
 use super::{refresh_token, Auth, Principal, SignIn};
-use crate::clock::now_ms;
+use crate::clock::{now_ms, Millis};
 use crate::db::refresh_tokens::{self, RefreshToken};
 use crate::db::sessions::{self, Session};
 use crate::db::users::User;
@@ -10,8 +10,15 @@ use crate::error::AppError;
 
 /// What a refresh did, decided and written in one transaction.
 enum Refreshed {
-    Issued(Box<(Session, User)>),
-    Reused { session_id: String, user_id: String },
+    /// The session (advanced, or as it was) and its user, as of `at`.
+    Issued {
+        found: Box<(Session, User)>,
+        at: Millis,
+    },
+    Reused {
+        session_id: String,
+        user_id: String,
+    },
     Refused,
 }
 
@@ -25,10 +32,12 @@ impl Auth {
         let token_hash = refresh_token::hash(token);
         let key = self.refresh_key.clone();
         let lifetimes = self.lifetimes;
-        let now = now_ms();
         let outcome = self
             .db
             .write(move |conn| {
+                // Read the clock only once the write lock is held: waiting for
+                // it must not stretch the grace window or a session's life.
+                let now = now_ms();
                 let Some(presented) = refresh_tokens::find(conn, &token_hash)? else {
                     return Ok(Refreshed::Refused);
                 };
@@ -72,9 +81,15 @@ impl Auth {
                                 spent_at: None,
                             },
                         )?;
-                        Ok(Refreshed::Issued(Box::new((session, user))))
+                        Ok(Refreshed::Issued {
+                            found: Box::new((session, user)),
+                            at: now,
+                        })
                     }
-                    Decision::ResendCurrent => Ok(Refreshed::Issued(Box::new((session, user)))),
+                    Decision::ResendCurrent => Ok(Refreshed::Issued {
+                        found: Box::new((session, user)),
+                        at: now,
+                    }),
                     Decision::Reuse => {
                         sessions::revoke(conn, &session.id, now)?;
                         Ok(Refreshed::Reused {
@@ -87,9 +102,9 @@ impl Auth {
             })
             .await?;
         match outcome {
-            Refreshed::Issued(found) => {
+            Refreshed::Issued { found, at } => {
                 let (session, user) = *found;
-                self.sign_in(user, &session, now)
+                self.sign_in(user, &session, at)
             }
             Refreshed::Reused {
                 session_id,
@@ -130,32 +145,34 @@ impl Auth {
         }
     }
 
-    /// Ends the sessions the given tokens belong to (a refresh token, spent
-    /// or not, or a still-valid access token). Nothing to end is no error.
+    /// Ends the sessions the given tokens belong to (refresh tokens, spent or
+    /// not, and a still-valid access token). Nothing to end is no error.
     pub async fn logout(
         &self,
-        refresh_token: Option<&str>,
+        refresh_tokens: &[String],
         access_token: Option<&str>,
     ) -> Result<(), AppError> {
-        let now = now_ms();
-        let by_refresh = refresh_token
+        let by_refresh: Vec<Vec<u8>> = refresh_tokens
+            .iter()
             .filter(|t| refresh_token::is_well_formed(t))
-            .map(refresh_token::hash);
+            .map(|t| refresh_token::hash(t))
+            .collect();
         let by_access = access_token
-            .and_then(|t| self.access.verify(t, now))
+            .and_then(|t| self.access.verify(t, now_ms()))
             .map(|claims| claims.sid);
-        if by_refresh.is_none() && by_access.is_none() {
+        if by_refresh.is_empty() && by_access.is_none() {
             return Ok(());
         }
         let ended = self
             .db
             .write(move |conn| {
+                let now = now_ms();
+                let mut session_ids: Vec<String> = by_access.into_iter().collect();
+                for hash in by_refresh {
+                    session_ids.extend(refresh_tokens::find(conn, &hash)?.map(|t| t.session_id));
+                }
                 let mut ended = Vec::new();
-                let from_refresh = match by_refresh {
-                    Some(hash) => refresh_tokens::find(conn, &hash)?.map(|t| t.session_id),
-                    None => None,
-                };
-                for session_id in from_refresh.into_iter().chain(by_access) {
+                for session_id in session_ids {
                     if sessions::revoke(conn, &session_id, now)? {
                         ended.push(session_id);
                     }
@@ -207,5 +224,42 @@ impl Auth {
             log::info!(target: "sesame::audit", "session revoked user={user_id} session={session_id}");
         }
         Ok(())
+    }
+}
+
+impl Auth {
+    /// The user whose session a refresh token is current for (or was, within
+    /// the grace window), without rotating anything: lets a form that ends
+    /// sessions work when the access token has just expired.
+    pub async fn user_of_refresh_token(&self, token: &str) -> Result<Option<String>, AppError> {
+        if !refresh_token::is_well_formed(token) {
+            return Ok(None);
+        }
+        let token_hash = refresh_token::hash(token);
+        let grace = self.lifetimes.reuse_grace;
+        self.db
+            .read(move |conn| {
+                let now = now_ms();
+                let Some(presented) = refresh_tokens::find(conn, &token_hash)? else {
+                    return Ok(None);
+                };
+                let Some((session, user)) = sessions::find_with_user(conn, &presented.session_id)?
+                else {
+                    return Ok(None);
+                };
+                Ok(
+                    match decide(
+                        presented.generation,
+                        presented.spent_at,
+                        &session,
+                        now,
+                        grace,
+                    ) {
+                        Decision::Rotate | Decision::ResendCurrent => Some(user.id),
+                        Decision::Reuse | Decision::Refuse => None,
+                    },
+                )
+            })
+            .await
     }
 }

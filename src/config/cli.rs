@@ -86,7 +86,7 @@ pub struct ConfigError(pub String);
 /// Reads `.env`, the environment and the flags. Help and version print and
 /// exit here; any other problem is a `ConfigError` naming the setting.
 pub fn from_args() -> Result<(Command, Settings), ConfigError> {
-    let _ = dotenvy::dotenv();
+    read_dot_env()?;
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => e.exit(),
@@ -128,6 +128,16 @@ impl Cli {
             access_secret,
             refresh_secret,
         })
+    }
+}
+
+/// Loads `.env` from the working folder (only there), if it exists.
+/// Variables already set win over it.
+fn read_dot_env() -> Result<(), ConfigError> {
+    match dotenvy::from_path(".env") {
+        Ok(()) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(e) => Err(ConfigError(format!("error: cannot read .env: {e}"))),
     }
 }
 

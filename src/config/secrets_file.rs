@@ -106,7 +106,10 @@ fn create(path: &Path) -> Result<Keys, SecretsError> {
     };
     let text = serde_json::to_string_pretty(&stored).map_err(|_| SecretsError::Damaged(shown()))?;
 
-    let temporary = path.with_extension(format!("secrets.{}.tmp", std::process::id()));
+    let mut suffix = [0u8; 8];
+    getrandom::fill(&mut suffix).map_err(SecretsError::Random)?;
+    let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+    let temporary = path.with_extension(format!("secrets.{suffix}.tmp"));
     let written =
         write_private(&temporary, text.as_bytes()).and_then(|()| fs::hard_link(&temporary, path));
     let _ = fs::remove_file(&temporary);

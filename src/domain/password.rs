@@ -11,6 +11,9 @@ pub const MAX_BYTES: usize = 72;
 impl Password {
     pub fn parse(raw: String) -> Result<Password, FieldError> {
         let invalid = |message: &str| FieldError::new("password", "invalid_password", message);
+        if raw.is_empty() {
+            return Err(invalid("Password is required."));
+        }
         if raw.chars().count() < MIN_CHARS {
             return Err(invalid("Password must be at least 8 characters."));
         }

@@ -185,10 +185,10 @@ async fn key_location_headers_are_never_followed() {
 
 #[actix_web::test]
 async fn an_expired_token_is_refused() {
-    let app = spawn_app_with(|s| s.access_ttl = Duration::from_secs(1)).await;
+    let app = spawn_app_with(|s| s.access_ttl = Duration::from_secs(3)).await;
     let user = app.new_user().await;
     assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
-    sleep_ms(2100).await;
+    sleep_ms(3100).await;
     assert_refused(app.me(&user.access_token).await).await;
 
     // Also one we sign ourselves with an `exp` just past.

@@ -169,15 +169,16 @@ async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
         .send()
         .await
         .unwrap();
-    let rotated: serde_json::Value = client
+    let rotated = client
         .post(url("/auth/refresh"))
         .header("Cookie", format!("refreshToken={refresh}"))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    let rotated_refresh = crate::helpers::cookie_value(
+        &crate::helpers::set_cookies(rotated.headers())["refreshToken"],
+    );
+    let rotated: serde_json::Value = rotated.json().await.unwrap();
     client
         .post(url("/auth/logout"))
         .header("Cookie", format!("refreshToken={refresh}"))
@@ -199,8 +200,42 @@ async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
         &access,
         &refresh,
         rotated["accessToken"].as_str().unwrap(),
+        &rotated_refresh,
     ];
     for secret in secrets {
         assert!(!log.contains(secret), "the log shows a secret");
+    }
+}
+
+#[actix_web::test]
+async fn an_unusable_address_or_database_stops_it_with_one_line_and_status_2() {
+    let folder = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = taken.local_addr().unwrap().to_string();
+    let file_not_folder = folder.path().join("file");
+    std::fs::write(&file_not_folder, "").unwrap();
+    let inside_a_file = file_not_folder.join("sesame.db").display().to_string();
+    let cases: [(Vec<&str>, &str); 3] = [
+        (vec!["--bind", &taken], "--bind"),
+        (
+            vec![
+                "--bind",
+                "127.0.0.1:0",
+                "--database-url",
+                "postgres://localhost/sesame",
+            ],
+            "--database-url",
+        ),
+        (
+            vec!["--bind", "127.0.0.1:0", "--database-url", &inside_a_file],
+            "--database-url",
+        ),
+    ];
+    for (args, named) in cases {
+        let output = run(folder.path(), &args, &[]).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(named), "{stderr}");
     }
 }

@@ -241,3 +241,14 @@ async fn same_origin_posts_pass() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[actix_web::test]
+async fn a_405_says_which_methods_are_allowed_and_head_works_where_get_does() {
+    let app = spawn_app().await;
+    let response = app.client.post(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.headers()["allow"], "GET, HEAD");
+    let response = app.client.get(app.url("/auth/login")).send().await.unwrap();
+    assert_eq!(response.headers()["allow"], "POST");
+    let response = app.client.head(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}

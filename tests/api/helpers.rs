@@ -110,9 +110,34 @@ impl TestApp {
             .expect("request sent")
     }
 
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+    /// Opens a page as a browser would: the form session cookie it sets
+    /// (as a `Cookie` header value) and the CSRF token in its forms.
+    pub async fn form_session(&self, page: &str) -> (String, String) {
+        let response = self
+            .client
+            .get(self.url(page))
+            .send()
+            .await
+            .expect("request sent");
+        let cookie = set_cookies(response.headers())
+            .get("sesame_forms")
+            .map(|line| line.split(';').next().unwrap_or_default().to_owned())
+            .expect("the page sets its form session cookie");
+        let html = response.text().await.expect("a page");
+        (cookie, csrf_in(&html))
+    }
+
+    /// Posts a form as a browser would, with the form session cookie and any
+    /// other cookies.
+    pub async fn post_browser_form(
+        &self,
+        path: &str,
+        cookies: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
         self.client
             .post(self.url(path))
+            .header("Cookie", cookies)
             .form(form)
             .send()
             .await
@@ -284,4 +309,15 @@ pub fn claims_of(token: &str) -> Value {
 
 pub async fn sleep_ms(ms: u64) {
     actix_web::rt::time::sleep(std::time::Duration::from_millis(ms)).await;
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_in(html: &str) -> String {
+    let marker = r#"name="csrf" value=""#;
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -47,25 +47,10 @@ async fn unknown_email_and_wrong_password_get_the_same_401() {
 }
 
 #[actix_web::test]
-async fn login_with_an_invalid_email_or_no_password_gets_422() {
-    let app = spawn_app().await;
-    let response = app.login("not-an-email", PASSWORD).await;
-    assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_email").await;
-    let response = app
-        .post_json("/auth/login", &json!({"email": "a@example.com"}))
-        .await;
-    assert_error(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_password",
-    )
-    .await;
-}
-
-#[actix_web::test]
 async fn form_login_redirects_to_a_local_next_or_to_the_profile() {
     let app = spawn_app().await;
     let user = app.new_user().await;
+    let (cookie, csrf) = app.form_session("/login").await;
     let cases = [
         (Some("/profile?tab=sessions"), "/profile?tab=sessions"),
         (Some("//evil.example/x"), "/profile"),
@@ -73,11 +58,15 @@ async fn form_login_redirects_to_a_local_next_or_to_the_profile() {
         (None, "/profile"),
     ];
     for (next, expected) in cases {
-        let mut form = vec![("email", user.email.as_str()), ("password", PASSWORD)];
+        let mut form = vec![
+            ("email", user.email.as_str()),
+            ("password", PASSWORD),
+            ("csrf", &csrf),
+        ];
         if let Some(next) = next {
             form.push(("next", next));
         }
-        let response = app.post_form("/auth/login", &form).await;
+        let response = app.post_browser_form("/auth/login", &cookie, &form).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(response.headers()["location"], expected, "next = {next:?}");
         assert!(set_cookies(response.headers()).contains_key("refreshToken"));
@@ -94,4 +83,27 @@ async fn every_login_is_its_own_session() {
         .await;
     let sessions: Vec<Value> = response.json().await.unwrap();
     assert_eq!(sessions.len(), 2);
+}
+
+#[actix_web::test]
+async fn login_with_an_invalid_email_or_password_gets_422() {
+    let app = spawn_app().await;
+    let response = app.login("not-an-email", PASSWORD).await;
+    assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_email").await;
+    let response = app
+        .post_json("/auth/login", &json!({"email": "a@example.com"}))
+        .await;
+    assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_password",
+    )
+    .await;
+    let response = app.login("a@example.com", "short").await;
+    assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_password",
+    )
+    .await;
 }

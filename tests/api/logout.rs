@@ -70,22 +70,17 @@ async fn logout_without_a_session_still_answers_204() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_clears_cookies(response.headers());
-    let stale = app.refresh_with_cookie(&"A".repeat(43)).await;
-    assert_eq!(stale.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[actix_web::test]
 async fn logout_from_a_form_redirects_303_to_login() {
     let app = spawn_app().await;
     let user = app.new_user().await;
+    let (form_cookie, csrf) = app.form_session("/login").await;
+    let cookies = format!("{form_cookie}; refreshToken={}", user.refresh_token);
     let response = app
-        .client
-        .post(app.url("/auth/logout"))
-        .header("Cookie", format!("refreshToken={}", user.refresh_token))
-        .form(&[("csrf", "unused-until-pages")])
-        .send()
-        .await
-        .unwrap();
+        .post_browser_form("/auth/logout", &cookies, &[("csrf", &csrf)])
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/login");
     assert_clears_cookies(response.headers());
@@ -129,7 +124,70 @@ async fn logout_all_ends_every_session_of_the_user_and_no_one_elses() {
 }
 
 #[actix_web::test]
-async fn logout_all_needs_a_valid_access_token() {
+async fn logout_with_tokens_in_both_body_and_cookie_ends_both_sessions() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let laptop = app.sign_in(&user.email).await;
+    let response = app
+        .client
+        .post(app.url("/auth/logout"))
+        .header("Cookie", format!("refreshToken={}", laptop.refresh_token))
+        .json(&json!({"refreshToken": user.refresh_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.me(&user.access_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.me(&laptop.access_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[actix_web::test]
+async fn logout_ignores_a_body_it_cannot_read() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let response = app
+        .client
+        .post(app.url("/auth/logout"))
+        .header("Cookie", format!("refreshToken={}", user.refresh_token))
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.me(&user.access_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[actix_web::test]
+async fn logout_all_accepts_the_current_refresh_token_when_the_access_token_is_gone() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let laptop = app.sign_in(&user.email).await;
+    let response = app
+        .client
+        .post(app.url("/auth/logout-all"))
+        .header("Cookie", format!("refreshToken={}", user.refresh_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.me(&laptop.access_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[actix_web::test]
+async fn logout_all_needs_a_valid_access_token_or_current_refresh_token() {
     let app = spawn_app().await;
     let response = app
         .client
@@ -142,6 +200,7 @@ async fn logout_all_needs_a_valid_access_token() {
         .client
         .post(app.url("/auth/logout-all"))
         .bearer_auth("not-a-token")
+        .header("Cookie", format!("refreshToken={}", "A".repeat(43)))
         .send()
         .await
         .unwrap();

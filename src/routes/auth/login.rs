@@ -1,13 +1,16 @@
+use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 
-use crate::auth::Auth;
-use crate::domain::{Email, FieldError};
+use crate::auth::{Auth, SignIn};
+use crate::domain::{Email, Password};
 use crate::error::AppError;
 use crate::routes::body::Body;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::extract::user_agent;
+use crate::routes::form_session::csrf_is_valid;
+use crate::routes::pages::{forbidden, html, login_page};
 use crate::routes::respond::{signed_in, signed_in_redirect, RefreshTransport};
 
 #[derive(Deserialize)]
@@ -18,44 +21,64 @@ pub struct LoginInput {
     password: String,
     /// Where a form login goes afterwards (a local path only).
     next: Option<String>,
+    /// Forms only.
+    csrf: Option<String>,
 }
 
-/// `POST /auth/login`
+/// `POST /auth/login`: JSON gets JSON; a form gets 303 to `next` (or the
+/// profile), or the page again with the error and the email kept.
 pub async fn post(
     req: HttpRequest,
     body: Body<LoginInput>,
     auth: web::Data<Auth>,
     cookies: web::Data<CookiePolicy>,
+    session: Session,
 ) -> Result<HttpResponse, AppError> {
     let (input, via_form) = body.required()?;
-    let email = Email::parse(&input.email);
-    if email.is_err() || input.password.is_empty() {
-        let password = input.password.is_empty().then(|| FieldError {
-            field: "password",
-            code: "invalid_password",
-            message: "Password is required.".into(),
-        });
-        return Err(AppError::Invalid(
-            email.err().into_iter().chain(password).collect(),
-        ));
-    }
-    let email = email?;
-    let sign_in = auth.login(email, input.password, user_agent(&req)).await?;
-    Ok(if via_form {
-        let next = input
-            .next
-            .as_deref()
-            .filter(|p| is_local_path(p))
-            .unwrap_or("/profile");
-        signed_in_redirect(next, &sign_in, &cookies)
-    } else {
-        signed_in(
+    if !via_form {
+        let sign_in = login(&auth, &req, input.email, input.password).await?;
+        return Ok(signed_in(
             StatusCode::OK,
             &sign_in,
             &cookies,
             RefreshTransport::BodyAndCookie,
-        )
-    })
+        ));
+    }
+    if !csrf_is_valid(&session, input.csrf.as_deref()) {
+        return forbidden("/login");
+    }
+    let next = input.next.filter(|p| is_local_path(p));
+    let email = input.email.clone();
+    match login(&auth, &req, input.email, input.password).await {
+        Ok(sign_in) => Ok(signed_in_redirect(
+            next.as_deref().unwrap_or("/profile"),
+            &sign_in,
+            &cookies,
+        )),
+        Err(error) => html(
+            error.status_code(),
+            &login_page(&session, &email, next, Some(&error))?,
+        ),
+    }
+}
+
+async fn login(
+    auth: &Auth,
+    req: &HttpRequest,
+    email: String,
+    password: String,
+) -> Result<SignIn, AppError> {
+    // The same rules as at sign-up: a password no account can have is a
+    // 422 (it reveals nothing about any account), never cut to 72 bytes.
+    match (Email::parse(&email), Password::parse(password)) {
+        (Ok(email), Ok(password)) => auth.login(email, password, user_agent(req)).await,
+        (email, password) => Err(AppError::Invalid(
+            [email.err(), password.err()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )),
+    }
 }
 
 /// A path on this site: `/…`, but not `//host` or `/\host`, which browsers

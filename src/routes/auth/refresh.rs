@@ -19,10 +19,14 @@ pub struct RefreshInput {
 /// the new one back in the body), else from the cookie (and back in it).
 pub async fn post(
     req: HttpRequest,
-    body: Body<RefreshInput>,
+    body: Result<Body<RefreshInput>, AppError>,
     auth: web::Data<Auth>,
     cookies: web::Data<CookiePolicy>,
 ) -> Result<HttpResponse, AppError> {
+    let body = match body {
+        Ok(body) => body,
+        Err(error) => return Ok(failed(error, &cookies)),
+    };
     let from_body = body.json().and_then(|input| input.refresh_token);
     let transport = if from_body.is_some() {
         RefreshTransport::Body
@@ -35,11 +39,16 @@ pub async fn post(
     };
     match result {
         Ok(sign_in) => Ok(signed_in(StatusCode::OK, &sign_in, &cookies, transport)),
-        Err(error @ AppError::InvalidRefreshToken) => {
-            let mut response = error.error_response();
-            clear_cookies(&mut response, &cookies);
-            Ok(response)
-        }
-        Err(error) => Err(error),
+        Err(error) => Ok(failed(error, &cookies)),
     }
+}
+
+/// A failed refresh: the error, and both cookies cleared when the request
+/// was at fault (4xx). A server fault (5xx) leaves them: it signs no one out.
+fn failed(error: AppError, cookies: &CookiePolicy) -> HttpResponse {
+    let mut response = error.error_response();
+    if response.status().is_client_error() {
+        clear_cookies(&mut response, cookies);
+    }
+    response
 }

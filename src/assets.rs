@@ -1,0 +1,57 @@
+//! The stylesheet and the script, built into the binary so it runs the same
+//! from any folder. Pages link them with a hash of their content in the URL,
+//! so they can be cached for a year and still never go stale.
+
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+pub struct Asset {
+    pub name: &'static str,
+    pub content_type: &'static str,
+    pub body: &'static str,
+    url: OnceLock<String>,
+}
+
+impl Asset {
+    const fn new(name: &'static str, content_type: &'static str, body: &'static str) -> Self {
+        Asset {
+            name,
+            content_type,
+            body,
+            url: OnceLock::new(),
+        }
+    }
+
+    /// `/static/<name>?v=<first 16 hex digits of its SHA-256>`.
+    pub fn url(&'static self) -> &'static str {
+        self.url.get_or_init(|| {
+            let digest = Sha256::digest(self.body.as_bytes());
+            let version: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            format!("/static/{}?v={version}", self.name)
+        })
+    }
+}
+
+pub static STYLE: Asset = Asset::new(
+    "style.css",
+    "text/css; charset=utf-8",
+    include_str!("../static/style.css"),
+);
+pub static SCRIPT: Asset = Asset::new(
+    "auth.js",
+    "text/javascript; charset=utf-8",
+    include_str!("../static/auth.js"),
+);
+pub static PROFILE_SCRIPT: Asset = Asset::new(
+    "profile.js",
+    "text/javascript; charset=utf-8",
+    include_str!("../static/profile.js"),
+);
+
+/// The asset called `name`, if there is one.
+pub fn find(name: &str) -> Option<&'static Asset> {
+    [&STYLE, &SCRIPT, &PROFILE_SCRIPT]
+        .into_iter()
+        .find(|a| a.name == name)
+}

@@ -1,0 +1,117 @@
+//! The structs behind the Askama templates in `templates/`, and what every
+//! page shares (`Layout`). Rendering only: no HTTP, no database.
+
+mod device;
+
+use askama::Template;
+
+pub use device::describe_device;
+
+use crate::assets;
+
+/// What the base layout needs on every page.
+pub struct Layout {
+    pub title: &'static str,
+    /// A one-time message from the previous request ("Signed out").
+    pub flash: Option<String>,
+    /// Seconds until the access token expires, on signed-in pages: the
+    /// script refreshes ahead of it.
+    pub access_expires_in: Option<i64>,
+    pub style_url: &'static str,
+    pub script_url: &'static str,
+}
+
+impl Layout {
+    pub fn new(title: &'static str, flash: Option<String>) -> Self {
+        Layout {
+            title,
+            flash,
+            access_expires_in: None,
+            style_url: assets::STYLE.url(),
+            script_url: assets::SCRIPT.url(),
+        }
+    }
+}
+
+/// Messages to show next to form fields, by field name.
+#[derive(Default)]
+pub struct FieldMessages(Vec<(&'static str, String)>);
+
+impl FieldMessages {
+    pub fn push(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub email: String,
+    pub next: Option<String>,
+    /// A message about the whole form (wrong credentials, too many attempts).
+    pub error: Option<String>,
+    pub errors: FieldMessages,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub name: String,
+    pub email: String,
+    pub error: Option<String>,
+    pub errors: FieldMessages,
+}
+
+/// One row of the profile's session list.
+pub struct SessionRow {
+    pub id: String,
+    pub device: String,
+    pub created: String,
+    pub last_used: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+pub struct ProfilePage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub name: String,
+    pub email: String,
+    pub member_since: String,
+    pub sessions: Vec<SessionRow>,
+    pub profile_script_url: &'static str,
+    /// RFC 3339, for `<time datetime>`.
+    pub access_expires_at: String,
+    /// The same instant, readable.
+    pub access_expires_at_text: String,
+}
+
+/// The 401 answer to a page that needs a session: the script refreshes
+/// silently and reloads; without script the user is sent to sign in.
+#[derive(Template)]
+#[template(path = "unauthorized.html")]
+pub struct UnauthorizedPage {
+    pub layout: Layout,
+    /// `/login?next=…` for this page.
+    pub login_url: String,
+}
+
+/// A form post refused (403): an expired or missing CSRF token.
+#[derive(Template)]
+#[template(path = "forbidden.html")]
+pub struct ForbiddenPage {
+    pub layout: Layout,
+    pub back: String,
+}

@@ -1,0 +1,65 @@
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::{html, unauthorized};
+use crate::assets;
+use crate::auth::Auth;
+use crate::clock::{now_ms, rfc3339};
+use crate::error::AppError;
+use crate::pages::{describe_device, Layout, ProfilePage, SessionRow};
+use crate::routes::extract::access_token;
+use crate::routes::form_session::{csrf_token, take_flash};
+
+/// `GET /profile`: the signed-in user's page, or the 401 page.
+pub async fn get(
+    req: HttpRequest,
+    auth: web::Data<Auth>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    let principal = match access_token(&req) {
+        Some(token) => auth.authenticate(&token).await,
+        None => Err(AppError::Unauthenticated { token_sent: false }),
+    };
+    let principal = match principal {
+        Ok(principal) => principal,
+        Err(AppError::Unauthenticated { .. }) => return unauthorized("/profile"),
+        Err(other) => return Err(other),
+    };
+    let sessions = auth.active_sessions(&principal.user.id).await?;
+    let expires_at = principal.claims.exp * 1000;
+    let mut layout = Layout::new("Your profile", take_flash(&session));
+    layout.access_expires_in = Some((expires_at - now_ms()).div_euclid(1000).max(0));
+    let page = ProfilePage {
+        layout,
+        csrf: csrf_token(&session)?,
+        name: principal.user.name.clone(),
+        email: principal.user.email.clone(),
+        member_since: readable_date(principal.user.created_at),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                current: s.id == principal.session.id,
+                device: describe_device(s.user_agent.as_deref()),
+                created: readable_time(s.created_at),
+                last_used: readable_time(s.last_used_at),
+                id: s.id,
+            })
+            .collect(),
+        profile_script_url: assets::PROFILE_SCRIPT.url(),
+        access_expires_at: rfc3339(expires_at),
+        access_expires_at_text: readable_time(expires_at),
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// `2026-11-24`
+fn readable_date(at: i64) -> String {
+    rfc3339(at).chars().take(10).collect()
+}
+
+/// `2026-11-24 15:04:05 UTC`
+fn readable_time(at: i64) -> String {
+    let text = rfc3339(at);
+    format!("{} UTC", text.trim_end_matches('Z').replacen('T', " ", 1))
+}
