@@ -49,9 +49,15 @@ pub static PROFILE_SCRIPT: Asset = Asset::new(
     include_str!("../static/profile.js"),
 );
 
+pub static ICON: Asset = Asset::new(
+    "favicon.svg",
+    "image/svg+xml",
+    include_str!("../static/favicon.svg"),
+);
+
 /// The asset called `name`, if there is one.
 pub fn find(name: &str) -> Option<&'static Asset> {
-    [&STYLE, &SCRIPT, &PROFILE_SCRIPT]
+    [&STYLE, &SCRIPT, &PROFILE_SCRIPT, &ICON]
         .into_iter()
         .find(|a| a.name == name)
 }

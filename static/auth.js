@@ -30,7 +30,8 @@
   var aheadDueAt = Infinity;
 
   function loginUrl() {
-    return "/login?next=" + encodeURIComponent(location.pathname + location.search);
+    var here = encodeURIComponent(location.pathname + location.search).replace(/%2F/gi, "/");
+    return "/login?next=" + here;
   }
 
   function goToLogin(url) {

@@ -19,6 +19,7 @@ pub struct Layout {
     pub access_expires_in: Option<i64>,
     pub style_url: &'static str,
     pub script_url: &'static str,
+    pub icon_url: &'static str,
 }
 
 impl Layout {
@@ -29,6 +30,7 @@ impl Layout {
             access_expires_in: None,
             style_url: assets::STYLE.url(),
             script_url: assets::SCRIPT.url(),
+            icon_url: assets::ICON.url(),
         }
     }
 }

@@ -8,6 +8,7 @@ mod health;
 mod helpers;
 mod login;
 mod logout;
+mod pages;
 mod refresh;
 mod register;
 mod restart;

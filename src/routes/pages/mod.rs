@@ -92,8 +92,16 @@ pub fn unauthorized(next: &str) -> Result<HttpResponse, AppError> {
     Ok(response)
 }
 
+/// Percent-encodes a path for a query value, keeping `/` readable
+/// (`/login?next=/profile`).
 fn urlencode(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 /// What a form shows for an error: messages by field, and one for the form.

@@ -1,0 +1,223 @@
+//! The pages and forms as HTTP: redirects, the 401 page, CSRF, static files.
+//! (What they do in a browser is tested in tests/browser.)
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[actix_web::test]
+async fn the_root_sends_signed_in_users_to_the_profile_and_others_to_sign_in() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/login");
+
+    let user = app.new_user().await;
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header("Cookie", format!("accessToken={}", user.access_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/profile");
+}
+
+#[actix_web::test]
+async fn the_profile_without_a_valid_token_is_a_401_page_that_loads_the_script() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/profile")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = response.text().await.unwrap();
+    assert!(html.contains("/static/auth.js?v="), "{html}");
+    assert!(html.contains(r#"url=/login?next=/profile"#), "{html}");
+}
+
+#[actix_web::test]
+async fn the_profile_shows_the_user_with_a_valid_access_cookie() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let response = app
+        .client
+        .get(app.url("/profile"))
+        .header("Cookie", format!("accessToken={}", user.access_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let html = response.text().await.unwrap();
+    assert!(html.contains(&user.email));
+    assert!(html.contains("this device"));
+    assert!(html.contains(r#"name="sesame-access-expires-in""#));
+}
+
+#[actix_web::test]
+async fn login_keeps_only_a_local_next() {
+    let app = spawn_app().await;
+    let html = app
+        .client
+        .get(app.url("/login?next=/profile"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"name="next" value="/profile""#));
+    let html = app
+        .client
+        .get(app.url("/login?next=//evil.example"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains(r#"name="next""#));
+}
+
+#[actix_web::test]
+async fn a_form_post_without_this_browsers_csrf_token_gets_403_and_does_nothing() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let (form_cookie, _) = app.form_session("/register").await;
+    let (_, other_browsers_token) = app.form_session("/register").await;
+    let session_id = claims_of(&user.access_token)["sid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cookies = format!(
+        "{form_cookie}; accessToken={}; refreshToken={}",
+        user.access_token, user.refresh_token
+    );
+    let revoke = format!("/profile/sessions/{session_id}/revoke");
+    let posts: [(&str, Vec<(&str, &str)>); 5] = [
+        (
+            "/auth/register",
+            vec![
+                ("name", "Eve"),
+                ("email", "eve@example.com"),
+                ("password", PASSWORD),
+            ],
+        ),
+        (
+            "/auth/login",
+            vec![("email", user.email.as_str()), ("password", PASSWORD)],
+        ),
+        ("/auth/logout", vec![]),
+        ("/auth/logout-all", vec![]),
+        (revoke.as_str(), vec![]),
+    ];
+    for (path, fields) in posts {
+        for token in [None, Some("forged"), Some(other_browsers_token.as_str())] {
+            let mut form = fields.clone();
+            if let Some(token) = token {
+                form.push(("csrf", token));
+            }
+            let response = app.post_browser_form(path, &cookies, &form).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{path} with {token:?}"
+            );
+        }
+    }
+    assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.login("eve@example.com", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[actix_web::test]
+async fn revoking_a_session_that_is_not_the_users_is_404() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let stranger = app.new_user().await;
+    let strangers_session = claims_of(&stranger.access_token)["sid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (form_cookie, csrf) = app.form_session("/login").await;
+    let cookies = format!("{form_cookie}; accessToken={}", user.access_token);
+    let path = format!("/profile/sessions/{strangers_session}/revoke");
+    let response = app
+        .post_browser_form(&path, &cookies, &[("csrf", &csrf)])
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.me(&stranger.access_token).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn the_revoke_form_ends_the_session_and_returns_to_the_profile() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let laptop = app.sign_in(&user.email).await;
+    let laptop_session = claims_of(&laptop.access_token)["sid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (form_cookie, csrf) = app.form_session("/login").await;
+    let cookies = format!("{form_cookie}; accessToken={}", user.access_token);
+    let path = format!("/profile/sessions/{laptop_session}/revoke");
+    let response = app
+        .post_browser_form(&path, &cookies, &[("csrf", &csrf)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/profile");
+    assert_eq!(
+        app.me(&laptop.access_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[actix_web::test]
+async fn static_files_are_built_in_and_cached_for_long() {
+    let app = spawn_app().await;
+    for (name, content_type) in [
+        ("auth.js", "text/javascript"),
+        ("style.css", "text/css"),
+        ("profile.js", "text/javascript"),
+    ] {
+        let response = app
+            .client
+            .get(app.url(&format!("/static/{name}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{name}");
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(content_type));
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+    }
+    let script = app
+        .client
+        .get(app.url("/static/auth.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!script.contains("localStorage."), "the script never uses localStorage");
+    let response = app
+        .client
+        .get(app.url("/static/nope.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,161 @@
+// The pages in a real headless Chromium: forms, profile, sign-out.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  PASSWORD, launchBrowser, newContext, registerThroughForm, screenshot, signInOnPage, startServer,
+} from "./helpers.mjs";
+
+let browser;
+let server;
+
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("registering through the form lands on the profile", async () => {
+  const { context, watch } = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(server.url + "/login");
+  await screenshot(page, "login.png");
+
+  const user = await registerThroughForm(page, server);
+  assert.equal(await page.textContent("#profile-name"), user.name);
+  assert.equal(await page.textContent("#profile-email"), user.email);
+  assert.match(await page.textContent(".facts"), /Member since\s*\d{4}-\d{2}-\d{2}/);
+  assert.match(await page.getAttribute("#access-expiry", "datetime"), /^\d{4}-\d{2}-\d{2}T/);
+  assert.equal(await page.locator(".session").count(), 1);
+  assert.equal(await page.textContent(".session .badge"), "this device");
+  await screenshot(page, "profile.png");
+
+  assert.deepEqual(watch.consoleErrors, [], "no console error (a CSP violation would be one)");
+  await context.close();
+});
+
+test("every page sends the security headers, and the profile no-store", async () => {
+  const { context } = await newContext(browser);
+  const page = await context.newPage();
+  for (const path of ["/login", "/register"]) {
+    const response = await page.goto(server.url + path);
+    const headers = response.headers();
+    assert.match(headers["content-security-policy"], /script-src 'self'/);
+    assert.doesNotMatch(headers["content-security-policy"], /unsafe-inline/);
+    assert.equal(headers["x-content-type-options"], "nosniff");
+    assert.equal(headers["x-frame-options"], "DENY");
+    assert.ok(headers["referrer-policy"]);
+    assert.equal(headers["cache-control"], "no-store");
+  }
+  const css = await page.request.get(server.url + (await page.getAttribute("link[rel=stylesheet]", "href")));
+  assert.match(css.headers()["cache-control"], /max-age=31536000/);
+  await context.close();
+});
+
+test("the pages fit a 360 px wide screen", async () => {
+  const { context } = await newContext(browser, { viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  for (const path of ["/login", "/register"]) {
+    await page.goto(server.url + path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `${path} is ${width} px wide`);
+  }
+  await registerThroughForm(page, server);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the profile is ${width} px wide`);
+  await screenshot(page, "profile-360.png");
+  await context.close();
+});
+
+test("form errors show next to their field with the name and email kept, never the password", async () => {
+  const { context } = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(server.url + "/register");
+  await page.fill("#name", "Grace");
+  await page.fill("#email", "not-an-email");
+  await page.fill("#password", "short");
+  const [response] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  assert.equal(response.status(), 422);
+  assert.equal(await page.inputValue("#name"), "Grace");
+  assert.equal(await page.inputValue("#email"), "not-an-email");
+  assert.equal(await page.inputValue("#password"), "");
+  assert.ok(await page.isVisible("#email-error"));
+  assert.ok(await page.isVisible("#password-error"));
+  assert.equal(await page.getAttribute("#email", "aria-invalid"), "true");
+
+  await page.goto(server.url + "/login");
+  await page.fill("#email", "nobody@example.com");
+  await page.fill("#password", PASSWORD);
+  const [failed] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  assert.equal(failed.status(), 401);
+  assert.match(await page.textContent("#form-error"), /incorrect/);
+  assert.equal(await page.inputValue("#email"), "nobody@example.com");
+  await context.close();
+});
+
+test("log out: the profile then answers with the sign-in page", async () => {
+  const { context } = await newContext(browser);
+  const page = await context.newPage();
+  await registerThroughForm(page, server);
+  await Promise.all([page.waitForURL(server.url + "/login"), page.click("#logout")]);
+  assert.match(await page.textContent(".flash"), /signed out/i);
+
+  await page.goto(server.url + "/profile");
+  await page.waitForURL(server.url + "/login?next=/profile");
+  await page.waitForSelector("#email");
+  await context.close();
+});
+
+test("log out everywhere in one browser signs out another", async () => {
+  const first = await newContext(browser);
+  const second = await newContext(browser);
+  const pageA = await first.context.newPage();
+  const pageB = await second.context.newPage();
+  const user = await registerThroughForm(pageA, server);
+  await pageB.goto(server.url + "/login");
+  await signInOnPage(pageB, user.email);
+  await pageB.waitForURL(server.url + "/profile");
+
+  await pageA.reload();
+  assert.equal(await pageA.locator(".session").count(), 2);
+  await Promise.all([pageA.waitForURL(server.url + "/login"), pageA.click("#logout-all")]);
+
+  await pageB.goto(server.url + "/profile");
+  await pageB.waitForURL(server.url + "/login?next=/profile");
+  await first.context.close();
+  await second.context.close();
+});
+
+test("the revoke button ends another session, without script too", async () => {
+  const first = await newContext(browser, { javaScriptEnabled: false });
+  const second = await newContext(browser);
+  const pageA = await first.context.newPage();
+  const pageB = await second.context.newPage();
+  const user = await registerThroughForm(pageA, server);
+  await pageB.goto(server.url + "/login");
+  await signInOnPage(pageB, user.email);
+  await pageB.waitForURL(server.url + "/profile");
+
+  await pageA.reload();
+  const other = pageA.locator(".session:not(.current) button");
+  await Promise.all([pageA.waitForURL(server.url + "/profile"), other.click()]);
+  assert.match(await pageA.textContent(".flash"), /revoked/i);
+  assert.equal(await pageA.locator(".session").count(), 1);
+
+  await pageB.goto(server.url + "/profile");
+  await pageB.waitForURL(server.url + "/login?next=/profile");
+  await first.context.close();
+  await second.context.close();
+});
+
+test("without script, a signed-out profile sends the user to sign in", async () => {
+  const { context } = await newContext(browser, { javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(server.url + "/profile");
+  await page.waitForURL(server.url + "/login?next=/profile");
+  await context.close();
+});
