@@ -37,6 +37,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("the content type must be application/json or application/x-www-form-urlencoded")]
     UnsupportedMediaType,
+    /// Too many failed logins for this account or address (429).
+    #[error("too many failed sign-in attempts; try again in {} s", retry_after_secs(*.retry_after))]
+    TooManyAttempts { retry_after: std::time::Duration },
     #[error("the server is busy, try again shortly")]
     Busy,
     #[error("an unexpected error occurred")]
@@ -70,6 +73,7 @@ impl AppError {
             AppError::MalformedBody(_) => "malformed_body",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Busy => "server_busy",
             AppError::Unexpected(_) => "internal_error",
         }
@@ -96,6 +100,7 @@ impl ResponseError for AppError {
             AppError::MalformedBody(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -120,6 +125,9 @@ impl ResponseError for AppError {
             AppError::Busy => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
             }
+            AppError::TooManyAttempts { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs(*retry_after)));
+            }
             _ => {}
         }
         response.json(ErrorBody {
@@ -127,6 +135,11 @@ impl ResponseError for AppError {
             message: self.to_string(),
         })
     }
+}
+
+/// Whole seconds to wait, rounded up, at least 1 (`Retry-After`).
+pub fn retry_after_secs(wait: std::time::Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0).max(u64::from(wait.as_secs() == 0))
 }
 
 /// `outer: inner: innermost`, for the log line of an unexpected error.

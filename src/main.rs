@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     match command {
         Command::Serve => serve(settings),
+        Command::Purge => purge(settings),
     }
 }
 
@@ -33,6 +34,25 @@ fn serve(settings: config::Settings) -> ExitCode {
             Err(error) => {
                 log::error!("the server failed: {error}");
                 ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+/// `sesame purge`: one purge of the database the settings name.
+fn purge(settings: config::Settings) -> ExitCode {
+    actix_web::rt::System::new().block_on(async move {
+        match sesame::startup::purge_once(&settings).await {
+            Ok(purged) => {
+                println!(
+                    "purged {} ended sessions and {} spent refresh tokens",
+                    purged.sessions, purged.refresh_tokens
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
             }
         }
     })

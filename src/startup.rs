@@ -1,6 +1,7 @@
 //! Builds the whole service from `Settings`, for `main` and for the tests.
 
 use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
 
 use actix_session::storage::CookieSessionStore;
 use actix_session::SessionMiddleware;
@@ -10,7 +11,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{from_fn, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpServer};
 
-use crate::auth::Auth;
+use crate::auth::{Auth, Purged};
 use crate::config::secrets_file::{self, SecretsError};
 use crate::config::Settings;
 use crate::db::{self, Db, OpenError};
@@ -43,14 +44,9 @@ impl Application {
         let bind_error = |e| StartupError::Bind(settings.bind.clone(), e);
         let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        let db = Db::open(&settings.database_url)?;
-        let secrets_path = secrets_file::path_for(db::sqlite_path(&settings.database_url)?);
-        let keys = secrets_file::load(
-            &secrets_path,
-            settings.access_secret.clone(),
-            settings.refresh_secret.clone(),
-        )?;
-        let auth = web::Data::new(Auth::new(db, &settings, &keys));
+        let (auth, keys) = open_auth(&settings)?;
+        let auth = web::Data::new(auth);
+        spawn_maintenance(auth.clone(), settings.purge_interval);
         let cookies = web::Data::new(CookiePolicy {
             secure: settings.cookie_secure,
         });
@@ -95,6 +91,45 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The database, migrated, and the keys: what both the server and
+/// `sesame purge` need.
+fn open_auth(settings: &Settings) -> Result<(Auth, secrets_file::Keys), StartupError> {
+    let db = Db::open(&settings.database_url)?;
+    let secrets_path = secrets_file::path_for(db::sqlite_path(&settings.database_url)?);
+    let keys = secrets_file::load(&secrets_path, settings.access_secret.clone(), settings.refresh_secret.clone())?;
+    Ok((Auth::new(db, settings, &keys), keys))
+}
+
+/// `sesame purge`: one purge, without serving.
+pub async fn purge_once(settings: &Settings) -> Result<Purged, Box<dyn std::error::Error>> {
+    let (auth, _) = open_auth(settings)?;
+    Ok(auth.purge().await?)
+}
+
+/// Background housekeeping: forget idle login-failure counts every minute,
+/// purge the database every `purge_interval` (first one interval after start,
+/// so start-up does no extra work).
+fn spawn_maintenance(auth: web::Data<Auth>, purge_interval: Duration) {
+    let forget = auth.clone();
+    actix_web::rt::spawn(async move {
+        let mut every_minute = actix_web::rt::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            forget.forget_idle_login_failures();
+        }
+    });
+    actix_web::rt::spawn(async move {
+        let start = actix_web::rt::time::Instant::now() + purge_interval;
+        let mut every_interval = actix_web::rt::time::interval_at(start, purge_interval);
+        loop {
+            every_interval.tick().await;
+            if let Err(error) = auth.purge().await {
+                error.log_if_unexpected();
+            }
+        }
+    });
 }
 
 /// Every answer: not cached unless it says otherwise (the static files do),

@@ -1,13 +1,15 @@
 //! Sign-up and sign-in.
 
-use super::{bounded_user_agent, refresh_token, Auth, SignIn};
+use std::net::IpAddr;
+
+use super::{audit, bounded_user_agent, refresh_token, Auth, SignIn};
 use crate::clock::{now_ms, Millis};
 use crate::db::refresh_tokens::{self, RefreshToken};
 use crate::db::sessions::{self, Session};
 use crate::db::users::{self, NewUser};
 use crate::db::Conn;
 use crate::domain::{Email, Password, UserName};
-use crate::error::AppError;
+use crate::error::{retry_after_secs, AppError};
 
 impl Auth {
     /// Creates the account and its first session in one transaction.
@@ -39,32 +41,38 @@ impl Auth {
                 Ok(user)
             })
             .await?;
-        log::info!(target: "sesame::audit", "sign-up user={} session={}", user.id, session.id);
+        audit::event("sign_up", &[("user", &user.id), ("session", &session.id)]);
         self.sign_in(user, &session, now)
     }
 
     /// Checks the password and opens a new session. An unknown email and a
-    /// wrong password cost the same bcrypt work and get the same error.
+    /// wrong password cost the same bcrypt work and get the same error; an
+    /// account or address past its failure limit is refused before any check.
     pub async fn login(
         &self,
         email: Email,
         password: Password,
         user_agent: Option<String>,
+        client: Option<IpAddr>,
     ) -> Result<SignIn, AppError> {
+        let address = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        if let Some(retry_after) = self.limits.wait(email.as_str(), client) {
+            audit::event(
+                "rate_limited",
+                &[("email", &email.as_str()), ("ip", &address), ("retry_after_s", &retry_after_secs(retry_after))],
+            );
+            return Err(AppError::TooManyAttempts { retry_after });
+        }
         let lookup = email.as_str().to_owned();
-        let user = self
-            .db
-            .read(move |conn| users::find_by_email(conn, &lookup))
-            .await?;
+        let user = self.db.read(move |conn| users::find_by_email(conn, &lookup)).await?;
         let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-        let matches = self
-            .hasher
-            .verify(password.expose().to_owned(), stored_hash)
-            .await?;
+        let matches = self.hasher.verify(password.expose().to_owned(), stored_hash).await?;
         let Some(user) = user.filter(|_| matches) else {
-            log::info!(target: "sesame::audit", "sign-in failed");
+            self.limits.record_failure(email.as_str(), client);
+            audit::event("sign_in_failed", &[("email", &email.as_str()), ("ip", &address)]);
             return Err(AppError::InvalidCredentials);
         };
+        self.limits.record_success(email.as_str());
         let now = now_ms();
         let session = self.new_session(&user.id, user_agent, now);
         let first_token = refresh_token::hash(&self.refresh_key.token_for(&session.id, 0));
@@ -72,7 +80,7 @@ impl Auth {
         self.db
             .write(move |conn| store_session(conn, &stored, first_token))
             .await?;
-        log::info!(target: "sesame::audit", "sign-in user={} session={}", user.id, session.id);
+        audit::event("sign_in", &[("user", &user.id), ("session", &session.id), ("ip", &address)]);
         self.sign_in(user, &session, now)
     }
 

@@ -2,8 +2,11 @@
 //! call these methods with parsed input and turn the results into answers.
 
 pub mod access_token;
+mod audit;
+pub mod login_limits;
 mod accounts;
 pub mod password;
+mod purge;
 pub mod refresh_token;
 mod rotation;
 mod sessions;
@@ -16,6 +19,7 @@ use crate::db::users::User;
 use crate::db::Db;
 use access_token::{AccessClaims, AccessTokens, IssuedAccessToken};
 use password::PasswordHasher;
+pub use purge::Purged;
 use refresh_token::RefreshKey;
 
 /// Longest user agent kept with a session.
@@ -33,6 +37,7 @@ struct Lifetimes {
 pub struct Auth {
     db: Db,
     hasher: PasswordHasher,
+    limits: login_limits::LoginLimits,
     access: AccessTokens,
     refresh_key: RefreshKey,
     lifetimes: Lifetimes,
@@ -62,6 +67,11 @@ impl Auth {
         Auth {
             db,
             hasher,
+            limits: login_limits::LoginLimits::new(
+                settings.login_max_failures,
+                settings.login_max_failures_per_ip,
+                settings.login_window,
+            ),
             access: AccessTokens::new(&keys.access, settings.access_ttl),
             refresh_key: RefreshKey::new(keys.refresh.clone()),
             lifetimes: Lifetimes {
@@ -74,6 +84,11 @@ impl Auth {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Forgets login-failure counts that are back to zero (run periodically).
+    pub fn forget_idle_login_failures(&self) {
+        self.limits.forget_idle();
     }
 
     /// The sign-in answer for `session` at generation `generation`.

@@ -1,9 +1,13 @@
-//! Refresh tokens: opaque to clients, derived from the session's id and
-//! generation with the refresh key, stored only as their SHA-256.
+//! Refresh tokens: `<session id>.<generation>.<MAC>`, where the MAC is
+//! HMAC-SHA256 of the session id and generation under the refresh key. The
+//! database keeps only their SHA-256.
 //!
-//! Deriving them (rather than drawing random ones) lets the service give a
+//! Deriving them (rather than drawing random ones) lets the service hand a
 //! client that lost a refresh response, or a second tab, the session's
-//! *current* token again without ever storing it.
+//! *current* token again without ever storing it. Naming the session in the
+//! token keeps reuse detection working after the purge has deleted the rows
+//! of long-spent tokens: a valid MAC for an old generation of a live session
+//! can only be a replay.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
 use base64::Engine;
@@ -12,11 +16,18 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Secret;
 
-/// Length of a refresh token's text: 32 bytes in unpadded base64url.
-const TOKEN_LEN: usize = 43;
+/// The longest text a refresh token can be (a UUID, a generation, a MAC).
+const MAX_TOKEN_LEN: usize = 128;
 
 #[derive(Clone)]
 pub struct RefreshKey(Secret);
+
+/// What a genuine refresh token names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presented {
+    pub session_id: String,
+    pub generation: i64,
+}
 
 impl RefreshKey {
     pub fn new(secret: Secret) -> Self {
@@ -25,28 +36,44 @@ impl RefreshKey {
 
     /// The token of `generation` of the session `session_id`.
     pub fn token_for(&self, session_id: &str, generation: i64) -> String {
+        let mac = self.mac(session_id, generation).finalize().into_bytes();
+        format!("{session_id}.{generation}.{}", BASE64URL.encode(mac))
+    }
+
+    /// The session and generation a token names, if it is one of ours
+    /// (its MAC checked in constant time); `None` for anything else.
+    pub fn open(&self, token: &str) -> Option<Presented> {
+        if token.len() > MAX_TOKEN_LEN {
+            return None;
+        }
+        let mut parts = token.split('.');
+        let (session_id, generation, mac) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || session_id.is_empty() {
+            return None;
+        }
+        let generation: i64 = generation.parse().ok().filter(|g| *g >= 0)?;
+        let mac = BASE64URL.decode(mac).ok()?;
+        self.mac(session_id, generation).verify_slice(&mac).ok()?;
+        Some(Presented {
+            session_id: session_id.to_owned(),
+            generation,
+        })
+    }
+
+    fn mac(&self, session_id: &str, generation: i64) -> Hmac<Sha256> {
         // HMAC takes keys of any length, so `new_from_slice` cannot fail.
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(self.0.expose()).expect("HMAC accepts any key length");
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.0.expose()).expect("HMAC accepts any key length");
         mac.update(b"sesame refresh token v1\0");
         mac.update(session_id.as_bytes());
         mac.update(b"\0");
         mac.update(&generation.to_be_bytes());
-        BASE64URL.encode(mac.finalize().into_bytes())
+        mac
     }
 }
 
 /// What the database keeps of a token.
 pub fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
-}
-
-/// Whether `token` could be one of ours at all (checked before any lookup).
-pub fn is_well_formed(token: &str) -> bool {
-    token.len() == TOKEN_LEN
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
@@ -60,7 +87,6 @@ mod tests {
     #[test]
     fn tokens_are_stable_per_session_and_generation() {
         let token = key(1).token_for("s1", 0);
-        assert!(is_well_formed(&token));
         assert_eq!(token, key(1).token_for("s1", 0));
         assert_ne!(token, key(1).token_for("s1", 1));
         assert_ne!(token, key(1).token_for("s2", 0));
@@ -68,11 +94,20 @@ mod tests {
     }
 
     #[test]
-    fn only_base64url_of_the_right_length_is_well_formed() {
-        assert!(!is_well_formed(""));
-        assert!(!is_well_formed(&"a".repeat(42)));
-        assert!(!is_well_formed(&"a".repeat(44)));
-        assert!(!is_well_formed(&format!("{}+", "a".repeat(42))));
-        assert!(!is_well_formed("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc"));
+    fn only_our_tokens_open() {
+        let token = key(1).token_for("s1", 7);
+        assert_eq!(
+            key(1).open(&token),
+            Some(Presented {
+                session_id: "s1".into(),
+                generation: 7
+            })
+        );
+        assert_eq!(key(2).open(&token), None, "another key");
+        let forged = token.replacen(".7.", ".8.", 1);
+        assert_eq!(key(1).open(&forged), None, "another generation, same MAC");
+        for junk in ["", "a", "..", "s1.7", "s1.-1.AAAA", "s1.7.!!!!", &format!("{token}.x"), &"A".repeat(500)] {
+            assert_eq!(key(1).open(junk), None, "{junk:?}");
+        }
     }
 }

@@ -17,31 +17,37 @@ pub enum Decision {
     Refuse,
 }
 
-/// What to do with the refresh token of `generation` (spent at `spent_at`,
-/// if it was) presented for `session` at `now`.
-pub fn decide(
-    generation: i64,
-    spent_at: Option<Millis>,
-    session: &Session,
-    now: Millis,
-    grace: Millis,
-) -> Decision {
+/// What is known of a presented token's spending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spent {
+    No,
+    At(Millis),
+    /// Its row is gone: the purge deletes spent tokens only once they are
+    /// older than the grace window.
+    LongAgo,
+}
+
+/// What to do with the refresh token of `generation` presented for
+/// `session` at `now`.
+pub fn decide(generation: i64, spent: Spent, session: &Session, now: Millis, grace: Millis) -> Decision {
     // A session in its last second is over: a token issued now would be
     // expired on arrival.
     if !session.is_active(now) || session.ends_at() - now < 1000 {
         return Decision::Refuse;
     }
-    match spent_at {
-        None if generation == session.generation => Decision::Rotate,
-        // An unspent token that is not the current one cannot be produced by
-        // rotation; refuse it rather than guess.
-        None => Decision::Refuse,
-        Some(spent)
-            if generation + 1 == session.generation && grace > 0 && now - spent <= grace =>
-        {
+    if generation > session.generation {
+        // Never issued: only a forger with the key could make one.
+        return Decision::Refuse;
+    }
+    match spent {
+        Spent::No if generation == session.generation => Decision::Rotate,
+        Spent::At(at) if generation + 1 == session.generation && grace > 0 && now - at <= grace => {
             Decision::ResendCurrent
         }
-        Some(_) => Decision::Reuse,
+        // Unspent but not current, or purged while current: cannot happen
+        // through rotation; refuse rather than guess.
+        Spent::No | Spent::LongAgo if generation == session.generation => Decision::Refuse,
+        _ => Decision::Reuse,
     }
 }
 
@@ -68,47 +74,45 @@ mod tests {
 
     #[test]
     fn the_current_token_rotates() {
-        assert_eq!(decide(3, None, &session(3), NOW, GRACE), Decision::Rotate);
+        assert_eq!(decide(3, Spent::No, &session(3), NOW, GRACE), Decision::Rotate);
     }
 
     #[test]
     fn the_last_spent_token_within_grace_gets_the_current_one() {
-        assert_eq!(
-            decide(2, Some(NOW - GRACE), &session(3), NOW, GRACE),
-            Decision::ResendCurrent
-        );
+        assert_eq!(decide(2, Spent::At(NOW - GRACE), &session(3), NOW, GRACE), Decision::ResendCurrent);
     }
 
     #[test]
-    fn late_or_older_spent_tokens_are_reuse() {
-        assert_eq!(
-            decide(2, Some(NOW - GRACE - 1), &session(3), NOW, GRACE),
-            Decision::Reuse
-        );
-        assert_eq!(
-            decide(1, Some(NOW - 1), &session(3), NOW, GRACE),
-            Decision::Reuse
-        );
-        assert_eq!(decide(2, Some(NOW), &session(3), NOW, 0), Decision::Reuse);
+    fn late_older_or_purged_spent_tokens_are_reuse() {
+        assert_eq!(decide(2, Spent::At(NOW - GRACE - 1), &session(3), NOW, GRACE), Decision::Reuse);
+        assert_eq!(decide(1, Spent::At(NOW - 1), &session(3), NOW, GRACE), Decision::Reuse);
+        assert_eq!(decide(2, Spent::At(NOW), &session(3), NOW, 0), Decision::Reuse);
+        assert_eq!(decide(1, Spent::LongAgo, &session(3), NOW, GRACE), Decision::Reuse);
+    }
+
+    #[test]
+    fn tokens_never_issued_are_refused() {
+        assert_eq!(decide(4, Spent::No, &session(3), NOW, GRACE), Decision::Refuse);
+        assert_eq!(decide(3, Spent::LongAgo, &session(3), NOW, GRACE), Decision::Refuse);
     }
 
     #[test]
     fn a_session_in_its_last_second_refuses_to_rotate() {
         let mut ending = session(3);
         ending.expires_at = NOW + 999;
-        assert_eq!(decide(3, None, &ending, NOW, GRACE), Decision::Refuse);
+        assert_eq!(decide(3, Spent::No, &ending, NOW, GRACE), Decision::Refuse);
     }
 
     #[test]
     fn an_ended_session_refuses_everything() {
         let mut revoked = session(3);
         revoked.revoked_at = Some(NOW - 1);
-        assert_eq!(decide(3, None, &revoked, NOW, GRACE), Decision::Refuse);
+        assert_eq!(decide(3, Spent::No, &revoked, NOW, GRACE), Decision::Refuse);
         let mut idle = session(3);
         idle.idle_expires_at = NOW;
-        assert_eq!(decide(3, None, &idle, NOW, GRACE), Decision::Refuse);
+        assert_eq!(decide(3, Spent::No, &idle, NOW, GRACE), Decision::Refuse);
         let mut old = session(3);
         old.expires_at = NOW;
-        assert_eq!(decide(2, Some(NOW - 1), &old, NOW, GRACE), Decision::Refuse);
+        assert_eq!(decide(2, Spent::At(NOW - 1), &old, NOW, GRACE), Decision::Refuse);
     }
 }

@@ -1,24 +1,19 @@
 //! Using, rotating and ending sessions.
 
-use super::rotation::{decide, Decision};
-use super::{refresh_token, Auth, Principal, SignIn};
+use super::rotation::{decide, Decision, Spent};
+use super::{audit, refresh_token, Auth, Principal, SignIn};
 use crate::clock::{now_ms, Millis};
 use crate::db::refresh_tokens::{self, RefreshToken};
 use crate::db::sessions::{self, Session};
 use crate::db::users::User;
+use crate::db::Conn;
 use crate::error::AppError;
 
 /// What a refresh did, decided and written in one transaction.
 enum Refreshed {
     /// The session (advanced, or as it was) and its user, as of `at`.
-    Issued {
-        found: Box<(Session, User)>,
-        at: Millis,
-    },
-    Reused {
-        session_id: String,
-        user_id: String,
-    },
+    Issued { found: Box<(Session, User)>, at: Millis },
+    Reused { session_id: String, user_id: String },
     Refused,
 }
 
@@ -26,9 +21,9 @@ impl Auth {
     /// Exchanges a refresh token for a new access token and the session's
     /// current refresh token, rotating it when it was the current one.
     pub async fn refresh(&self, token: &str) -> Result<SignIn, AppError> {
-        if !refresh_token::is_well_formed(token) {
+        let Some(presented) = self.refresh_key.open(token) else {
             return Err(AppError::InvalidRefreshToken);
-        }
+        };
         let token_hash = refresh_token::hash(token);
         let key = self.refresh_key.clone();
         let lifetimes = self.lifetimes;
@@ -38,64 +33,19 @@ impl Auth {
                 // Read the clock only once the write lock is held: waiting for
                 // it must not stretch the grace window or a session's life.
                 let now = now_ms();
-                let Some(presented) = refresh_tokens::find(conn, &token_hash)? else {
+                let Some((session, user)) = sessions::find_with_user(conn, &presented.session_id)? else {
                     return Ok(Refreshed::Refused);
                 };
-                let Some((mut session, user)) =
-                    sessions::find_with_user(conn, &presented.session_id)?
-                else {
-                    return Ok(Refreshed::Refused);
-                };
-                match decide(
-                    presented.generation,
-                    presented.spent_at,
-                    &session,
-                    now,
-                    lifetimes.reuse_grace,
-                ) {
+                let spent = spending(conn, &token_hash)?;
+                match decide(presented.generation, spent, &session, now, lifetimes.reuse_grace) {
                     Decision::Rotate => {
-                        let idle_expires_at = now.saturating_add(lifetimes.idle);
-                        let spent = refresh_tokens::mark_spent(conn, &token_hash, now)?;
-                        let advanced = sessions::advance(
-                            conn,
-                            &session.id,
-                            session.generation,
-                            now,
-                            idle_expires_at,
-                        )?;
-                        if !(spent && advanced) {
-                            // Cannot happen under the write lock; never half-rotate.
-                            return Err(AppError::unexpected("refresh token rotated concurrently"));
-                        }
-                        session.generation += 1;
-                        session.last_used_at = now;
-                        session.idle_expires_at = idle_expires_at;
-                        let next = key.token_for(&session.id, session.generation);
-                        refresh_tokens::insert(
-                            conn,
-                            &RefreshToken {
-                                token_hash: refresh_token::hash(&next),
-                                session_id: session.id.clone(),
-                                generation: session.generation,
-                                created_at: now,
-                                spent_at: None,
-                            },
-                        )?;
-                        Ok(Refreshed::Issued {
-                            found: Box::new((session, user)),
-                            at: now,
-                        })
+                        let session = rotate(conn, session, &token_hash, &key, now, now.saturating_add(lifetimes.idle))?;
+                        Ok(Refreshed::Issued { found: Box::new((session, user)), at: now })
                     }
-                    Decision::ResendCurrent => Ok(Refreshed::Issued {
-                        found: Box::new((session, user)),
-                        at: now,
-                    }),
+                    Decision::ResendCurrent => Ok(Refreshed::Issued { found: Box::new((session, user)), at: now }),
                     Decision::Reuse => {
                         sessions::revoke(conn, &session.id, now)?;
-                        Ok(Refreshed::Reused {
-                            session_id: session.id,
-                            user_id: user.id,
-                        })
+                        Ok(Refreshed::Reused { session_id: session.id, user_id: user.id })
                     }
                     Decision::Refuse => Ok(Refreshed::Refused),
                 }
@@ -106,14 +56,9 @@ impl Auth {
                 let (session, user) = *found;
                 self.sign_in(user, &session, at)
             }
-            Refreshed::Reused {
-                session_id,
-                user_id,
-            } => {
-                log::warn!(
-                    target: "sesame::audit",
-                    "refresh token reuse detected: session revoked user={user_id} session={session_id}"
-                );
+            Refreshed::Reused { session_id, user_id } => {
+                audit::event("refresh_reuse_detected", &[("user", &user_id), ("session", &session_id)]);
+                audit::event("session_revoked", &[("user", &user_id), ("session", &session_id), ("reason", &"reuse")]);
                 Err(AppError::InvalidRefreshToken)
             }
             Refreshed::Refused => Err(AppError::InvalidRefreshToken),
@@ -134,12 +79,8 @@ impl Auth {
             .read(move |conn| sessions::find_with_user(conn, &session_id))
             .await?;
         match found {
-            Some((session, user)) if session.user_id == claims.sub && session.is_active(now) => {
-                Ok(Principal {
-                    user,
-                    session,
-                    claims,
-                })
+            Some((session, user)) if session.user_id == claims.sub && session.is_active(now_ms()) => {
+                Ok(Principal { user, session, claims })
             }
             _ => Err(invalid),
         }
@@ -147,30 +88,20 @@ impl Auth {
 
     /// Ends the sessions the given tokens belong to (refresh tokens, spent or
     /// not, and a still-valid access token). Nothing to end is no error.
-    pub async fn logout(
-        &self,
-        refresh_tokens: &[String],
-        access_token: Option<&str>,
-    ) -> Result<(), AppError> {
-        let by_refresh: Vec<Vec<u8>> = refresh_tokens
+    pub async fn logout(&self, refresh_tokens: &[String], access_token: Option<&str>) -> Result<(), AppError> {
+        let mut session_ids: Vec<String> = refresh_tokens
             .iter()
-            .filter(|t| refresh_token::is_well_formed(t))
-            .map(|t| refresh_token::hash(t))
+            .filter_map(|t| self.refresh_key.open(t))
+            .map(|presented| presented.session_id)
             .collect();
-        let by_access = access_token
-            .and_then(|t| self.access.verify(t, now_ms()))
-            .map(|claims| claims.sid);
-        if by_refresh.is_empty() && by_access.is_none() {
+        session_ids.extend(access_token.and_then(|t| self.access.verify(t, now_ms())).map(|c| c.sid));
+        if session_ids.is_empty() {
             return Ok(());
         }
         let ended = self
             .db
             .write(move |conn| {
                 let now = now_ms();
-                let mut session_ids: Vec<String> = by_access.into_iter().collect();
-                for hash in by_refresh {
-                    session_ids.extend(refresh_tokens::find(conn, &hash)?.map(|t| t.session_id));
-                }
                 let mut ended = Vec::new();
                 for session_id in session_ids {
                     if sessions::revoke(conn, &session_id, now)? {
@@ -181,35 +112,32 @@ impl Auth {
             })
             .await?;
         for session_id in ended {
-            log::info!(target: "sesame::audit", "logout session={session_id}");
+            audit::event("session_revoked", &[("session", &session_id), ("reason", &"logout")]);
         }
         Ok(())
     }
 
     /// Ends every session of the user.
     pub async fn logout_all(&self, user_id: &str) -> Result<(), AppError> {
-        let now = now_ms();
         let owner = user_id.to_owned();
         let count = self
             .db
-            .write(move |conn| sessions::revoke_all_of_user(conn, &owner, now))
+            .write(move |conn| sessions::revoke_all_of_user(conn, &owner, now_ms()))
             .await?;
-        log::info!(target: "sesame::audit", "logout-all user={user_id} sessions={count}");
+        audit::event("logout_all", &[("user", &user_id), ("sessions", &count)]);
         Ok(())
     }
 
     /// The user's active sessions, newest first.
     pub async fn active_sessions(&self, user_id: &str) -> Result<Vec<Session>, AppError> {
         let owner = user_id.to_owned();
-        let now = now_ms();
         self.db
-            .read(move |conn| sessions::list_active_of_user(conn, &owner, now))
+            .read(move |conn| sessions::list_active_of_user(conn, &owner, now_ms()))
             .await
     }
 
     /// Revokes one of the user's sessions; `NotFound` when it is not theirs.
     pub async fn revoke_session(&self, user_id: &str, session_id: &str) -> Result<(), AppError> {
-        let now = now_ms();
         let (owner, id) = (user_id.to_owned(), session_id.to_owned());
         let revoked = self
             .db
@@ -217,49 +145,77 @@ impl Auth {
                 if sessions::find_of_user(conn, &id, &owner)?.is_none() {
                     return Err(AppError::NotFound);
                 }
-                sessions::revoke(conn, &id, now)
+                sessions::revoke(conn, &id, now_ms())
             })
             .await?;
         if revoked {
-            log::info!(target: "sesame::audit", "session revoked user={user_id} session={session_id}");
+            audit::event("session_revoked", &[("user", &user_id), ("session", &session_id), ("reason", &"revoked")]);
         }
         Ok(())
     }
-}
 
-impl Auth {
     /// The user whose session a refresh token is current for (or was, within
     /// the grace window), without rotating anything: lets a form that ends
     /// sessions work when the access token has just expired.
     pub async fn user_of_refresh_token(&self, token: &str) -> Result<Option<String>, AppError> {
-        if !refresh_token::is_well_formed(token) {
+        let Some(presented) = self.refresh_key.open(token) else {
             return Ok(None);
-        }
+        };
         let token_hash = refresh_token::hash(token);
         let grace = self.lifetimes.reuse_grace;
         self.db
             .read(move |conn| {
                 let now = now_ms();
-                let Some(presented) = refresh_tokens::find(conn, &token_hash)? else {
+                let Some((session, user)) = sessions::find_with_user(conn, &presented.session_id)? else {
                     return Ok(None);
                 };
-                let Some((session, user)) = sessions::find_with_user(conn, &presented.session_id)?
-                else {
-                    return Ok(None);
-                };
-                Ok(
-                    match decide(
-                        presented.generation,
-                        presented.spent_at,
-                        &session,
-                        now,
-                        grace,
-                    ) {
-                        Decision::Rotate | Decision::ResendCurrent => Some(user.id),
-                        Decision::Reuse | Decision::Refuse => None,
-                    },
-                )
+                let spent = spending(conn, &token_hash)?;
+                Ok(match decide(presented.generation, spent, &session, now, grace) {
+                    Decision::Rotate | Decision::ResendCurrent => Some(user.id),
+                    Decision::Reuse | Decision::Refuse => None,
+                })
             })
             .await
     }
+}
+
+/// Whether and when the token with this hash was spent.
+fn spending(conn: &mut Conn, token_hash: &[u8]) -> Result<Spent, AppError> {
+    Ok(match refresh_tokens::find(conn, token_hash)? {
+        Some(row) => row.spent_at.map_or(Spent::No, Spent::At),
+        None => Spent::LongAgo,
+    })
+}
+
+/// Spends the session's current token and issues the next: three writes in
+/// the caller's transaction, all or none.
+fn rotate(
+    conn: &mut Conn,
+    mut session: Session,
+    spent_hash: &[u8],
+    key: &refresh_token::RefreshKey,
+    now: Millis,
+    idle_expires_at: Millis,
+) -> Result<Session, AppError> {
+    let spent = refresh_tokens::mark_spent(conn, spent_hash, now)?;
+    let advanced = sessions::advance(conn, &session.id, session.generation, now, idle_expires_at)?;
+    if !(spent && advanced) {
+        // Cannot happen under the write lock; never half-rotate.
+        return Err(AppError::unexpected("refresh token rotated concurrently"));
+    }
+    session.generation += 1;
+    session.last_used_at = now;
+    session.idle_expires_at = idle_expires_at;
+    let next = key.token_for(&session.id, session.generation);
+    refresh_tokens::insert(
+        conn,
+        &RefreshToken {
+            token_hash: refresh_token::hash(&next),
+            session_id: session.id.clone(),
+            generation: session.generation,
+            created_at: now,
+            spent_at: None,
+        },
+    )?;
+    Ok(session)
 }

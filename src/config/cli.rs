@@ -70,12 +70,18 @@ pub struct Cli {
     /// Set the Secure cookie attribute (browsers accept it on http://localhost).
     #[arg(long, env = "SESAME_COOKIE_SECURE", default_value = "true", value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub cookie_secure: bool,
+
+    /// How often ended sessions and long-spent refresh tokens are deleted.
+    #[arg(long, env = "SESAME_PURGE_INTERVAL", default_value = "1h", value_name = "DURATION", value_parser = positive_duration)]
+    pub purge_interval: Duration,
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum Command {
     /// Start the server (what runs when no command is given).
     Serve,
+    /// Delete ended sessions and long-spent refresh tokens now, then exit.
+    Purge,
 }
 
 /// A setting that cannot be used; its text is the one line printed.
@@ -125,6 +131,7 @@ impl Cli {
             login_max_failures_per_ip: self.login_max_failures_per_ip,
             login_window: self.login_window,
             cookie_secure: self.cookie_secure,
+            purge_interval: self.purge_interval,
             access_secret,
             refresh_secret,
         })

@@ -26,6 +26,8 @@ pub struct Settings {
     pub login_max_failures_per_ip: u32,
     pub login_window: Duration,
     pub cookie_secure: bool,
+    /// How often ended sessions and long-spent refresh tokens are deleted.
+    pub purge_interval: Duration,
     /// From `SESAME_ACCESS_SECRET`; generated and kept beside the database when unset.
     pub access_secret: Option<Secret>,
     /// From `SESAME_REFRESH_SECRET`; generated and kept beside the database when unset.
@@ -46,6 +48,7 @@ impl Default for Settings {
             login_max_failures_per_ip: 50,
             login_window: Duration::from_secs(15 * 60),
             cookie_secure: true,
+            purge_interval: Duration::from_secs(3600),
             access_secret: None,
             refresh_secret: None,
         }

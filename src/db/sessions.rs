@@ -121,3 +121,17 @@ pub fn list_active_of_user(
         .select(Session::as_select())
         .load(conn)?)
 }
+
+/// Deletes the sessions that have ended (revoked, idle or past their maximum
+/// age) with their refresh tokens; how many.
+pub fn delete_ended(conn: &mut Conn, now: Millis) -> Result<usize, AppError> {
+    Ok(diesel::delete(
+        sessions::table.filter(
+            sessions::revoked_at
+                .is_not_null()
+                .or(sessions::idle_expires_at.le(now))
+                .or(sessions::expires_at.le(now)),
+        ),
+    )
+    .execute(conn)?)
+}

@@ -1,11 +1,12 @@
 use actix_session::Session;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 
 use crate::auth::{Auth, SignIn};
 use crate::domain::{Email, Password};
-use crate::error::AppError;
+use crate::error::{retry_after_secs, AppError};
 use crate::routes::body::Body;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::extract::user_agent;
@@ -55,10 +56,15 @@ pub async fn post(
             &sign_in,
             &cookies,
         )),
-        Err(error) => html(
-            error.status_code(),
-            &login_page(&session, &email, next, Some(&error))?,
-        ),
+        Err(error) => {
+            let page = login_page(&session, &email, next, Some(&error))?;
+            let mut response = html(error.status_code(), &page)?;
+            if let AppError::TooManyAttempts { retry_after } = error {
+                let seconds = HeaderValue::from(retry_after_secs(retry_after));
+                response.headers_mut().insert(header::RETRY_AFTER, seconds);
+            }
+            Ok(response)
+        }
     }
 }
 
@@ -71,7 +77,10 @@ async fn login(
     // The same rules as at sign-up: a password no account can have is a
     // 422 (it reveals nothing about any account), never cut to 72 bytes.
     match (Email::parse(&email), Password::parse(password)) {
-        (Ok(email), Ok(password)) => auth.login(email, password, user_agent(req)).await,
+        (Ok(email), Ok(password)) => {
+            let client = req.peer_addr().map(|a| a.ip());
+            auth.login(email, password, user_agent(req), client).await
+        }
         (email, password) => Err(AppError::Invalid(
             [email.err(), password.err()]
                 .into_iter()

@@ -104,6 +104,17 @@ fn urlencode(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
+/// "3 minutes", "40 seconds".
+fn readable_wait(wait: std::time::Duration) -> String {
+    let seconds = crate::error::retry_after_secs(wait);
+    match seconds {
+        1 => "1 second".to_owned(),
+        s if s < 60 => format!("{s} seconds"),
+        s if s < 120 => "1 minute".to_owned(),
+        s => format!("{} minutes", s.div_ceil(60)),
+    }
+}
+
 /// What a form shows for an error: messages by field, and one for the form.
 fn messages(error: &AppError) -> (FieldMessages, Option<String>) {
     let mut fields = FieldMessages::default();
@@ -120,6 +131,10 @@ fn messages(error: &AppError) -> (FieldMessages, Option<String>) {
         }
         AppError::InvalidCredentials => Some("The email or password is incorrect.".to_owned()),
         AppError::Busy => Some("The server is busy. Please try again in a moment.".to_owned()),
+        AppError::TooManyAttempts { retry_after } => Some(format!(
+            "Too many failed attempts. For your safety, please wait {} before trying again.",
+            readable_wait(*retry_after)
+        )),
         AppError::Unexpected(_) => {
             error.log_if_unexpected();
             Some("Something went wrong on our side. Please try again.".to_owned())
