@@ -23,13 +23,16 @@ impl Asset {
         }
     }
 
-    /// `/static/<name>?v=<first 16 hex digits of its SHA-256>`.
+    /// `/static/<name>?v=<version>`.
     pub fn url(&'static self) -> &'static str {
-        self.url.get_or_init(|| {
-            let digest = Sha256::digest(self.body.as_bytes());
-            let version: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-            format!("/static/{}?v={version}", self.name)
-        })
+        self.url
+            .get_or_init(|| format!("/static/{}?v={}", self.name, self.version()))
+    }
+
+    /// The first 16 hex digits of the SHA-256 of its content.
+    pub fn version(&self) -> String {
+        let digest = Sha256::digest(self.body.as_bytes());
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     }
 }
 

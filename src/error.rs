@@ -3,7 +3,7 @@
 //! Variants carry what the client may learn; everything else is `Unexpected`,
 //! which is logged with its cause and answered with a bare 500.
 
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
@@ -109,31 +109,38 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         self.log_if_unexpected();
         let mut response = HttpResponse::build(self.status_code());
-        match self {
-            AppError::Unauthenticated { token_sent: true } => {
-                response.insert_header((
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static(r#"Bearer error="invalid_token""#),
-                ));
-            }
-            AppError::Unauthenticated { token_sent: false }
-            | AppError::InvalidCredentials
-            | AppError::InvalidRefreshToken => {
-                response
-                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
-            }
-            AppError::Busy => {
-                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
-            }
-            AppError::TooManyAttempts { retry_after } => {
-                response.insert_header((header::RETRY_AFTER, retry_after_secs(*retry_after)));
-            }
-            _ => {}
+        for header in self.headers() {
+            response.insert_header(header);
         }
         response.json(ErrorBody {
             error: self.code(),
             message: self.to_string(),
         })
+    }
+}
+
+impl AppError {
+    /// The headers that go with this error, whatever the body (JSON or a page).
+    pub fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
+        match self {
+            AppError::Unauthenticated { token_sent: true } => vec![(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+            )],
+            AppError::Unauthenticated { token_sent: false }
+            | AppError::InvalidCredentials
+            | AppError::InvalidRefreshToken => {
+                vec![(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))]
+            }
+            AppError::Busy => vec![(header::RETRY_AFTER, HeaderValue::from_static("1"))],
+            AppError::TooManyAttempts { retry_after } => {
+                vec![(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(retry_after_secs(*retry_after)),
+                )]
+            }
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -55,7 +55,6 @@ impl Application {
 
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(security_headers())
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
                         .cookie_name("sesame_forms".into())
@@ -65,6 +64,9 @@ impl Application {
                         .build(),
                 )
                 .wrap(from_fn(refuse_cross_site))
+                // Outermost but the log: every answer gets the headers,
+                // the cross-site refusals included.
+                .wrap(security_headers())
                 .wrap(access_log())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(auth.clone())
@@ -98,7 +100,11 @@ impl Application {
 fn open_auth(settings: &Settings) -> Result<(Auth, secrets_file::Keys), StartupError> {
     let db = Db::open(&settings.database_url)?;
     let secrets_path = secrets_file::path_for(db::sqlite_path(&settings.database_url)?);
-    let keys = secrets_file::load(&secrets_path, settings.access_secret.clone(), settings.refresh_secret.clone())?;
+    let keys = secrets_file::load(
+        &secrets_path,
+        settings.access_secret.clone(),
+        settings.refresh_secret.clone(),
+    )?;
     Ok((Auth::new(db, settings, &keys), keys))
 }
 

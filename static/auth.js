@@ -3,16 +3,16 @@
  * noticing. Plain JavaScript, no build step.
  *
  * - sesame.authFetch(input, init): fetch with the session's cookies; on a 401
- *   it refreshes once and retries once; if the refresh is refused it sends
- *   the user to /login?next=<this page>.
+ *   from this site it refreshes once and retries once; if the refresh is
+ *   refused it sends the user to /login?next=<this page>.
  * - One refresh at a time: any number of 401s in a tab share one refresh, and
  *   tabs take turns through the Web Locks API (with a timeout, so a lock left
  *   by a stuck tab never blocks the others).
  * - On the 401 page it refreshes and reloads by itself.
  * - On signed-in pages it refreshes ahead of expiry while the page is visible.
  *
- * Tokens live only in HttpOnly cookies: this script never sees or stores one
- * (nothing goes to localStorage or sessionStorage but a reload timestamp).
+ * Tokens live only in HttpOnly cookies: this script never sees or stores one,
+ * and it uses no Web Storage at all.
  */
 (function () {
   "use strict";
@@ -21,10 +21,10 @@
   var LOCK_NAME = "sesame-refresh";
   var LOCK_WAIT_MS = 5000; // how long to wait for another tab's refresh
   var REFRESH_TIMEOUT_MS = 10000; // how long a refresh request may take
-  var RELOAD_GUARD_MS = 10000; // a second 401 page this soon means: stop, sign in
-  var RELOAD_KEY = "sesame:reloaded-at";
+  var MAX_TIMER_MS = 2147483647; // setTimeout's limit (about 24.8 days)
 
   var inFlight = null; // this tab's refresh, while it runs
+  var refreshes = 0; // successful refreshes in this tab so far
   var keepAlive = false; // whether this page refreshes ahead of expiry
   var aheadTimer = null;
   var aheadDueAt = Infinity;
@@ -42,35 +42,47 @@
     return new URL(input instanceof Request ? input.url : String(input), location.href);
   }
 
-  // A 401 from /auth/* is an answer a refresh cannot cure.
-  function isAuthEndpoint(input) {
+  // Only a 401 from this site, outside /auth/*, is one a refresh can cure.
+  function refreshCanCure(input) {
     var url = urlOf(input);
-    return url.origin === location.origin && url.pathname.indexOf("/auth/") === 0;
+    return url.origin === location.origin && url.pathname.indexOf("/auth/") !== 0;
+  }
+
+  // fetch with a time limit (where the browser can abort requests).
+  function fetchWithTimeout(url, options, timeoutMs) {
+    if (typeof AbortController !== "function") return fetch(url, options);
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, timeoutMs);
+    options.signal = controller.signal;
+    return fetch(url, options).then(function (response) {
+      clearTimeout(timer);
+      return response;
+    }, function (error) {
+      clearTimeout(timer);
+      throw error;
+    });
   }
 
   // POST /auth/refresh. Resolves "ok", "refused" (the session is over) or
-  // "error" (network trouble: worth trying again later, not a sign-out).
+  // "error" (network trouble or a server fault: worth trying again later,
+  // not a reason to sign the user out). Never rejects.
   function postRefresh() {
-    var controller = new AbortController();
-    var timer = setTimeout(function () { controller.abort(); }, REFRESH_TIMEOUT_MS);
-    return fetch(REFRESH_URL, {
+    return fetchWithTimeout(REFRESH_URL, {
       method: "POST",
       credentials: "same-origin",
-      headers: { Accept: "application/json" },
-      signal: controller.signal
-    }).then(function (response) {
+      headers: { Accept: "application/json" }
+    }, REFRESH_TIMEOUT_MS).then(function (response) {
       if (response.status === 401) return "refused";
       if (!response.ok) return "error";
       return response.json().then(function (body) {
         var expiresIn = Number(body.expiresIn);
+        refreshes += 1;
         if (keepAlive) scheduleAhead(expiresIn);
         document.dispatchEvent(new CustomEvent("sesame:refreshed", { detail: { expiresIn: expiresIn } }));
         return "ok";
       });
     }).catch(function () {
       return "error";
-    }).finally(function () {
-      clearTimeout(timer);
     });
   }
 
@@ -79,7 +91,9 @@
   // server's grace window makes concurrent refreshes safe, the lock only
   // spares it the extra work.
   function withLock(task) {
-    if (!navigator.locks || !navigator.locks.request) return task();
+    if (!navigator.locks || !navigator.locks.request || typeof AbortController !== "function") {
+      return task();
+    }
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, LOCK_WAIT_MS);
     var acquired = false;
@@ -87,17 +101,19 @@
       acquired = true;
       clearTimeout(timer);
       return task();
-    }).catch(function (error) {
+    }).catch(function () {
       clearTimeout(timer);
-      if (!acquired) return task();
-      throw error;
+      return acquired ? "error" : task();
     });
   }
 
   // Single-flight: every caller in this tab shares the refresh under way.
   function refresh() {
     if (!inFlight) {
-      inFlight = withLock(postRefresh).finally(function () { inFlight = null; });
+      inFlight = withLock(postRefresh).then(function (outcome) {
+        inFlight = null;
+        return outcome;
+      });
     }
     return inFlight;
   }
@@ -106,9 +122,12 @@
     var options = Object.assign({ credentials: "same-origin" }, init);
     // A Request's body can be read once: keep a copy for the retry.
     var retry = input instanceof Request ? input.clone() : input;
+    var refreshesBefore = refreshes;
     return fetch(input, options).then(function (response) {
-      if (response.status !== 401 || isAuthEndpoint(input)) return response;
-      return refresh().then(function (outcome) {
+      if (response.status !== 401 || !refreshCanCure(input)) return response;
+      // A refresh finished while this request was on its way: just retry.
+      var refreshed = refreshes !== refreshesBefore ? Promise.resolve("ok") : refresh();
+      return refreshed.then(function (outcome) {
         if (outcome === "ok") return fetch(retry, options); // the one retry
         if (outcome === "refused") goToLogin();
         return response;
@@ -116,12 +135,14 @@
     });
   }
 
-  // Refresh ahead of expiry: 20% of the lifetime early, at most a minute.
+  // Refresh ahead of expiry: a quarter of the lifetime early (at least 2 s,
+  // as the server counts whole seconds; at most a minute; never more than
+  // half the lifetime, so short tokens do not refresh in a loop).
   function scheduleAhead(expiresIn) {
     clearTimeout(aheadTimer);
     if (!(expiresIn > 0)) return;
-    var lead = Math.min(60, expiresIn * 0.2);
-    var delay = Math.max(0, (expiresIn - lead) * 1000);
+    var lead = Math.min(60, Math.max(2, expiresIn * 0.25), expiresIn / 2);
+    var delay = Math.min(MAX_TIMER_MS, Math.max(0, (expiresIn - lead) * 1000));
     aheadDueAt = Date.now() + delay;
     aheadTimer = setTimeout(refreshAhead, delay);
   }
@@ -140,33 +161,26 @@
     if (document.visibilityState === "visible" && Date.now() >= aheadDueAt) refreshAhead();
   });
 
-  function readReloadedAt() {
-    try { return Number(sessionStorage.getItem(RELOAD_KEY) || 0); } catch (e) { return 0; }
-  }
-
-  function writeReloadedAt(value) {
-    try {
-      if (value) sessionStorage.setItem(RELOAD_KEY, String(value));
-      else sessionStorage.removeItem(RELOAD_KEY);
-    } catch (e) { /* storage off: the guard is best effort */ }
-  }
-
-  // The 401 page: refresh silently, then reload; else sign in.
+  // The 401 page (only ever the answer to a GET): refresh silently, then
+  // reload; else sign in. A mark in this history entry (it survives the
+  // reload and needs no storage) says a refresh was just tried, so a 401 that
+  // a refresh cannot cure never loops.
   function recover(page) {
     var login = page.getAttribute("data-login-url") || loginUrl();
-    if (Date.now() - readReloadedAt() < RELOAD_GUARD_MS) {
-      // Refreshed and reloaded moments ago, yet 401 again: do not loop.
-      writeReloadedAt(0);
+    if (history.state && history.state.sesameRetried) {
+      history.replaceState(null, "");
       location.replace(login);
       return;
     }
     refresh().then(function (outcome) {
       if (outcome === "ok") {
-        writeReloadedAt(Date.now());
+        history.replaceState({ sesameRetried: true }, "");
         location.reload();
       } else {
         location.replace(login);
       }
+    }, function () {
+      location.replace(login);
     });
   }
 
@@ -176,7 +190,7 @@
       recover(unauthorized);
       return;
     }
-    writeReloadedAt(0);
+    if (history.state && history.state.sesameRetried) history.replaceState(null, "");
     var meta = document.querySelector('meta[name="sesame-access-expires-in"]');
     if (meta) {
       keepAlive = true;

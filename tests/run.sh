@@ -25,4 +25,4 @@ cargo test --locked
 
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 export SESAME_BIN="$PWD/target/debug/sesame"
-node --test --test-concurrency=2 tests/browser/*.test.mjs
+node --test --test-concurrency=2 --test-timeout=120000 tests/browser/*.test.mjs

@@ -59,17 +59,30 @@ impl Auth {
         if let Some(retry_after) = self.limits.wait(email.as_str(), client) {
             audit::event(
                 "rate_limited",
-                &[("email", &email.as_str()), ("ip", &address), ("retry_after_s", &retry_after_secs(retry_after))],
+                &[
+                    ("email", &email.as_str()),
+                    ("ip", &address),
+                    ("retry_after_s", &retry_after_secs(retry_after)),
+                ],
             );
             return Err(AppError::TooManyAttempts { retry_after });
         }
         let lookup = email.as_str().to_owned();
-        let user = self.db.read(move |conn| users::find_by_email(conn, &lookup)).await?;
+        let user = self
+            .db
+            .read(move |conn| users::find_by_email(conn, &lookup))
+            .await?;
         let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-        let matches = self.hasher.verify(password.expose().to_owned(), stored_hash).await?;
+        let matches = self
+            .hasher
+            .verify(password.expose().to_owned(), stored_hash)
+            .await?;
         let Some(user) = user.filter(|_| matches) else {
             self.limits.record_failure(email.as_str(), client);
-            audit::event("sign_in_failed", &[("email", &email.as_str()), ("ip", &address)]);
+            audit::event(
+                "sign_in_failed",
+                &[("email", &email.as_str()), ("ip", &address)],
+            );
             return Err(AppError::InvalidCredentials);
         };
         self.limits.record_success(email.as_str());
@@ -80,7 +93,14 @@ impl Auth {
         self.db
             .write(move |conn| store_session(conn, &stored, first_token))
             .await?;
-        audit::event("sign_in", &[("user", &user.id), ("session", &session.id), ("ip", &address)]);
+        audit::event(
+            "sign_in",
+            &[
+                ("user", &user.id),
+                ("session", &session.id),
+                ("ip", &address),
+            ],
+        );
         self.sign_in(user, &session, now)
     }
 

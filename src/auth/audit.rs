@@ -8,7 +8,10 @@ pub fn event(name: &str, fields: &[(&str, &dyn std::fmt::Display)]) {
     for (key, value) in fields {
         let value = value.to_string();
         // Keep one event on one line, whatever a value holds.
-        let value: String = value.chars().map(|c| if c.is_control() || c == ' ' { '_' } else { c }).collect();
+        let value: String = value
+            .chars()
+            .map(|c| if c.is_control() || c == ' ' { '_' } else { c })
+            .collect();
         line.push_str(&format!(" {key}={value}"));
     }
     log::info!(target: "sesame::audit", "{line}");

@@ -79,10 +79,15 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
         let burst = NonZeroU32::new(max_failures.max(1)).unwrap_or(NonZeroU32::MIN);
         let period = (window / burst.get()).max(Duration::from_nanos(1));
         // `with_period` is `None` only for a zero period, excluded above.
-        let quota = Quota::with_period(period).unwrap_or_else(|| Quota::per_second(burst)).allow_burst(burst);
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(burst))
+            .allow_burst(burst);
         let states = Arc::new(Mutex::new(HashMap::new()));
         let clock = DefaultClock::default();
-        let store = |commit| SharedStore { states: Arc::clone(&states), commit };
+        let store = |commit| SharedStore {
+            states: Arc::clone(&states),
+            commit,
+        };
         Limiter {
             counting: RateLimiter::new(quota, store(true), clock.clone()),
             looking: RateLimiter::new(quota, store(false), clock.clone()),
@@ -119,7 +124,9 @@ struct SharedStore<K> {
 
 fn lock<K>(states: &Mutex<HashMap<K, Nanos>>) -> MutexGuard<'_, HashMap<K, Nanos>> {
     // The map stays consistent whatever panicked while holding it.
-    states.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    states
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl<K: Hash + Eq + Clone> StateStore for SharedStore<K> {
@@ -162,13 +169,26 @@ mod tests {
     fn refuses_after_the_allowed_failures_and_says_how_long_to_wait() {
         let limits = LoginLimits::new(3, 50, HOUR);
         for _ in 0..3 {
-            assert_eq!(limits.wait("a@example.com", None), None, "looking does not count");
+            assert_eq!(
+                limits.wait("a@example.com", None),
+                None,
+                "looking does not count"
+            );
             assert_eq!(limits.wait("a@example.com", None), None);
             limits.record_failure("a@example.com", None);
         }
-        let wait = limits.wait("a@example.com", None).expect("blocked after 3 failures");
-        assert!(wait > Duration::from_secs(19 * 60) && wait <= Duration::from_secs(20 * 60), "{wait:?}");
-        assert_eq!(limits.wait("b@example.com", None), None, "other accounts are not affected");
+        let wait = limits
+            .wait("a@example.com", None)
+            .expect("blocked after 3 failures");
+        assert!(
+            wait > Duration::from_secs(19 * 60) && wait <= Duration::from_secs(20 * 60),
+            "{wait:?}"
+        );
+        assert_eq!(
+            limits.wait("b@example.com", None),
+            None,
+            "other accounts are not affected"
+        );
     }
 
     #[test]
@@ -179,7 +199,10 @@ mod tests {
         limits.record_success("a@example.com");
         limits.record_failure("a@example.com", Some(address));
         assert_eq!(limits.wait("a@example.com", None), None);
-        assert!(limits.wait("c@example.com", Some(address)).is_some(), "the address used its 2");
+        assert!(
+            limits.wait("c@example.com", Some(address)).is_some(),
+            "the address used its 2"
+        );
     }
 
     #[test]

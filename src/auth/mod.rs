@@ -2,9 +2,9 @@
 //! call these methods with parsed input and turn the results into answers.
 
 pub mod access_token;
+mod accounts;
 mod audit;
 pub mod login_limits;
-mod accounts;
 pub mod password;
 mod purge;
 pub mod refresh_token;

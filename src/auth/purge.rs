@@ -27,11 +27,20 @@ impl Auth {
                 let now = now_ms();
                 Ok(Purged {
                     sessions: sessions::delete_ended(conn, now)?,
-                    refresh_tokens: refresh_tokens::delete_spent_before(conn, now.saturating_sub(grace))?,
+                    refresh_tokens: refresh_tokens::delete_spent_before(
+                        conn,
+                        now.saturating_sub(grace),
+                    )?,
                 })
             })
             .await?;
-        audit::event("purge", &[("sessions", &purged.sessions), ("refresh_tokens", &purged.refresh_tokens)]);
+        audit::event(
+            "purge",
+            &[
+                ("sessions", &purged.sessions),
+                ("refresh_tokens", &purged.refresh_tokens),
+            ],
+        );
         Ok(purged)
     }
 }

@@ -62,7 +62,8 @@ impl RefreshKey {
 
     fn mac(&self, session_id: &str, generation: i64) -> Hmac<Sha256> {
         // HMAC takes keys of any length, so `new_from_slice` cannot fail.
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.0.expose()).expect("HMAC accepts any key length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(self.0.expose()).expect("HMAC accepts any key length");
         mac.update(b"sesame refresh token v1\0");
         mac.update(session_id.as_bytes());
         mac.update(b"\0");
@@ -106,7 +107,16 @@ mod tests {
         assert_eq!(key(2).open(&token), None, "another key");
         let forged = token.replacen(".7.", ".8.", 1);
         assert_eq!(key(1).open(&forged), None, "another generation, same MAC");
-        for junk in ["", "a", "..", "s1.7", "s1.-1.AAAA", "s1.7.!!!!", &format!("{token}.x"), &"A".repeat(500)] {
+        for junk in [
+            "",
+            "a",
+            "..",
+            "s1.7",
+            "s1.-1.AAAA",
+            "s1.7.!!!!",
+            &format!("{token}.x"),
+            &"A".repeat(500),
+        ] {
             assert_eq!(key(1).open(junk), None, "{junk:?}");
         }
     }

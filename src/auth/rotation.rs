@@ -29,7 +29,13 @@ pub enum Spent {
 
 /// What to do with the refresh token of `generation` presented for
 /// `session` at `now`.
-pub fn decide(generation: i64, spent: Spent, session: &Session, now: Millis, grace: Millis) -> Decision {
+pub fn decide(
+    generation: i64,
+    spent: Spent,
+    session: &Session,
+    now: Millis,
+    grace: Millis,
+) -> Decision {
     // A session in its last second is over: a token issued now would be
     // expired on arrival.
     if !session.is_active(now) || session.ends_at() - now < 1000 {
@@ -74,26 +80,50 @@ mod tests {
 
     #[test]
     fn the_current_token_rotates() {
-        assert_eq!(decide(3, Spent::No, &session(3), NOW, GRACE), Decision::Rotate);
+        assert_eq!(
+            decide(3, Spent::No, &session(3), NOW, GRACE),
+            Decision::Rotate
+        );
     }
 
     #[test]
     fn the_last_spent_token_within_grace_gets_the_current_one() {
-        assert_eq!(decide(2, Spent::At(NOW - GRACE), &session(3), NOW, GRACE), Decision::ResendCurrent);
+        assert_eq!(
+            decide(2, Spent::At(NOW - GRACE), &session(3), NOW, GRACE),
+            Decision::ResendCurrent
+        );
     }
 
     #[test]
     fn late_older_or_purged_spent_tokens_are_reuse() {
-        assert_eq!(decide(2, Spent::At(NOW - GRACE - 1), &session(3), NOW, GRACE), Decision::Reuse);
-        assert_eq!(decide(1, Spent::At(NOW - 1), &session(3), NOW, GRACE), Decision::Reuse);
-        assert_eq!(decide(2, Spent::At(NOW), &session(3), NOW, 0), Decision::Reuse);
-        assert_eq!(decide(1, Spent::LongAgo, &session(3), NOW, GRACE), Decision::Reuse);
+        assert_eq!(
+            decide(2, Spent::At(NOW - GRACE - 1), &session(3), NOW, GRACE),
+            Decision::Reuse
+        );
+        assert_eq!(
+            decide(1, Spent::At(NOW - 1), &session(3), NOW, GRACE),
+            Decision::Reuse
+        );
+        assert_eq!(
+            decide(2, Spent::At(NOW), &session(3), NOW, 0),
+            Decision::Reuse
+        );
+        assert_eq!(
+            decide(1, Spent::LongAgo, &session(3), NOW, GRACE),
+            Decision::Reuse
+        );
     }
 
     #[test]
     fn tokens_never_issued_are_refused() {
-        assert_eq!(decide(4, Spent::No, &session(3), NOW, GRACE), Decision::Refuse);
-        assert_eq!(decide(3, Spent::LongAgo, &session(3), NOW, GRACE), Decision::Refuse);
+        assert_eq!(
+            decide(4, Spent::No, &session(3), NOW, GRACE),
+            Decision::Refuse
+        );
+        assert_eq!(
+            decide(3, Spent::LongAgo, &session(3), NOW, GRACE),
+            Decision::Refuse
+        );
     }
 
     #[test]
@@ -113,6 +143,9 @@ mod tests {
         assert_eq!(decide(3, Spent::No, &idle, NOW, GRACE), Decision::Refuse);
         let mut old = session(3);
         old.expires_at = NOW;
-        assert_eq!(decide(2, Spent::At(NOW - 1), &old, NOW, GRACE), Decision::Refuse);
+        assert_eq!(
+            decide(2, Spent::At(NOW - 1), &old, NOW, GRACE),
+            Decision::Refuse
+        );
     }
 }

@@ -12,8 +12,14 @@ use crate::error::AppError;
 /// What a refresh did, decided and written in one transaction.
 enum Refreshed {
     /// The session (advanced, or as it was) and its user, as of `at`.
-    Issued { found: Box<(Session, User)>, at: Millis },
-    Reused { session_id: String, user_id: String },
+    Issued {
+        found: Box<(Session, User)>,
+        at: Millis,
+    },
+    Reused {
+        session_id: String,
+        user_id: String,
+    },
     Refused,
 }
 
@@ -33,19 +39,42 @@ impl Auth {
                 // Read the clock only once the write lock is held: waiting for
                 // it must not stretch the grace window or a session's life.
                 let now = now_ms();
-                let Some((session, user)) = sessions::find_with_user(conn, &presented.session_id)? else {
+                let Some((session, user)) = sessions::find_with_user(conn, &presented.session_id)?
+                else {
                     return Ok(Refreshed::Refused);
                 };
                 let spent = spending(conn, &token_hash)?;
-                match decide(presented.generation, spent, &session, now, lifetimes.reuse_grace) {
+                match decide(
+                    presented.generation,
+                    spent,
+                    &session,
+                    now,
+                    lifetimes.reuse_grace,
+                ) {
                     Decision::Rotate => {
-                        let session = rotate(conn, session, &token_hash, &key, now, now.saturating_add(lifetimes.idle))?;
-                        Ok(Refreshed::Issued { found: Box::new((session, user)), at: now })
+                        let session = rotate(
+                            conn,
+                            session,
+                            &token_hash,
+                            &key,
+                            now,
+                            now.saturating_add(lifetimes.idle),
+                        )?;
+                        Ok(Refreshed::Issued {
+                            found: Box::new((session, user)),
+                            at: now,
+                        })
                     }
-                    Decision::ResendCurrent => Ok(Refreshed::Issued { found: Box::new((session, user)), at: now }),
+                    Decision::ResendCurrent => Ok(Refreshed::Issued {
+                        found: Box::new((session, user)),
+                        at: now,
+                    }),
                     Decision::Reuse => {
                         sessions::revoke(conn, &session.id, now)?;
-                        Ok(Refreshed::Reused { session_id: session.id, user_id: user.id })
+                        Ok(Refreshed::Reused {
+                            session_id: session.id,
+                            user_id: user.id,
+                        })
                     }
                     Decision::Refuse => Ok(Refreshed::Refused),
                 }
@@ -56,9 +85,22 @@ impl Auth {
                 let (session, user) = *found;
                 self.sign_in(user, &session, at)
             }
-            Refreshed::Reused { session_id, user_id } => {
-                audit::event("refresh_reuse_detected", &[("user", &user_id), ("session", &session_id)]);
-                audit::event("session_revoked", &[("user", &user_id), ("session", &session_id), ("reason", &"reuse")]);
+            Refreshed::Reused {
+                session_id,
+                user_id,
+            } => {
+                audit::event(
+                    "refresh_reuse_detected",
+                    &[("user", &user_id), ("session", &session_id)],
+                );
+                audit::event(
+                    "session_revoked",
+                    &[
+                        ("user", &user_id),
+                        ("session", &session_id),
+                        ("reason", &"reuse"),
+                    ],
+                );
                 Err(AppError::InvalidRefreshToken)
             }
             Refreshed::Refused => Err(AppError::InvalidRefreshToken),
@@ -79,8 +121,14 @@ impl Auth {
             .read(move |conn| sessions::find_with_user(conn, &session_id))
             .await?;
         match found {
-            Some((session, user)) if session.user_id == claims.sub && session.is_active(now_ms()) => {
-                Ok(Principal { user, session, claims })
+            Some((session, user))
+                if session.user_id == claims.sub && session.is_active(now_ms()) =>
+            {
+                Ok(Principal {
+                    user,
+                    session,
+                    claims,
+                })
             }
             _ => Err(invalid),
         }
@@ -88,13 +136,21 @@ impl Auth {
 
     /// Ends the sessions the given tokens belong to (refresh tokens, spent or
     /// not, and a still-valid access token). Nothing to end is no error.
-    pub async fn logout(&self, refresh_tokens: &[String], access_token: Option<&str>) -> Result<(), AppError> {
+    pub async fn logout(
+        &self,
+        refresh_tokens: &[String],
+        access_token: Option<&str>,
+    ) -> Result<(), AppError> {
         let mut session_ids: Vec<String> = refresh_tokens
             .iter()
             .filter_map(|t| self.refresh_key.open(t))
             .map(|presented| presented.session_id)
             .collect();
-        session_ids.extend(access_token.and_then(|t| self.access.verify(t, now_ms())).map(|c| c.sid));
+        session_ids.extend(
+            access_token
+                .and_then(|t| self.access.verify(t, now_ms()))
+                .map(|c| c.sid),
+        );
         if session_ids.is_empty() {
             return Ok(());
         }
@@ -112,7 +168,10 @@ impl Auth {
             })
             .await?;
         for session_id in ended {
-            audit::event("session_revoked", &[("session", &session_id), ("reason", &"logout")]);
+            audit::event(
+                "session_revoked",
+                &[("session", &session_id), ("reason", &"logout")],
+            );
         }
         Ok(())
     }
@@ -149,7 +208,14 @@ impl Auth {
             })
             .await?;
         if revoked {
-            audit::event("session_revoked", &[("user", &user_id), ("session", &session_id), ("reason", &"revoked")]);
+            audit::event(
+                "session_revoked",
+                &[
+                    ("user", &user_id),
+                    ("session", &session_id),
+                    ("reason", &"revoked"),
+                ],
+            );
         }
         Ok(())
     }
@@ -166,14 +232,17 @@ impl Auth {
         self.db
             .read(move |conn| {
                 let now = now_ms();
-                let Some((session, user)) = sessions::find_with_user(conn, &presented.session_id)? else {
+                let Some((session, user)) = sessions::find_with_user(conn, &presented.session_id)?
+                else {
                     return Ok(None);
                 };
                 let spent = spending(conn, &token_hash)?;
-                Ok(match decide(presented.generation, spent, &session, now, grace) {
-                    Decision::Rotate | Decision::ResendCurrent => Some(user.id),
-                    Decision::Reuse | Decision::Refuse => None,
-                })
+                Ok(
+                    match decide(presented.generation, spent, &session, now, grace) {
+                        Decision::Rotate | Decision::ResendCurrent => Some(user.id),
+                        Decision::Reuse | Decision::Refuse => None,
+                    },
+                )
             })
             .await
     }

@@ -47,6 +47,8 @@ pub fn mark_spent(conn: &mut Conn, token_hash: &[u8], at: Millis) -> Result<bool
 
 /// Deletes the tokens spent before `spent_before`; how many.
 pub fn delete_spent_before(conn: &mut Conn, spent_before: Millis) -> Result<usize, AppError> {
-    Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::spent_at.lt(spent_before)))
-        .execute(conn)?)
+    Ok(
+        diesel::delete(refresh_tokens::table.filter(refresh_tokens::spent_at.lt(spent_before)))
+            .execute(conn)?,
+    )
 }

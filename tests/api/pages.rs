@@ -180,16 +180,39 @@ async fn the_revoke_form_ends_the_session_and_returns_to_the_profile() {
 }
 
 #[actix_web::test]
-async fn static_files_are_built_in_and_cached_for_long() {
+async fn static_files_are_built_in_and_cached_for_long_under_the_pages_urls() {
     let app = spawn_app().await;
+    let page = app
+        .client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let urls: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("/static/") && part.contains("?v="))
+        .collect();
+    assert_eq!(urls.len(), 3, "icon, stylesheet and script: {urls:?}");
+    for url in urls {
+        let response = app.client.get(app.url(url)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+    }
     for (name, content_type) in [
         ("auth.js", "text/javascript"),
         ("style.css", "text/css"),
         ("profile.js", "text/javascript"),
     ] {
+        // Without the page's version it is revalidated: it may have changed.
         let response = app
             .client
-            .get(app.url(&format!("/static/{name}")))
+            .get(app.url(&format!("/static/{name}?v=old")))
             .send()
             .await
             .unwrap();
@@ -198,10 +221,7 @@ async fn static_files_are_built_in_and_cached_for_long() {
             .to_str()
             .unwrap()
             .starts_with(content_type));
-        assert_eq!(
-            response.headers()["cache-control"],
-            "public, max-age=31536000, immutable"
-        );
+        assert_eq!(response.headers()["cache-control"], "no-cache");
     }
     let script = app
         .client
@@ -212,7 +232,10 @@ async fn static_files_are_built_in_and_cached_for_long() {
         .text()
         .await
         .unwrap();
-    assert!(!script.contains("localStorage."), "the script never uses localStorage");
+    assert!(
+        !script.contains("localStorage.") && !script.contains("sessionStorage."),
+        "no Web Storage"
+    );
     let response = app
         .client
         .get(app.url("/static/nope.js"))

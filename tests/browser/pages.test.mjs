@@ -38,19 +38,29 @@ test("registering through the form lands on the profile", async () => {
   await context.close();
 });
 
-test("every page sends the security headers, and the profile no-store", async () => {
+test("every page sends the security headers and no-store", async () => {
   const { context } = await newContext(browser);
   const page = await context.newPage();
-  for (const path of ["/login", "/register"]) {
-    const response = await page.goto(server.url + path);
+  const check = (response, path) => {
     const headers = response.headers();
-    assert.match(headers["content-security-policy"], /script-src 'self'/);
-    assert.doesNotMatch(headers["content-security-policy"], /unsafe-inline/);
-    assert.equal(headers["x-content-type-options"], "nosniff");
-    assert.equal(headers["x-frame-options"], "DENY");
-    assert.ok(headers["referrer-policy"]);
-    assert.equal(headers["cache-control"], "no-store");
+    const csp = headers["content-security-policy"];
+    assert.match(csp, /script-src 'self'/, path);
+    assert.match(csp, /style-src 'self'/, path);
+    assert.match(csp, /frame-ancestors 'none'/, path);
+    assert.doesNotMatch(csp, /unsafe-inline/, path);
+    assert.equal(headers["x-content-type-options"], "nosniff", path);
+    assert.equal(headers["x-frame-options"], "DENY", path);
+    assert.equal(headers["referrer-policy"], "same-origin", path);
+    assert.equal(headers["cache-control"], "no-store", path);
+  };
+  const unauthorized = await page.request.get(server.url + "/profile");
+  assert.equal(unauthorized.status(), 401);
+  check(unauthorized, "the 401 page");
+  for (const path of ["/login", "/register"]) {
+    check(await page.goto(server.url + path), path);
   }
+  await registerThroughForm(page, server);
+  check(await page.reload(), "/profile");
   const css = await page.request.get(server.url + (await page.getAttribute("link[rel=stylesheet]", "href")));
   assert.match(css.headers()["cache-control"], /max-age=31536000/);
   await context.close();

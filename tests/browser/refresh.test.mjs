@@ -1,4 +1,4 @@
-// Silent refresh in a real headless Chromium, with a 3 s access token.
+// Silent refresh in a real headless Chromium, with a 4 s access token.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -6,13 +6,13 @@ import {
   launchBrowser, newContext, registerThroughForm, signInOnPage, sleep, startServer,
 } from "./helpers.mjs";
 
-const ACCESS_TTL_MS = 3000;
+const ACCESS_TTL_MS = 4000;
 let browser;
 let server;
 
 before(async () => {
   browser = await launchBrowser();
-  server = await startServer(["--access-ttl", "3s"]);
+  server = await startServer(["--access-ttl", "4s"]);
 });
 
 after(async () => {
@@ -81,12 +81,12 @@ test("the page refreshes ahead of expiry, so an active user never sees a 401", a
   page.on("response", (r) => { if (r.status() === 401) unauthorized.push(r.url()); });
   await registerThroughForm(page, server);
   watch.refreshes = 0;
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     await sleep(1500);
     // A plain fetch, not authFetch: only the refresh ahead keeps it working.
     assert.equal(await page.evaluate(() => fetch("/api/me").then((r) => r.status)), 200);
   }
-  assert.ok(watch.refreshes >= 2, `refreshed ${watch.refreshes} times in 6 s`);
+  assert.ok(watch.refreshes >= 2, `refreshed ${watch.refreshes} times in 7.5 s`);
   assert.deepEqual(unauthorized, []);
 
   await page.click("#check-session");
@@ -112,4 +112,44 @@ test("an expired session sends the user to sign in, and back to the profile afte
   } finally {
     await shortServer.stop();
   }
+});
+
+test("a tab that holds the refresh lock forever does not block another", async () => {
+  const { context, watch } = await signedInContext();
+  const stuck = await context.newPage();
+  const tab = await context.newPage();
+  await stuck.goto(server.url + "/login");
+  await tab.goto(server.url + "/login");
+  await stuck.evaluate(() => {
+    navigator.locks.request("sesame-refresh", () => new Promise(() => {}));
+  });
+  await sleep(ACCESS_TTL_MS + 700);
+  watch.refreshes = 0;
+  const started = Date.now();
+  const status = await tab.evaluate(() => window.sesame.authFetch("/api/me").then((r) => r.status));
+  assert.equal(status, 200);
+  assert.equal(watch.refreshes, 1);
+  assert.ok(Date.now() - started < 9000, "it waited at most the lock timeout");
+  await context.close();
+});
+
+test("a 401 from /auth/* is never answered with a refresh, and a refused refresh leads to sign-in", async () => {
+  const { context, watch } = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(server.url + "/login");
+  watch.refreshes = 0;
+  const status = await page.evaluate(() =>
+    window.sesame.authFetch("/auth/logout-all", { method: "POST" }).then((r) => r.status),
+  );
+  assert.equal(status, 401);
+  assert.equal(watch.refreshes, 0);
+
+  // Not signed in at all: the one refresh is refused, and the page goes to sign in.
+  await page.goto(server.url + "/register");
+  await Promise.all([
+    page.waitForURL(server.url + "/login?next=/register"),
+    page.evaluate(() => { window.sesame.authFetch("/api/me"); }),
+  ]);
+  assert.equal(watch.refreshes, 1);
+  await context.close();
 });

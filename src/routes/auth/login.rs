@@ -1,17 +1,16 @@
 use actix_session::Session;
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::auth::{Auth, SignIn};
 use crate::domain::{Email, Password};
-use crate::error::{retry_after_secs, AppError};
+use crate::error::AppError;
 use crate::routes::body::Body;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::extract::user_agent;
 use crate::routes::form_session::csrf_is_valid;
-use crate::routes::pages::{forbidden, html, login_page};
+use crate::routes::pages::{error_page, forbidden, login_page};
 use crate::routes::respond::{signed_in, signed_in_redirect, RefreshTransport};
 
 #[derive(Deserialize)]
@@ -56,15 +55,7 @@ pub async fn post(
             &sign_in,
             &cookies,
         )),
-        Err(error) => {
-            let page = login_page(&session, &email, next, Some(&error))?;
-            let mut response = html(error.status_code(), &page)?;
-            if let AppError::TooManyAttempts { retry_after } = error {
-                let seconds = HeaderValue::from(retry_after_secs(retry_after));
-                response.headers_mut().insert(header::RETRY_AFTER, seconds);
-            }
-            Ok(response)
-        }
+        Err(error) => error_page(&error, &login_page(&session, &email, next, Some(&error))?),
     }
 }
 

@@ -29,7 +29,17 @@ pub async fn post(
             return forbidden("/profile");
         }
     }
-    let user_id = signed_in_user(&req, &auth, body).await?;
+    let user_id = match signed_in_user(&req, &auth, body).await {
+        Ok(user_id) => user_id,
+        // A form from a page whose session ended meanwhile: to sign in.
+        Err(AppError::Unauthenticated { .. }) if via_form => {
+            set_flash(&session, "Your session had already ended. Please sign in.");
+            let mut response = see_other("/login").finish();
+            clear_cookies(&mut response, &cookies);
+            return Ok(response);
+        }
+        Err(error) => return Err(error),
+    };
     auth.logout_all(&user_id).await?;
     let mut response = if via_form {
         set_flash(&session, "You have signed out on every device.");

@@ -1,6 +1,6 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::auth::{Auth, SignIn};
@@ -10,7 +10,7 @@ use crate::routes::body::Body;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::extract::user_agent;
 use crate::routes::form_session::csrf_is_valid;
-use crate::routes::pages::{forbidden, html, register_page};
+use crate::routes::pages::{error_page, forbidden, register_page};
 use crate::routes::respond::{signed_in, signed_in_redirect, RefreshTransport};
 
 #[derive(Deserialize)]
@@ -50,8 +50,8 @@ pub async fn post(
     let (name, email) = (input.name.clone(), input.email.clone());
     match register(&auth, &req, input).await {
         Ok(sign_in) => Ok(signed_in_redirect("/profile", &sign_in, &cookies)),
-        Err(error) => html(
-            error.status_code(),
+        Err(error) => error_page(
+            &error,
             &register_page(&session, &name, &email, Some(&error))?,
         ),
     }

@@ -10,7 +10,7 @@ pub mod revoke;
 use actix_session::Session;
 use actix_web::http::header::{self, ContentType, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use super::form_session::{csrf_token, take_flash};
@@ -25,6 +25,16 @@ pub fn html(status: StatusCode, page: &impl Template) -> Result<HttpResponse, Ap
     Ok(HttpResponse::build(status)
         .insert_header(ContentType::html())
         .body(body))
+}
+
+/// A form page shown again for `error`: its status and headers
+/// (`Retry-After`, `WWW-Authenticate`), the page as the body.
+pub fn error_page(error: &AppError, page: &impl Template) -> Result<HttpResponse, AppError> {
+    let mut response = html(error.status_code(), page)?;
+    for (name, value) in error.headers() {
+        response.headers_mut().insert(name, value);
+    }
+    Ok(response)
 }
 
 /// The sign-in page, with what the user typed (never the password) and

@@ -2,7 +2,7 @@ use actix_session::Session;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{forbidden, unauthorized};
+use super::forbidden;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::routes::body::Body;
@@ -35,7 +35,10 @@ pub async fn post(
     };
     let principal = match principal {
         Ok(principal) => principal,
-        Err(AppError::Unauthenticated { .. }) => return unauthorized("/profile"),
+        // Not the 401 page: reloading it would post the form again.
+        Err(AppError::Unauthenticated { .. }) => {
+            return Ok(see_other("/login?next=/profile").finish())
+        }
         Err(other) => return Err(other),
     };
     auth.revoke_session(&principal.user.id, &id).await?;
