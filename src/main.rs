@@ -11,7 +11,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    // `listening on http://ADDR` is promised whatever RUST_LOG says, unless
+    // RUST_LOG names `sesame::startup` itself.
+    env_logger::Builder::new()
+        .filter_module("sesame::startup", log::LevelFilter::Info)
+        .parse_env(env_logger::Env::default().default_filter_or("info"))
+        .init();
     match command {
         Command::Serve => serve(settings),
         Command::Purge => purge(settings),

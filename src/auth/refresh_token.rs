@@ -121,3 +121,37 @@ mod tests {
         }
     }
 }
+
+/// Hostile input: no text opens unless it is exactly a token we made.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn key() -> RefreshKey {
+        RefreshKey::new(Secret::new(vec![3; 32]))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn arbitrary_text_never_opens(text in any::<String>()) {
+            prop_assert_eq!(key().open(&text), None);
+        }
+
+        #[test]
+        fn a_changed_token_never_opens(generation in 0i64..1_000_000, at in 0usize..80, byte in any::<u8>()) {
+            let token = key().token_for("5f0c8e0e-6b1e-4c3e-9d8a-3a1f2b4c5d6e", generation);
+            let mut bytes = token.clone().into_bytes();
+            let at = at % bytes.len();
+            prop_assume!(bytes[at] != byte);
+            bytes[at] = byte;
+            if let Ok(changed) = String::from_utf8(bytes) {
+                prop_assert_eq!(key().open(&changed), None, "{} opened", changed);
+            }
+            prop_assert!(key().open(&token).is_some());
+        }
+    }
+}

@@ -23,12 +23,13 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// Address to listen on; port 0 picks a free port.
-    #[arg(long, env = "SESAME_BIND", default_value = "127.0.0.1:8080", value_name = "ADDR", value_parser = socket_address)]
+    #[arg(long, global = true, env = "SESAME_BIND", default_value = "127.0.0.1:8080", value_name = "ADDR", value_parser = socket_address)]
     pub bind: String,
 
     /// SQLite file path (created with its folder).
     #[arg(
         long,
+        global = true,
         env = "DATABASE_URL",
         default_value = "data/sesame.db",
         value_name = "URL"
@@ -36,43 +37,43 @@ pub struct Cli {
     pub database_url: String,
 
     /// Access token lifetime.
-    #[arg(long, env = "SESAME_ACCESS_TTL", default_value = "15m", value_name = "DURATION", value_parser = positive_duration)]
+    #[arg(long, global = true, env = "SESAME_ACCESS_TTL", default_value = "15m", value_name = "DURATION", value_parser = positive_duration)]
     pub access_ttl: Duration,
 
     /// Idle lifetime: a session unused this long ends.
-    #[arg(long, env = "SESAME_REFRESH_TTL", default_value = "7d", value_name = "DURATION", value_parser = positive_duration)]
+    #[arg(long, global = true, env = "SESAME_REFRESH_TTL", default_value = "7d", value_name = "DURATION", value_parser = positive_duration)]
     pub refresh_ttl: Duration,
 
     /// Absolute lifetime: no refresh extends a session past it.
-    #[arg(long, env = "SESAME_SESSION_MAX_AGE", default_value = "30d", value_name = "DURATION", value_parser = positive_duration)]
+    #[arg(long, global = true, env = "SESAME_SESSION_MAX_AGE", default_value = "30d", value_name = "DURATION", value_parser = positive_duration)]
     pub session_max_age: Duration,
 
     /// How long a just-rotated refresh token may still be presented; 0s turns it off.
-    #[arg(long, env = "SESAME_REUSE_GRACE", default_value = "10s", value_name = "DURATION", value_parser = duration)]
+    #[arg(long, global = true, env = "SESAME_REUSE_GRACE", default_value = "10s", value_name = "DURATION", value_parser = duration)]
     pub reuse_grace: Duration,
 
     /// bcrypt cost, 4 to 31.
-    #[arg(long, env = "SESAME_BCRYPT_COST", default_value_t = 12, value_name = "COST", value_parser = value_parser!(u32).range(4..=31))]
+    #[arg(long, global = true, env = "SESAME_BCRYPT_COST", default_value_t = 12, value_name = "COST", value_parser = value_parser!(u32).range(4..=31))]
     pub bcrypt_cost: u32,
 
     /// Failed logins for one account within the window before 429.
-    #[arg(long, env = "SESAME_LOGIN_MAX_FAILURES", default_value_t = 5, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
+    #[arg(long, global = true, env = "SESAME_LOGIN_MAX_FAILURES", default_value_t = 5, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
     pub login_max_failures: u32,
 
     /// Failed logins from one client address within the window before 429.
-    #[arg(long, env = "SESAME_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 50, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
+    #[arg(long, global = true, env = "SESAME_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 50, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
     pub login_max_failures_per_ip: u32,
 
     /// The window both login limits count in.
-    #[arg(long, env = "SESAME_LOGIN_WINDOW", default_value = "15m", value_name = "DURATION", value_parser = positive_duration)]
+    #[arg(long, global = true, env = "SESAME_LOGIN_WINDOW", default_value = "15m", value_name = "DURATION", value_parser = positive_duration)]
     pub login_window: Duration,
 
     /// Set the Secure cookie attribute (browsers accept it on http://localhost).
-    #[arg(long, env = "SESAME_COOKIE_SECURE", default_value = "true", value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    #[arg(long, global = true, env = "SESAME_COOKIE_SECURE", default_value = "true", value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub cookie_secure: bool,
 
     /// How often ended sessions and long-spent refresh tokens are deleted.
-    #[arg(long, env = "SESAME_PURGE_INTERVAL", default_value = "1h", value_name = "DURATION", value_parser = positive_duration)]
+    #[arg(long, global = true, env = "SESAME_PURGE_INTERVAL", default_value = "1h", value_name = "DURATION", value_parser = positive_duration)]
     pub purge_interval: Duration,
 }
 

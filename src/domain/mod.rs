@@ -27,3 +27,45 @@ impl FieldError {
         }
     }
 }
+
+/// Hostile input: whatever the text, parsing answers (never panics), and
+/// what it accepts is already in its final form.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::{Email, Password, UserName};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn parsing_any_text_never_panics(text in any::<String>()) {
+            let _ = Email::parse(&text);
+            let _ = UserName::parse(&text);
+            let _ = Password::parse(text);
+        }
+
+        #[test]
+        fn accepted_emails_are_normalised_once_and_for_all(text in "[ A-Za-z0-9._%+-]{1,20}@[A-Za-z0-9-]{1,10}\\.[A-Za-z]{2,5} ?") {
+            if let Ok(email) = Email::parse(&text) {
+                let again = Email::parse(email.as_str()).expect("a parsed email parses again");
+                prop_assert_eq!(again.as_str(), email.as_str());
+                prop_assert_eq!(email.as_str(), email.as_str().trim().to_lowercase());
+            }
+        }
+
+        #[test]
+        fn accepted_names_and_passwords_keep_their_bounds(text in any::<String>()) {
+            if let Ok(name) = UserName::parse(&text) {
+                let count = name.as_str().chars().count();
+                prop_assert!((1..=100).contains(&count));
+                prop_assert_eq!(name.as_str().trim(), name.as_str());
+            }
+            if let Ok(password) = Password::parse(text.clone()) {
+                prop_assert!(password.expose().len() <= 72 && password.expose().chars().count() >= 8);
+                prop_assert_eq!(password.expose(), text.as_str(), "never altered, never cut");
+            }
+        }
+    }
+}

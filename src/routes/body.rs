@@ -109,3 +109,48 @@ fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     }
     serde_urlencoded::from_bytes(bytes).map_err(|_| malformed)
 }
+
+/// Hostile input: any bytes as a JSON or form body give a value or a 400,
+/// never a panic.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Fields {
+        #[serde(default)]
+        email: String,
+        #[serde(default)]
+        password: String,
+        next: Option<String>,
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_bytes_parse_or_are_malformed(bytes in any::<Vec<u8>>()) {
+            for result in [parse_json_object::<Fields>(&bytes).map(|_| ()), parse_form::<Fields>(&bytes).map(|_| ())] {
+                if let Err(error) = result {
+                    prop_assert!(matches!(error, AppError::MalformedBody(_)));
+                }
+            }
+        }
+
+        #[test]
+        fn forms_with_invalid_utf8_are_refused(prefix in "[a-z=&]{0,10}", bad in 0x80u8..=0xff) {
+            let body = format!("{prefix}email=%{bad:02X}");
+            prop_assert!(parse_form::<Fields>(body.as_bytes()).is_err());
+        }
+
+        #[test]
+        fn deep_json_nesting_is_refused_not_a_stack_overflow(depth in 100usize..5000) {
+            let body = format!("{{\"email\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
+            prop_assert!(parse_json_object::<Fields>(body.as_bytes()).is_err());
+        }
+    }
+}

@@ -1,12 +1,6 @@
 //! The real binary: settings errors, the `listening on` line, `.env`.
 
-use std::process::Stdio;
-use std::time::Duration;
-
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
-
-const BINARY: &str = env!("CARGO_BIN_EXE_sesame");
+use crate::process::{run, Running};
 
 /// Flags, environment, and the setting the error must name.
 type BadSetting = (
@@ -14,22 +8,6 @@ type BadSetting = (
     &'static [(&'static str, &'static str)],
     &'static str,
 );
-
-/// Runs the binary to completion in `folder` with a clean environment.
-async fn run(
-    folder: &std::path::Path,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> std::process::Output {
-    Command::new(BINARY)
-        .args(args)
-        .current_dir(folder)
-        .env_clear()
-        .envs(env.iter().copied())
-        .output()
-        .await
-        .expect("the binary runs")
-}
 
 #[actix_web::test]
 async fn a_bad_setting_stops_it_with_one_line_naming_it_and_status_2() {
@@ -69,7 +47,8 @@ async fn it_logs_the_real_address_when_bound_to_port_0_and_reads_dot_env() {
         "SESAME_BIND=127.0.0.1:0\nDATABASE_URL=db/test.db\n",
     )
     .unwrap();
-    let (mut child, address, _log) = start(folder.path(), &[], &[("RUST_LOG", "info")]).await;
+    let server = Running::start(folder.path(), &[], &[("RUST_LOG", "info")]).await;
+    let address = server.address.clone();
     assert!(!address.ends_with(":0"), "{address}");
 
     let body = reqwest::get(format!("http://{address}/healthz"))
@@ -83,49 +62,7 @@ async fn it_logs_the_real_address_when_bound_to_port_0_and_reads_dot_env() {
         folder.path().join("db/test.db").exists(),
         "DATABASE_URL from .env"
     );
-    child.kill().await.unwrap();
-}
-
-/// Starts the binary in `folder` and waits for its address.
-async fn start(
-    folder: &std::path::Path,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> (
-    tokio::process::Child,
-    String,
-    tokio::task::JoinHandle<String>,
-) {
-    let mut child = Command::new(BINARY)
-        .args(args)
-        .current_dir(folder)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some((_, address)) = line.split_once("listening on http://") {
-                return address.trim().to_owned();
-            }
-        }
-        panic!("no `listening on` line");
-    })
-    .await
-    .expect("it starts within 30 s");
-    // Keep reading the log until the process ends.
-    let rest = tokio::spawn(async move {
-        let mut log = String::new();
-        while let Ok(Some(line)) = lines.next_line().await {
-            log.push_str(&line);
-            log.push('\n');
-        }
-        log
-    });
-    (child, address, rest)
+    server.kill().await;
 }
 
 #[actix_web::test]
@@ -133,7 +70,7 @@ async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
     let folder = tempfile::tempdir().unwrap();
     let access_secret = "access-secret-that-must-never-be-logged";
     let refresh_secret = "refresh-secret-that-must-never-be-logged";
-    let (mut child, address, log) = start(
+    let server = Running::start(
         folder.path(),
         &["--bind", "127.0.0.1:0", "--bcrypt-cost", "4"],
         &[
@@ -144,7 +81,7 @@ async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
     )
     .await;
     let client = crate::helpers::client();
-    let url = |path: &str| format!("http://{address}{path}");
+    let url = |path: &str| server.url(path);
     let password = "a password never logged";
     let sign_up: serde_json::Value = client
         .post(url("/auth/register"))
@@ -186,8 +123,7 @@ async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
         .await
         .unwrap();
 
-    child.kill().await.unwrap();
-    let log = log.await.unwrap();
+    let log = server.kill().await;
     assert!(
         log.contains("POST /auth/refresh"),
         "the access log is on: {log}"

@@ -3,13 +3,19 @@
 
 mod access_tokens;
 mod binary;
+mod crash;
 mod errors;
 mod health;
 mod helpers;
+mod limits;
+mod load;
 mod login;
 mod logout;
 mod pages;
+mod process;
+mod purge;
 mod refresh;
 mod register;
 mod restart;
 mod sessions;
+mod timing;
