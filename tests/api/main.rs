@@ -2,11 +2,13 @@
 //! SQLite database and talks HTTP to it. One binary, so the suite links once.
 
 mod access_tokens;
+mod audit;
 mod binary;
 mod crash;
 mod errors;
 mod health;
 mod helpers;
+mod hostile;
 mod limits;
 mod load;
 mod login;
