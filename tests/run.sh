@@ -3,7 +3,8 @@
 #
 #   1. cargo test: unit tests and the black-box HTTP suite (tests/api);
 #   2. the browser suite (tests/browser): the pages and static/auth.js in real
-#      headless Chromium, driven by playwright-core.
+#      headless Chromium, driven by playwright-core;
+#   3. a build (not a run) of the benchmark, so it cannot rot.
 #
 # It installs what it needs when missing: Debian's chromium (apt), Node.js
 # (apt), and playwright-core at the version in tests/browser/package-lock.json.
@@ -26,3 +27,5 @@ cargo test --locked
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 export SESAME_BIN="$PWD/target/debug/sesame"
 node --test --test-concurrency=2 --test-timeout=120000 tests/browser/*.test.mjs
+
+cargo bench --locked --bench http --no-run

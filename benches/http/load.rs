@@ -1,0 +1,130 @@
+//! A small HTTP/1.1 load generator: each connection is one keep-alive TCP
+//! connection sending its requests one after another, as fast as answered.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// What one run measured.
+#[derive(Default, Clone)]
+pub struct Stats {
+    pub ok: u64,
+    pub errors: u64,
+    pub elapsed: Duration,
+    /// Every successful request's latency, sorted.
+    pub latencies: Vec<Duration>,
+}
+
+impl Stats {
+    pub fn throughput(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let at = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[at]
+    }
+}
+
+/// One connection's requests: `next` builds the request from the state,
+/// `answered` updates the state from the status and body.
+pub trait Client: Send + 'static {
+    fn next(&mut self, host: &str) -> Request<Full<Bytes>>;
+    fn answered(&mut self, _status: StatusCode, _body: &[u8]) {}
+}
+
+/// Drives every client on its own connection for `duration`.
+pub async fn drive<C: Client>(address: SocketAddr, clients: Vec<C>, duration: Duration) -> Stats {
+    let started = Instant::now();
+    let deadline = started + duration;
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|client| tokio::spawn(run_connection(address, client, deadline)))
+        .collect();
+    let mut total = Stats::default();
+    for task in tasks {
+        let stats = task.await.expect("a connection task");
+        total.ok += stats.ok;
+        total.errors += stats.errors;
+        total.latencies.extend(stats.latencies);
+    }
+    total.elapsed = started.elapsed();
+    total.latencies.sort();
+    total
+}
+
+async fn run_connection<C: Client>(address: SocketAddr, mut client: C, deadline: Instant) -> Stats {
+    let mut stats = Stats::default();
+    let host = address.to_string();
+    'reconnect: while Instant::now() < deadline {
+        let Ok(stream) = TcpStream::connect(address).await else {
+            stats.errors += 1;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let Ok((mut sender, connection)) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
+        else {
+            stats.errors += 1;
+            continue;
+        };
+        tokio::spawn(connection);
+        while Instant::now() < deadline {
+            let request = client.next(&host);
+            let sent = Instant::now();
+            let Ok(response) = sender.send_request(request).await else {
+                stats.errors += 1;
+                continue 'reconnect;
+            };
+            let status = response.status();
+            let Ok(body) = response.into_body().collect().await else {
+                stats.errors += 1;
+                continue 'reconnect;
+            };
+            let latency = sent.elapsed();
+            let body = body.to_bytes();
+            if status.is_success() {
+                stats.ok += 1;
+                stats.latencies.push(latency);
+            } else {
+                stats.errors += 1;
+            }
+            client.answered(status, &body);
+        }
+    }
+    stats
+}
+
+/// A request with an optional JSON body and Bearer token.
+pub fn request(
+    method: &str,
+    host: &str,
+    path: &str,
+    bearer: Option<&str>,
+    json: Option<String>,
+) -> Request<Full<Bytes>> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", host);
+    if let Some(token) = bearer {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    let body = match json {
+        Some(json) => {
+            builder = builder.header("content-type", "application/json");
+            Bytes::from(json)
+        }
+        None => Bytes::new(),
+    };
+    builder.body(Full::new(body)).expect("a valid request")
+}

@@ -1,0 +1,152 @@
+//! The servers under test: the real sesame binary (release build) in its own
+//! process, and the framework's ceiling, a plain Actix handler.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BINARY: &str = env!("CARGO_BIN_EXE_sesame");
+
+/// The JSON `/api/me` answers, for the baseline to answer the same.
+pub const ME_JSON: &str = r#"{"id":"00000000-0000-4000-8000-000000000000","name":"Bench User","email":"bench@example.com","createdAt":"2026-11-24T00:00:00Z"}"#;
+
+pub struct Sesame {
+    child: Child,
+    pub address: SocketAddr,
+}
+
+impl Sesame {
+    /// Starts `sesame` on `database` with extra flags; returns once it listens.
+    pub fn start(database: &Path, flags: &[&str]) -> Sesame {
+        let mut child = Command::new(BINARY)
+            .args([
+                "--bind",
+                "127.0.0.1:0",
+                "--database-url",
+                database.to_str().expect("a UTF-8 path"),
+            ])
+            .args(flags)
+            .env_clear()
+            .env("RUST_LOG", "warn")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("sesame starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let address = loop {
+            let line = lines
+                .next()
+                .expect("sesame logs its address")
+                .expect("a log line");
+            if let Some((_, address)) = line.split_once("listening on http://") {
+                break address.trim().parse().expect("an address");
+            }
+        };
+        // Keep draining the log so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Sesame { child, address }
+    }
+
+    /// Peak resident memory so far (VmHWM), in bytes.
+    pub fn peak_memory(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kib| kib * 1024)
+    }
+
+    pub fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// From exec to the first 200 from `/healthz`.
+pub fn time_to_healthy(database: &Path) -> Duration {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let mut child = Command::new(BINARY)
+        .args([
+            "--bind",
+            &bind,
+            "--database-url",
+            database.to_str().expect("a UTF-8 path"),
+        ])
+        .env_clear()
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sesame starts");
+    let healthy = loop {
+        if healthz_ok(&bind) {
+            break started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "sesame did not answer in 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    healthy
+}
+
+fn healthz_ok(address: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(address) else {
+        return false;
+    };
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.1 200")
+}
+
+/// The framework's ceiling: a plain Actix handler answering `ME_JSON`, with
+/// as many workers as sesame, in this process. Runs until the process ends.
+pub fn start_baseline() -> SocketAddr {
+    use actix_web::{web, App, HttpResponse, HttpServer};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = listener.local_addr().expect("an address");
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            HttpServer::new(|| {
+                App::new().route(
+                    "/api/me",
+                    web::get().to(|| async {
+                        HttpResponse::Ok()
+                            .content_type("application/json")
+                            .body(ME_JSON)
+                    }),
+                )
+            })
+            .listen(listener)
+            .expect("listens")
+            .run()
+            .await
+        })
+    });
+    address
+}
+
+/// A fresh folder for a database.
+pub fn temp_database(folder: &tempfile::TempDir, name: &str) -> PathBuf {
+    folder.path().join(name)
+}
