@@ -8,7 +8,7 @@ use actix_session::SessionMiddleware;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{from_fn, DefaultHeaders, Logger};
+use actix_web::middleware::{from_fn, Condition, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::auth::{Auth, Purged};
@@ -51,6 +51,9 @@ impl Application {
             secure: settings.cookie_secure,
         });
         let session_key = session_cookie_key(&keys);
+        // Not even formatted when RUST_LOG leaves it out.
+        let access_log_enabled =
+            log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info);
         let cookie_secure = settings.cookie_secure;
 
         let server = HttpServer::new(move || {
@@ -67,7 +70,7 @@ impl Application {
                 // Outermost but the log: every answer gets the headers,
                 // the cross-site refusals included.
                 .wrap(security_headers())
-                .wrap(access_log())
+                .wrap(Condition::new(access_log_enabled, access_log()))
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(auth.clone())
                 .app_data(cookies.clone())

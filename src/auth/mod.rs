@@ -4,6 +4,7 @@
 pub mod access_token;
 mod accounts;
 mod audit;
+mod bcrypt_pool;
 pub mod login_limits;
 pub mod password;
 mod purge;

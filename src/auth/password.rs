@@ -1,10 +1,9 @@
-//! bcrypt, always on the blocking pool behind its own bounded gate: hashing
-//! is the slowest thing the service does, and it must not hold up the async
-//! workers or queue without end.
+//! Password hashing and checking with bcrypt, always on its own threads
+//! (see `bcrypt_pool`).
 
 use std::sync::{Arc, OnceLock};
 
-use crate::blocking::Gate;
+use super::bcrypt_pool::BcryptPool;
 use crate::domain::password::MAX_BYTES;
 use crate::domain::Password;
 use crate::error::AppError;
@@ -15,7 +14,7 @@ const MAX_QUEUED_PER_CORE: usize = 32;
 #[derive(Clone)]
 pub struct PasswordHasher {
     cost: u32,
-    gate: Gate,
+    pool: BcryptPool,
     /// A hash of nothing in particular at the configured cost: an unknown
     /// email is checked against it, so it costs what a wrong password costs.
     dummy: Arc<OnceLock<String>>,
@@ -26,7 +25,7 @@ impl PasswordHasher {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         PasswordHasher {
             cost,
-            gate: Gate::new(cores, cores * MAX_QUEUED_PER_CORE),
+            pool: BcryptPool::new(cores, cores * MAX_QUEUED_PER_CORE),
             dummy: Arc::new(OnceLock::new()),
         }
     }
@@ -42,7 +41,7 @@ impl PasswordHasher {
 
     pub async fn hash(&self, password: Password) -> Result<String, AppError> {
         let cost = self.cost;
-        self.gate
+        self.pool
             .run(move || bcrypt::hash(password.expose(), cost))
             .await?
             .map_err(bcrypt_failure)
@@ -52,7 +51,7 @@ impl PasswordHasher {
     /// always false, after the same bcrypt work.
     pub async fn verify(&self, candidate: String, hash: Option<String>) -> Result<bool, AppError> {
         let hasher = self.clone();
-        self.gate
+        self.pool
             .run(move || match hash {
                 // bcrypt reads 72 bytes at most: a longer candidate would be
                 // checked by its prefix, so it is refused (after the same work).

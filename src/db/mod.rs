@@ -51,6 +51,7 @@ pub struct Db {
 impl Db {
     /// Opens (creating it and its folder if need be) and migrates the database.
     pub fn open(url: &str) -> Result<Db, OpenError> {
+        configure_sqlite();
         let path = sqlite_path(url)?;
         if let Some(folder) = Path::new(path)
             .parent()
@@ -62,6 +63,9 @@ impl Db {
         let pool = Pool::builder()
             .max_size(POOL_SIZE)
             .connection_timeout(BUSY_TIMEOUT)
+            // r2d2 would run `SELECT 1` (parsed anew each time) before lending
+            // every connection; a SQLite file does not drop connections.
+            .test_on_check_out(false)
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<Conn>::new(path))?;
         let mut conn = pool.get().map_err(|e| OpenError::Migrate(e.to_string()))?;
@@ -115,6 +119,27 @@ impl Db {
         .await
         .is_ok()
     }
+}
+
+/// Process-wide SQLite settings, before its first connection: no memory
+/// statistics (a global mutex taken on every allocation), and multi-thread
+/// mode (a connection is only ever used by one thread at a time, which the
+/// pool guarantees), which drops the per-connection mutex.
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before SQLite is initialised (the
+        // first connection is opened after this), from one thread, with the
+        // arguments each option takes. Were it too late, SQLite would answer
+        // SQLITE_MISUSE and keep its defaults, which are also correct.
+        unsafe {
+            libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MULTITHREAD);
+            libsqlite3_sys::sqlite3_config(
+                libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            );
+        }
+    });
 }
 
 /// The file path inside a SQLite database URL (`data/sesame.db`,

@@ -29,7 +29,7 @@ pub fn find(conn: &mut Conn, token_hash: &[u8]) -> Result<Option<RefreshToken>, 
     Ok(refresh_tokens::table
         .find(token_hash)
         .select(RefreshToken::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -42,11 +42,14 @@ pub fn insert(conn: &mut Conn, session: &Session) -> Result<(), AppError> {
 
 /// The session and its user.
 pub fn find_with_user(conn: &mut Conn, id: &str) -> Result<Option<(Session, User)>, AppError> {
+    // This runs on every authenticated request. Each lookup here is by a
+    // unique key, so no `LIMIT ?` (`first`): SQLite re-prepares a statement
+    // whenever a LIMIT parameter is bound again.
     Ok(sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(id))
-        .select((Session::as_select(), User::as_select()))
-        .first(conn)
+        .select((sessions::all_columns, users::all_columns))
+        .get_result::<(Session, User)>(conn)
         .optional()?)
 }
 
@@ -102,7 +105,7 @@ pub fn find_of_user(conn: &mut Conn, id: &str, user_id: &str) -> Result<Option<S
         .find(id)
         .filter(sessions::user_id.eq(user_id))
         .select(Session::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -43,6 +43,6 @@ pub fn find_by_email(conn: &mut Conn, email: &str) -> Result<Option<User>, AppEr
     Ok(users::table
         .filter(users::email.eq(email))
         .select(User::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
