@@ -85,11 +85,20 @@ mod tests {
     async fn refuses_work_past_the_queue_bound() {
         let gate = Gate::new(1, 1);
         let (release, hold) = std::sync::mpsc::channel::<()>();
+        let (started, has_started) = std::sync::mpsc::channel::<()>();
         let running = {
             let gate = gate.clone();
-            actix_web::rt::spawn(async move { gate.run(move || hold.recv().ok()).await })
+            actix_web::rt::spawn(async move {
+                gate.run(move || {
+                    started.send(()).ok();
+                    hold.recv().ok()
+                })
+                .await
+            })
         };
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        while has_started.try_recv().is_err() {
+            actix_web::rt::time::sleep(Duration::from_millis(5)).await;
+        }
         let queued = {
             let gate = gate.clone();
             actix_web::rt::spawn(async move { gate.run(|| 2).await })

@@ -47,7 +47,8 @@ impl Auth {
 
     /// Checks the password and opens a new session. An unknown email and a
     /// wrong password cost the same bcrypt work and get the same error; an
-    /// account or address past its failure limit is refused before any check.
+    /// account or address past its failure limit is refused before any check
+    /// (each attempt takes its try first; a success gives it back).
     pub async fn login(
         &self,
         email: Email,
@@ -56,7 +57,7 @@ impl Auth {
         client: Option<IpAddr>,
     ) -> Result<SignIn, AppError> {
         let address = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        if let Some(retry_after) = self.limits.wait(email.as_str(), client) {
+        if let Err(retry_after) = self.limits.begin(email.as_str(), client) {
             audit::event(
                 "rate_limited",
                 &[
@@ -78,14 +79,13 @@ impl Auth {
             .verify(password.expose().to_owned(), stored_hash)
             .await?;
         let Some(user) = user.filter(|_| matches) else {
-            self.limits.record_failure(email.as_str(), client);
             audit::event(
                 "sign_in_failed",
                 &[("email", &email.as_str()), ("ip", &address)],
             );
             return Err(AppError::InvalidCredentials);
         };
-        self.limits.record_success(email.as_str());
+        self.limits.succeeded(email.as_str(), client);
         let now = now_ms();
         let session = self.new_session(&user.id, user_agent, now);
         let first_token = refresh_token::hash(&self.refresh_key.token_for(&session.id, 0));

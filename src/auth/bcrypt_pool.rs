@@ -3,9 +3,10 @@
 //!
 //! bcrypt is the slowest thing the service does. On its own threads it never
 //! holds up the async workers or the database's blocking threads; at a lower
-//! priority (nice 19) it still uses every idle cycle, so logins run at full
+//! priority (nice 10) it still uses every idle cycle, so logins run at full
 //! speed when nothing else is asking, but the kernel hands the CPU to other
-//! requests first during a login flood. Past the queue bound a login is
+//! requests first during a login flood (nice 10, not 19: cheap requests
+//! flooding the CPU must not starve logins either). Past the queue bound a login is
 //! refused at once (503) instead of waiting without end.
 
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
@@ -18,7 +19,7 @@ use crate::error::AppError;
 type Job = Box<dyn FnOnce() + Send>;
 
 /// Niceness of the bcrypt threads (0 is normal, 19 the lowest).
-const NICENESS: libc::c_int = 19;
+const NICENESS: libc::c_int = 10;
 
 #[derive(Clone)]
 pub struct BcryptPool {
@@ -43,7 +44,10 @@ impl BcryptPool {
                             Err(poisoned) => poisoned.into_inner().recv(),
                         };
                         match job {
-                            Ok(job) => job(),
+                            // A panicking job must not take its thread with it.
+                            Ok(job) => {
+                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                            }
                             Err(_) => return, // the pool is gone
                         }
                     }
@@ -99,11 +103,20 @@ mod tests {
         assert_eq!(pool.run(|| 2 + 2).await.unwrap(), 4);
 
         let (release, hold) = std::sync::mpsc::channel::<()>();
+        let (started, has_started) = std::sync::mpsc::channel::<()>();
         let running = {
             let pool = pool.clone();
-            actix_web::rt::spawn(async move { pool.run(move || hold.recv().ok()).await })
+            actix_web::rt::spawn(async move {
+                pool.run(move || {
+                    started.send(()).ok();
+                    hold.recv().ok()
+                })
+                .await
+            })
         };
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        while has_started.try_recv().is_err() {
+            actix_web::rt::time::sleep(Duration::from_millis(5)).await;
+        }
         let queued = {
             let pool = pool.clone();
             actix_web::rt::spawn(async move { pool.run(|| 5).await })
@@ -113,6 +126,13 @@ mod tests {
         release.send(()).unwrap();
         assert!(running.await.unwrap().is_ok());
         assert_eq!(queued.await.unwrap().unwrap(), 5);
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_job_does_not_kill_its_thread() {
+        let pool = BcryptPool::new(1, 1);
+        assert!(pool.run(|| panic!("a bad job")).await.is_err());
+        assert_eq!(pool.run(|| 7).await.unwrap(), 7);
     }
 
     #[test]

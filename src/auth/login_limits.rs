@@ -1,12 +1,14 @@
-//! Brute-force protection for sign-in: failed logins are counted per account
+//! Brute-force protection for sign-in: login attempts are counted per account
 //! and per client address with governor's GCRA limiter, and past the limit a
 //! login is refused before any password is checked.
 //!
 //! A limit of N failures in a window W is a burst of N, earning one more try
-//! every W/N. Governor has no way to look without counting, nor to forget one
-//! key, both of which this needs (look before checking a password, count only
-//! failures, forget an account on success), so its state lives in a map that
-//! two limiters share: one that counts, one that only looks.
+//! every W/N. Each attempt takes its try *before* the password is checked, so
+//! concurrent guesses cannot slip past the limit while earlier ones are still
+//! being checked; a success then gives its tries back (the account's count
+//! is cleared, the address gets its one try back), so only failures count.
+//! governor has no way to forget a key or return a try, so its state lives in
+//! a store of ours, which does both.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -21,10 +23,6 @@ use governor::state::keyed::ShrinkableKeyedStateStore;
 use governor::state::StateStore;
 use governor::{Quota, RateLimiter};
 
-/// Accounts and addresses tracked at most; past it the oldest states that
-/// are back to full are dropped (see `LoginLimits::forget_idle`).
-const MAX_TRACKED: usize = 100_000;
-
 pub struct LoginLimits {
     accounts: Limiter<String>,
     addresses: Limiter<IpAddr>,
@@ -38,40 +36,44 @@ impl LoginLimits {
         }
     }
 
-    /// How long this account or address must wait before another try, if
-    /// it has used up its failures.
-    pub fn wait(&self, account: &str, address: Option<IpAddr>) -> Option<Duration> {
-        let by_account = self.accounts.wait(&account.to_owned());
-        let by_address = address.and_then(|a| self.addresses.wait(&a));
-        by_account.into_iter().chain(by_address).max()
-    }
-
-    pub fn record_failure(&self, account: &str, address: Option<IpAddr>) {
-        self.accounts.count(&account.to_owned());
+    /// Takes one try for this account and address; `Err(wait)` when either
+    /// has none left (and then nothing is taken).
+    pub fn begin(&self, account: &str, address: Option<IpAddr>) -> Result<(), Duration> {
+        let account = account.to_owned();
+        self.accounts.take(&account)?;
         if let Some(address) = address {
-            self.addresses.count(&address);
+            if let Err(wait) = self.addresses.take(&address) {
+                self.accounts.give_back(&account);
+                return Err(wait);
+            }
         }
+        Ok(())
     }
 
-    /// A successful login clears the account's failures (not the address's:
-    /// one good password must not buy an address more guesses elsewhere).
-    pub fn record_success(&self, account: &str) {
+    /// The password was right: the account's failures are forgotten and the
+    /// address gets its try back (its earlier failures still count: one good
+    /// password must not buy an address more guesses elsewhere).
+    pub fn succeeded(&self, account: &str, address: Option<IpAddr>) {
         self.accounts.forget(&account.to_owned());
+        if let Some(address) = address {
+            self.addresses.give_back(&address);
+        }
     }
 
     /// Drops every state that is back to full (nothing to remember), so
     /// memory holds only the keys that failed within the window.
     pub fn forget_idle(&self) {
-        self.accounts.counting.retain_recent();
-        self.addresses.counting.retain_recent();
+        self.accounts.limiter.retain_recent();
+        self.addresses.limiter.retain_recent();
     }
 }
 
 struct Limiter<K: Hash + Eq + Clone> {
-    counting: RateLimiter<K, SharedStore<K>, DefaultClock>,
-    looking: RateLimiter<K, SharedStore<K>, DefaultClock>,
+    limiter: RateLimiter<K, SharedStore<K>, DefaultClock>,
     states: Arc<Mutex<HashMap<K, Nanos>>>,
     clock: DefaultClock,
+    /// How much one try weighs in GCRA's state (window / N).
+    period: Nanos,
 }
 
 impl<K: Hash + Eq + Clone> Limiter<K> {
@@ -84,30 +86,27 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
             .allow_burst(burst);
         let states = Arc::new(Mutex::new(HashMap::new()));
         let clock = DefaultClock::default();
-        let store = |commit| SharedStore {
+        let store = SharedStore {
             states: Arc::clone(&states),
-            commit,
         };
         Limiter {
-            counting: RateLimiter::new(quota, store(true), clock.clone()),
-            looking: RateLimiter::new(quota, store(false), clock.clone()),
+            limiter: RateLimiter::new(quota, store, clock.clone()),
             states,
             clock,
+            period: Nanos::from(period),
         }
     }
 
-    fn wait(&self, key: &K) -> Option<Duration> {
-        match self.looking.check_key(key) {
-            Ok(()) => None,
-            Err(not_until) => Some(not_until.wait_time_from(self.clock.now())),
-        }
+    fn take(&self, key: &K) -> Result<(), Duration> {
+        self.limiter
+            .check_key(key)
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 
-    fn count(&self, key: &K) {
-        if lock(&self.states).len() >= MAX_TRACKED {
-            self.counting.retain_recent();
+    fn give_back(&self, key: &K) {
+        if let Some(state) = lock(&self.states).get_mut(key) {
+            *state = state.saturating_sub(self.period);
         }
-        let _ = self.counting.check_key(key);
     }
 
     fn forget(&self, key: &K) {
@@ -115,11 +114,9 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
     }
 }
 
-/// Governor's per-key states in a map shared by a counting and a looking
-/// limiter; the looking one computes the decision but never stores it.
+/// governor's per-key states, in a map we can also edit.
 struct SharedStore<K> {
     states: Arc<Mutex<HashMap<K, Nanos>>>,
-    commit: bool,
 }
 
 fn lock<K>(states: &Mutex<HashMap<K, Nanos>>) -> MutexGuard<'_, HashMap<K, Nanos>> {
@@ -138,9 +135,7 @@ impl<K: Hash + Eq + Clone> StateStore for SharedStore<K> {
     {
         let mut states = lock(&self.states);
         let (outcome, next) = decide(states.get(key).copied())?;
-        if self.commit {
-            states.insert(key.clone(), next);
-        }
+        states.insert(key.clone(), next);
         Ok(outcome)
     }
 }
@@ -166,49 +161,59 @@ mod tests {
     const HOUR: Duration = Duration::from_secs(3600);
 
     #[test]
-    fn refuses_after_the_allowed_failures_and_says_how_long_to_wait() {
+    fn refuses_after_the_allowed_tries_and_says_how_long_to_wait() {
         let limits = LoginLimits::new(3, 50, HOUR);
         for _ in 0..3 {
-            assert_eq!(
-                limits.wait("a@example.com", None),
-                None,
-                "looking does not count"
-            );
-            assert_eq!(limits.wait("a@example.com", None), None);
-            limits.record_failure("a@example.com", None);
+            assert!(limits.begin("a@example.com", None).is_ok());
         }
         let wait = limits
-            .wait("a@example.com", None)
-            .expect("blocked after 3 failures");
+            .begin("a@example.com", None)
+            .expect_err("blocked after 3 failures");
         assert!(
             wait > Duration::from_secs(19 * 60) && wait <= Duration::from_secs(20 * 60),
             "{wait:?}"
         );
-        assert_eq!(
-            limits.wait("b@example.com", None),
-            None,
+        assert!(
+            limits.begin("b@example.com", None).is_ok(),
             "other accounts are not affected"
         );
     }
 
     #[test]
-    fn success_clears_the_account_but_not_the_address() {
+    fn success_clears_the_account_and_returns_the_addresss_try() {
         let address: IpAddr = "192.0.2.1".parse().unwrap();
         let limits = LoginLimits::new(2, 2, HOUR);
-        limits.record_failure("a@example.com", Some(address));
-        limits.record_success("a@example.com");
-        limits.record_failure("a@example.com", Some(address));
-        assert_eq!(limits.wait("a@example.com", None), None);
+        limits.begin("a@example.com", Some(address)).unwrap(); // fails
+        limits.begin("a@example.com", Some(address)).unwrap();
+        limits.succeeded("a@example.com", Some(address));
+        // The account starts again; the address has one failure left.
+        limits.begin("c@example.com", Some(address)).unwrap(); // fails
         assert!(
-            limits.wait("c@example.com", Some(address)).is_some(),
+            limits.begin("a@example.com", Some(address)).is_err(),
             "the address used its 2"
+        );
+        assert!(
+            limits.begin("a@example.com", None).is_ok(),
+            "the account was cleared"
+        );
+    }
+
+    #[test]
+    fn a_refused_address_takes_nothing_from_the_account() {
+        let address: IpAddr = "192.0.2.9".parse().unwrap();
+        let limits = LoginLimits::new(1, 1, HOUR);
+        limits.begin("x@example.com", Some(address)).unwrap();
+        assert!(limits.begin("y@example.com", Some(address)).is_err());
+        assert!(
+            limits.begin("y@example.com", None).is_ok(),
+            "y's try was given back"
         );
     }
 
     #[test]
     fn idle_states_are_forgotten() {
         let limits = LoginLimits::new(5, 5, Duration::from_millis(50));
-        limits.record_failure("a@example.com", None);
+        limits.begin("a@example.com", None).unwrap();
         assert_eq!(lock(&limits.accounts.states).len(), 1);
         std::thread::sleep(Duration::from_millis(80));
         limits.forget_idle();

@@ -54,6 +54,11 @@ impl RefreshKey {
         let generation: i64 = generation.parse().ok().filter(|g| *g >= 0)?;
         let mac = BASE64URL.decode(mac).ok()?;
         self.mac(session_id, generation).verify_slice(&mac).ok()?;
+        // Only the exact text we issue: no `+7` or `007` for `7`, no other
+        // spelling of the MAC.
+        if token != self.token_for(session_id, generation) {
+            return None;
+        }
         Some(Presented {
             session_id: session_id.to_owned(),
             generation,
@@ -107,6 +112,12 @@ mod tests {
         assert_eq!(key(2).open(&token), None, "another key");
         let forged = token.replacen(".7.", ".8.", 1);
         assert_eq!(key(1).open(&forged), None, "another generation, same MAC");
+        for respelled in [
+            token.replacen(".7.", ".+7.", 1),
+            token.replacen(".7.", ".07.", 1),
+        ] {
+            assert_eq!(key(1).open(&respelled), None, "{respelled}");
+        }
         for junk in [
             "",
             "a",

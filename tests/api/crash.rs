@@ -201,7 +201,9 @@ async fn sigterm_drains_requests_in_flight_and_exits_0() {
         .json(&json!({"email": "ada@example.com", "password": PASSWORD}))
         .send();
     let login = tokio::spawn(login);
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Long enough for the login to be accepted and hashing, far shorter
+    // than the hash itself (about a second at cost 14).
+    tokio::time::sleep(Duration::from_millis(400)).await;
     let (status, log) = server.terminate().await;
 
     let response = login

@@ -45,7 +45,7 @@ async fn rotate(app: &TestApp, token: &str) -> String {
 
 #[actix_web::test]
 async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
-    let app = spawn_app_with(|s| s.reuse_grace = Duration::from_millis(800)).await;
+    let app = spawn_app_with(|s| s.reuse_grace = Duration::from_secs(2)).await;
     let user = app.new_user().await;
     let first = user.refresh_token.clone();
     let second = rotate(&app, &first).await;
@@ -58,7 +58,7 @@ async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    sleep_ms(1000).await; // `first` and `second` are now spent for longer than the grace
+    sleep_ms(2200).await; // `first` and `second` are now spent for longer than the grace
 
     let fourth = rotate(&app, &third).await; // `third` spent just now: still in its grace
     let (sessions, tokens) = purge(&app).await;
@@ -91,14 +91,14 @@ async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
 #[actix_web::test]
 async fn purge_deletes_idle_and_too_old_sessions_only() {
     let app = spawn_app_with(|s| {
-        s.refresh_ttl = Duration::from_secs(4);
+        s.refresh_ttl = Duration::from_secs(6);
         s.reuse_grace = Duration::ZERO;
     })
     .await;
     let idle = app.new_user().await;
-    sleep_ms(2000).await;
+    sleep_ms(3000).await;
     let active = app.new_user().await;
-    sleep_ms(2200).await; // `idle` is 4.2 s unused (ended), `active` 2.2 s
+    sleep_ms(3200).await; // `idle` is 6.2 s unused (ended), `active` 3.2 s
     assert_eq!(purge(&app).await, (1, 0));
     assert_eq!(app.me(&active.access_token).await.status(), StatusCode::OK);
     assert_eq!(
