@@ -14,6 +14,7 @@ use actix_web::{web, App, HttpServer};
 use crate::auth::{Auth, Purged};
 use crate::config::secrets_file::{self, SecretsError};
 use crate::config::Settings;
+use crate::db::server_lock::{LockError, ServerLock, WAIT_FOR_PREVIOUS};
 use crate::db::{self, Db, OpenError};
 use crate::routes::body::MAX_BODY_BYTES;
 use crate::routes::cookies::CookiePolicy;
@@ -26,6 +27,8 @@ pub enum StartupError {
     Database(#[from] OpenError),
     #[error("SESAME_ACCESS_SECRET / SESAME_REFRESH_SECRET: {0}")]
     Secrets(#[from] SecretsError),
+    #[error("--database-url (DATABASE_URL): {0}")]
+    InUse(#[from] LockError),
     #[error("--bind (SESAME_BIND): cannot listen on {0}: {1}")]
     Bind(String, std::io::Error),
 }
@@ -34,6 +37,8 @@ pub enum StartupError {
 pub struct Application {
     address: SocketAddr,
     server: Server,
+    /// No other server may use the database while this one runs.
+    lock: ServerLock,
 }
 
 impl Application {
@@ -45,6 +50,8 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
         let (auth, keys) = open_auth(&settings)?;
+        let lock =
+            ServerLock::acquire(db::sqlite_path(&settings.database_url)?, WAIT_FOR_PREVIOUS)?;
         let auth = web::Data::new(auth);
         spawn_maintenance(auth.clone(), settings.purge_interval);
         let cookies = web::Data::new(CookiePolicy {
@@ -80,7 +87,11 @@ impl Application {
         .map_err(bind_error)?
         .run();
         log::info!("listening on http://{address}");
-        Ok(Application { address, server })
+        Ok(Application {
+            address,
+            server,
+            lock,
+        })
     }
 
     /// The address actually bound.
@@ -93,8 +104,13 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until stopped; the database is free for another server once
+    /// this returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Application { server, lock, .. } = self;
+        let stopped = server.await;
+        drop(lock);
+        stopped
     }
 }
 

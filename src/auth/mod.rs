@@ -10,7 +10,10 @@ pub mod password;
 mod purge;
 pub mod refresh_token;
 mod rotation;
+mod session_cache;
 mod sessions;
+
+use std::sync::Arc;
 
 use crate::clock::{ms, Millis};
 use crate::config::secrets_file::Keys;
@@ -42,11 +45,12 @@ pub struct Auth {
     access: AccessTokens,
     refresh_key: RefreshKey,
     lifetimes: Lifetimes,
+    sessions: Arc<session_cache::SessionCache>,
 }
 
 /// What a successful sign-in, sign-up or refresh hands the client.
 pub struct SignIn {
-    pub user: User,
+    pub user: Profile,
     pub session_id: String,
     pub access: IssuedAccessToken,
     pub refresh_token: String,
@@ -54,11 +58,36 @@ pub struct SignIn {
     pub refresh_expires_in: i64,
 }
 
+/// What the service shows of a user: everything but the password hash.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub created_at: Millis,
+}
+
+impl From<User> for Profile {
+    fn from(user: User) -> Self {
+        Profile {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            created_at: user.created_at,
+        }
+    }
+}
+
 /// The user and session behind a valid access token.
 pub struct Principal {
-    pub user: User,
-    pub session: Session,
+    pub user: Arc<Profile>,
     pub claims: AccessClaims,
+}
+
+impl Principal {
+    pub fn session_id(&self) -> &str {
+        &self.claims.sid
+    }
 }
 
 impl Auth {
@@ -80,6 +109,7 @@ impl Auth {
                 absolute: ms(settings.session_max_age),
                 reuse_grace: ms(settings.reuse_grace),
             },
+            sessions: Arc::default(),
         }
     }
 
@@ -108,7 +138,7 @@ impl Auth {
             refresh_expires_in: (session.ends_at() - now + 999).div_euclid(1000).max(0),
             session_id: session.id.clone(),
             access,
-            user,
+            user: user.into(),
         })
     }
 }

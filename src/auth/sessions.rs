@@ -1,6 +1,9 @@
 //! Using, rotating and ending sessions.
 
+use std::sync::Arc;
+
 use super::rotation::{decide, Decision, Spent};
+use super::session_cache::{KnownSession, Lookup};
 use super::{audit, refresh_token, Auth, Principal, SignIn};
 use crate::clock::{now_ms, Millis};
 use crate::db::refresh_tokens::{self, RefreshToken};
@@ -33,52 +36,57 @@ impl Auth {
         let token_hash = refresh_token::hash(token);
         let key = self.refresh_key.clone();
         let lifetimes = self.lifetimes;
+        let changed = self.forget_after(vec![presented.session_id.clone()]);
         let outcome = self
             .db
-            .write(move |conn| {
-                // Read the clock only once the write lock is held: waiting for
-                // it must not stretch the grace window or a session's life.
-                let now = now_ms();
-                let Some((session, user)) = sessions::find_with_user(conn, &presented.session_id)?
-                else {
-                    return Ok(Refreshed::Refused);
-                };
-                let spent = spending(conn, &token_hash)?;
-                match decide(
-                    presented.generation,
-                    spent,
-                    &session,
-                    now,
-                    lifetimes.reuse_grace,
-                ) {
-                    Decision::Rotate => {
-                        let session = rotate(
-                            conn,
-                            session,
-                            &token_hash,
-                            &key,
-                            now,
-                            now.saturating_add(lifetimes.idle),
-                        )?;
-                        Ok(Refreshed::Issued {
+            .write_then(
+                move |conn| {
+                    // Read the clock only once the write lock is held: waiting for
+                    // it must not stretch the grace window or a session's life.
+                    let now = now_ms();
+                    let Some((session, user)) =
+                        sessions::find_with_user(conn, &presented.session_id)?
+                    else {
+                        return Ok(Refreshed::Refused);
+                    };
+                    let spent = spending(conn, &token_hash)?;
+                    match decide(
+                        presented.generation,
+                        spent,
+                        &session,
+                        now,
+                        lifetimes.reuse_grace,
+                    ) {
+                        Decision::Rotate => {
+                            let session = rotate(
+                                conn,
+                                session,
+                                &token_hash,
+                                &key,
+                                now,
+                                now.saturating_add(lifetimes.idle),
+                            )?;
+                            Ok(Refreshed::Issued {
+                                found: Box::new((session, user)),
+                                at: now,
+                            })
+                        }
+                        Decision::ResendCurrent => Ok(Refreshed::Issued {
                             found: Box::new((session, user)),
                             at: now,
-                        })
+                        }),
+                        Decision::Reuse => {
+                            sessions::revoke(conn, &session.id, now)?;
+                            Ok(Refreshed::Reused {
+                                session_id: session.id,
+                                user_id: user.id,
+                            })
+                        }
+                        Decision::Refuse => Ok(Refreshed::Refused),
                     }
-                    Decision::ResendCurrent => Ok(Refreshed::Issued {
-                        found: Box::new((session, user)),
-                        at: now,
-                    }),
-                    Decision::Reuse => {
-                        sessions::revoke(conn, &session.id, now)?;
-                        Ok(Refreshed::Reused {
-                            session_id: session.id,
-                            user_id: user.id,
-                        })
-                    }
-                    Decision::Refuse => Ok(Refreshed::Refused),
-                }
-            })
+                },
+                changed,
+            )
             .await?;
         match outcome {
             Refreshed::Issued { found, at } => {
@@ -109,29 +117,47 @@ impl Auth {
 
     /// The user and session behind an access token, if it is valid and its
     /// session is still active (a revoked session's tokens stop at once).
+    /// The session comes from memory when it can (see `session_cache`).
     pub async fn authenticate(&self, access_token: &str) -> Result<Principal, AppError> {
         let invalid = AppError::Unauthenticated { token_sent: true };
-        let now = now_ms();
-        let Some(claims) = self.access.verify(access_token, now) else {
+        let Some(claims) = self.access.verify(access_token, now_ms()) else {
             return Err(invalid);
         };
-        let session_id = claims.sid.clone();
-        let found = self
-            .db
-            .read(move |conn| sessions::find_with_user(conn, &session_id))
-            .await?;
-        match found {
-            Some((session, user))
-                if session.user_id == claims.sub && session.is_active(now_ms()) =>
-            {
-                Ok(Principal {
-                    user,
-                    session,
-                    claims,
-                })
+        let session = match self.sessions.get(&claims.sid) {
+            Lookup::Known(session) => session,
+            Lookup::Unknown { epoch } => {
+                let session_id = claims.sid.clone();
+                let found = self
+                    .db
+                    .read(move |conn| sessions::find_with_user(conn, &session_id))
+                    .await?;
+                let Some((session, user)) = found else {
+                    return Err(invalid);
+                };
+                let known = Arc::new(KnownSession {
+                    revoked: session.revoked_at.is_some(),
+                    ends_at: session.ends_at(),
+                    user: Arc::new(user.into()),
+                });
+                self.sessions
+                    .remember(claims.sid.clone(), Arc::clone(&known), epoch);
+                known
             }
-            _ => Err(invalid),
+        };
+        if session.user.id == claims.sub && session.is_active(now_ms()) {
+            Ok(Principal {
+                user: Arc::clone(&session.user),
+                claims,
+            })
+        } else {
+            Err(invalid)
         }
+    }
+
+    /// What to run once a write that changes these sessions is over.
+    fn forget_after(&self, session_ids: Vec<String>) -> impl FnOnce() + Send + 'static {
+        let cache = Arc::clone(&self.sessions);
+        move || cache.forget(&session_ids)
     }
 
     /// Ends the sessions the given tokens belong to (refresh tokens, spent or
@@ -154,18 +180,22 @@ impl Auth {
         if session_ids.is_empty() {
             return Ok(());
         }
+        let changed = self.forget_after(session_ids.clone());
         let ended = self
             .db
-            .write(move |conn| {
-                let now = now_ms();
-                let mut ended = Vec::new();
-                for session_id in session_ids {
-                    if sessions::revoke(conn, &session_id, now)? {
-                        ended.push(session_id);
+            .write_then(
+                move |conn| {
+                    let now = now_ms();
+                    let mut ended = Vec::new();
+                    for session_id in session_ids {
+                        if sessions::revoke(conn, &session_id, now)? {
+                            ended.push(session_id);
+                        }
                     }
-                }
-                Ok(ended)
-            })
+                    Ok(ended)
+                },
+                changed,
+            )
             .await?;
         for session_id in ended {
             audit::event(
@@ -179,9 +209,13 @@ impl Auth {
     /// Ends every session of the user.
     pub async fn logout_all(&self, user_id: &str) -> Result<(), AppError> {
         let owner = user_id.to_owned();
+        let (cache, forgotten) = (Arc::clone(&self.sessions), user_id.to_owned());
         let count = self
             .db
-            .write(move |conn| sessions::revoke_all_of_user(conn, &owner, now_ms()))
+            .write_then(
+                move |conn| sessions::revoke_all_of_user(conn, &owner, now_ms()),
+                move || cache.forget_user(&forgotten),
+            )
             .await?;
         audit::event("logout_all", &[("user", &user_id), ("sessions", &count)]);
         Ok(())
@@ -198,14 +232,18 @@ impl Auth {
     /// Revokes one of the user's sessions; `NotFound` when it is not theirs.
     pub async fn revoke_session(&self, user_id: &str, session_id: &str) -> Result<(), AppError> {
         let (owner, id) = (user_id.to_owned(), session_id.to_owned());
+        let changed = self.forget_after(vec![id.clone()]);
         let revoked = self
             .db
-            .write(move |conn| {
-                if sessions::find_of_user(conn, &id, &owner)?.is_none() {
-                    return Err(AppError::NotFound);
-                }
-                sessions::revoke(conn, &id, now_ms())
-            })
+            .write_then(
+                move |conn| {
+                    if sessions::find_of_user(conn, &id, &owner)?.is_none() {
+                        return Err(AppError::NotFound);
+                    }
+                    sessions::revoke(conn, &id, now_ms())
+                },
+                changed,
+            )
             .await?;
         if revoked {
             audit::event(

@@ -5,6 +5,7 @@
 
 pub mod refresh_tokens;
 mod schema;
+pub mod server_lock;
 pub mod sessions;
 pub mod users;
 
@@ -100,11 +101,27 @@ impl Db {
         F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
+        self.write_then(work, || ()).await
+    }
+
+    /// `write`, then `after` as soon as the transaction is over (committed or
+    /// not), on the same blocking thread: it runs even when the request that
+    /// asked for the write is dropped while waiting for it.
+    pub async fn write_then<T, F, A>(&self, work: F, after: A) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+        A: FnOnce() + Send + 'static,
+    {
         let pool = self.pool.clone();
         self.gate
             .run(move || {
-                let mut conn = pool.get().map_err(|_| AppError::Busy)?;
-                conn.immediate_transaction(work)
+                let written = pool
+                    .get()
+                    .map_err(|_| AppError::Busy)
+                    .and_then(|mut conn| conn.immediate_transaction(work));
+                after();
+                written
             })
             .await?
     }
@@ -214,6 +231,33 @@ mod tests {
             assert_eq!(pragma(&mut conn, "busy_timeout", "timeout"), "5000");
             held.push(conn);
         }
+    }
+
+    #[actix_web::test]
+    async fn what_follows_a_write_runs_even_when_its_request_is_dropped() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let folder = tempfile::tempdir().unwrap();
+        let db = Db::open(&folder.path().join("test.db").display().to_string()).unwrap();
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let write = db.write_then(
+            |conn| {
+                std::thread::sleep(Duration::from_millis(200));
+                conn.batch_execute("CREATE TABLE t (x INTEGER)")
+                    .map_err(AppError::from)
+            },
+            move || flag.store(true, Ordering::SeqCst),
+        );
+        // Gives up on the write while it runs, as a disconnected client would.
+        let gave_up = actix_web::rt::time::timeout(Duration::from_millis(50), write).await;
+        assert!(gave_up.is_err(), "the write was still running");
+        assert!(!done.load(Ordering::SeqCst));
+        actix_web::rt::time::sleep(Duration::from_millis(600)).await;
+        assert!(
+            done.load(Ordering::SeqCst),
+            "ran after the write although dropped"
+        );
     }
 
     #[test]

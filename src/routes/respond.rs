@@ -6,9 +6,8 @@ use actix_web::{HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 
 use super::cookies::CookiePolicy;
-use crate::auth::SignIn;
+use crate::auth::{Profile, SignIn};
 use crate::clock::rfc3339;
-use crate::db::users::User;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,8 +18,8 @@ pub struct UserBody {
     pub created_at: String,
 }
 
-impl From<&User> for UserBody {
-    fn from(user: &User) -> Self {
+impl From<&Profile> for UserBody {
+    fn from(user: &Profile) -> Self {
         UserBody {
             id: user.id.clone(),
             name: user.name.clone(),

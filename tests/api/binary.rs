@@ -175,3 +175,37 @@ async fn an_unusable_address_or_database_stops_it_with_one_line_and_status_2() {
         assert!(stderr.contains(named), "{stderr}");
     }
 }
+
+#[actix_web::test]
+async fn a_second_server_on_the_same_database_is_refused_until_the_first_exits() {
+    let folder = tempfile::tempdir().unwrap();
+    let args = ["--bind", "127.0.0.1:0", "--database-url", "one.db"];
+    let first = Running::start(folder.path(), &args, &[]).await;
+
+    let started = std::time::Instant::now();
+    let second = run(folder.path(), &args, &[]).await;
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{stderr}");
+    let last = stderr.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        last.contains("--database-url") && last.contains("another sesame server"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(4),
+        "it waited for the first to exit"
+    );
+    let healthz = reqwest::get(first.url("/healthz")).await.unwrap();
+    assert_eq!(
+        healthz.status(),
+        reqwest::StatusCode::OK,
+        "the first serves on"
+    );
+
+    // Killed, and restarted at once on the same file: the kernel frees it.
+    first.kill().await;
+    let again = Running::start(folder.path(), &args, &[]).await;
+    let healthz = reqwest::get(again.url("/healthz")).await.unwrap();
+    assert_eq!(healthz.status(), reqwest::StatusCode::OK);
+    again.kill().await;
+}

@@ -23,6 +23,7 @@ pub struct TestApp {
     pub settings: Settings,
     pub folder: TempDir,
     handle: ServerHandle,
+    server: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
 }
 
 /// Settings for a test: cheap bcrypt, a free port, a private database.
@@ -50,13 +51,14 @@ fn start(settings: Settings, folder: TempDir) -> TestApp {
     let app = Application::build(settings.clone()).expect("the application builds");
     let address = format!("http://{}", app.address());
     let handle = app.handle();
-    actix_web::rt::spawn(app.run_until_stopped());
+    let server = actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: client(),
         settings,
         folder,
         handle,
+        server,
     }
 }
 
@@ -85,6 +87,11 @@ impl TestApp {
     /// Stops this server and starts a new one on the same database and settings.
     pub async fn restart(self) -> TestApp {
         self.handle.stop(true).await;
+        // Stopped for good (the database is free) before the next one starts.
+        self.server
+            .await
+            .expect("the server task ended")
+            .expect("the server stopped cleanly");
         start(self.settings, self.folder)
     }
 

@@ -19,5 +19,6 @@ mod purge;
 mod refresh;
 mod register;
 mod restart;
+mod revocation;
 mod sessions;
 mod timing;

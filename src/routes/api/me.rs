@@ -5,5 +5,5 @@ use crate::routes::respond::UserBody;
 
 /// `GET /api/me`
 pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
-    HttpResponse::Ok().json(UserBody::from(&principal.user))
+    HttpResponse::Ok().json(UserBody::from(principal.user.as_ref()))
 }

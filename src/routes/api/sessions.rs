@@ -26,7 +26,7 @@ pub async fn list(
     let body: Vec<SessionBody> = sessions
         .into_iter()
         .map(|session| SessionBody {
-            current: session.id == principal.session.id,
+            current: session.id == principal.session_id(),
             created_at: rfc3339(session.created_at),
             last_used_at: rfc3339(session.last_used_at),
             expires_at: rfc3339(session.ends_at()),

@@ -60,7 +60,7 @@ async fn signed_in_user(
     let token_sent = access.is_some();
     if let Some(token) = access {
         match auth.authenticate(&token).await {
-            Ok(principal) => return Ok(principal.user.id),
+            Ok(principal) => return Ok(principal.user.id.clone()),
             Err(AppError::Unauthenticated { .. }) => {}
             Err(other) => return Err(other),
         }

@@ -39,7 +39,7 @@ pub async fn get(
         sessions: sessions
             .into_iter()
             .map(|s| SessionRow {
-                current: s.id == principal.session.id,
+                current: s.id == principal.session_id(),
                 device: describe_device(s.user_agent.as_deref()),
                 created: readable_time(s.created_at),
                 last_used: readable_time(s.last_used_at),

@@ -42,7 +42,7 @@ pub async fn post(
         Err(other) => return Err(other),
     };
     auth.revoke_session(&principal.user.id, &id).await?;
-    if *id == principal.session.id {
+    if *id == principal.session_id() {
         set_flash(&session, "This device is signed out.");
         let mut response = see_other("/login").finish();
         clear_cookies(&mut response, &cookies);

@@ -1,0 +1,224 @@
+//! What `authenticate` needs to know about a session (its user, whether it
+//! was revoked, when it ends), kept in memory so that a request with a valid
+//! access token costs no database read and no hop to the blocking threads.
+//!
+//! It can be trusted only because nothing else changes a session behind this
+//! process's back: `db::ServerLock` keeps a second server off the database
+//! file, `sesame purge` only deletes sessions that have already ended, and
+//! every write here that changes a session forgets it once the write is over
+//! (on the blocking thread that ran it, so a dropped request cannot skip it).
+//! A lookup that raced such a write is not kept: every forget moves an epoch
+//! on, and what was read before it is thrown away.
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use super::Profile;
+use crate::clock::Millis;
+
+/// Sessions kept: two generations of up to this many each. When the newer
+/// one fills, the older is dropped: a cheap approximation of "least recently
+/// used" whose memory is bounded (about 350 bytes a session).
+const GENERATION_SIZE: usize = 16_384;
+
+/// A session as the database last had it.
+#[derive(Debug)]
+pub struct KnownSession {
+    pub user: Arc<Profile>,
+    pub revoked: bool,
+    /// When it ends unless refreshed (a refresh forgets it).
+    pub ends_at: Millis,
+}
+
+impl KnownSession {
+    pub fn is_active(&self, now: Millis) -> bool {
+        !self.revoked && now < self.ends_at
+    }
+}
+
+pub enum Lookup {
+    Known(Arc<KnownSession>),
+    /// Not in memory: read it, then `remember` it with this epoch.
+    Unknown {
+        epoch: u64,
+    },
+}
+
+pub struct SessionCache {
+    inner: RwLock<Generations>,
+    generation_size: usize,
+}
+
+#[derive(Default)]
+struct Generations {
+    newer: HashMap<String, Arc<KnownSession>>,
+    older: HashMap<String, Arc<KnownSession>>,
+    /// Moves on at every forget.
+    epoch: u64,
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        Self::with_generation_size(GENERATION_SIZE)
+    }
+}
+
+impl SessionCache {
+    fn with_generation_size(generation_size: usize) -> Self {
+        SessionCache {
+            inner: RwLock::default(),
+            generation_size: generation_size.max(1),
+        }
+    }
+
+    pub fn get(&self, session_id: &str) -> Lookup {
+        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        match inner
+            .newer
+            .get(session_id)
+            .or_else(|| inner.older.get(session_id))
+        {
+            Some(known) => Lookup::Known(Arc::clone(known)),
+            None => Lookup::Unknown { epoch: inner.epoch },
+        }
+    }
+
+    /// Keeps what was read, unless a session was forgotten since `epoch`
+    /// (the read may predate that write).
+    pub fn remember(&self, session_id: String, session: Arc<KnownSession>, epoch: u64) {
+        let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        if inner.epoch != epoch {
+            return;
+        }
+        if inner.newer.len() >= self.generation_size {
+            inner.older = std::mem::take(&mut inner.newer);
+        }
+        inner.newer.insert(session_id, session);
+    }
+
+    /// After a write that changed or ended these sessions.
+    pub fn forget(&self, session_ids: &[String]) {
+        let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        inner.epoch += 1;
+        for id in session_ids {
+            inner.newer.remove(id);
+            inner.older.remove(id);
+        }
+    }
+
+    /// After a write that ended every session of the user.
+    pub fn forget_user(&self, user_id: &str) {
+        let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        inner.epoch += 1;
+        inner.newer.retain(|_, s| s.user.id != user_id);
+        inner.older.retain(|_, s| s.user.id != user_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(user: &str) -> Arc<KnownSession> {
+        Arc::new(KnownSession {
+            user: Arc::new(Profile {
+                id: user.into(),
+                name: "Ada".into(),
+                email: "ada@example.com".into(),
+                created_at: 0,
+            }),
+            revoked: false,
+            ends_at: 1_000,
+        })
+    }
+
+    fn epoch(cache: &SessionCache, id: &str) -> u64 {
+        match cache.get(id) {
+            Lookup::Unknown { epoch } => epoch,
+            Lookup::Known(_) => panic!("{id} should not be known"),
+        }
+    }
+
+    fn is_known(cache: &SessionCache, id: &str) -> bool {
+        matches!(cache.get(id), Lookup::Known(_))
+    }
+
+    #[test]
+    fn remembers_what_was_read_and_forgets_it_after_a_write() {
+        let cache = SessionCache::default();
+        let at = epoch(&cache, "s1");
+        cache.remember("s1".into(), session("u1"), at);
+        assert!(is_known(&cache, "s1"));
+        cache.forget(&["s1".into()]);
+        assert!(!is_known(&cache, "s1"));
+    }
+
+    #[test]
+    fn a_read_older_than_a_write_is_not_kept() {
+        let cache = SessionCache::default();
+        let read_before = epoch(&cache, "s1");
+        // The write ends while the read is still on its way back.
+        cache.forget(&["s1".into()]);
+        cache.remember("s1".into(), session("u1"), read_before);
+        assert!(!is_known(&cache, "s1"));
+        // Any write, even of another session: the epoch is one for all.
+        let read_before = epoch(&cache, "s1");
+        cache.forget_user("u2");
+        cache.remember("s1".into(), session("u1"), read_before);
+        assert!(!is_known(&cache, "s1"));
+    }
+
+    #[test]
+    fn forgetting_a_user_forgets_all_their_sessions_only() {
+        let cache = SessionCache::default();
+        for (id, user) in [("a", "u1"), ("b", "u1"), ("c", "u2")] {
+            let at = epoch(&cache, id);
+            cache.remember(id.into(), session(user), at);
+        }
+        cache.forget_user("u1");
+        assert!(!is_known(&cache, "a"));
+        assert!(!is_known(&cache, "b"));
+        assert!(is_known(&cache, "c"));
+    }
+
+    #[test]
+    fn memory_is_bounded_by_two_generations() {
+        let cache = SessionCache::with_generation_size(2);
+        for id in ["a", "b", "c", "d", "e"] {
+            let at = epoch(&cache, id);
+            cache.remember(id.into(), session("u1"), at);
+        }
+        // "a" and "b" filled the first generation, "c" and "d" the second;
+        // "e" started a third and the first was dropped.
+        assert!(!is_known(&cache, "a"));
+        assert!(!is_known(&cache, "b"));
+        assert!(is_known(&cache, "c") && is_known(&cache, "d") && is_known(&cache, "e"));
+        let inner = cache.inner.read().unwrap();
+        assert!(inner.newer.len() + inner.older.len() <= 4);
+    }
+
+    #[test]
+    fn forgetting_reaches_the_older_generation_too() {
+        let cache = SessionCache::with_generation_size(1);
+        for id in ["a", "b"] {
+            let at = epoch(&cache, id);
+            cache.remember(id.into(), session("u1"), at);
+        }
+        assert!(is_known(&cache, "a"), "in the older generation");
+        cache.forget(&["a".into()]);
+        assert!(!is_known(&cache, "a"));
+    }
+
+    #[test]
+    fn a_known_session_is_active_until_revoked_or_ended() {
+        let s = session("u1");
+        assert!(s.is_active(999));
+        assert!(!s.is_active(1_000));
+        let revoked = KnownSession {
+            user: Arc::clone(&s.user),
+            revoked: true,
+            ends_at: 1_000,
+        };
+        assert!(!revoked.is_active(0));
+    }
+}

@@ -1,0 +1,94 @@
+//! One server per database file: an exclusive lock on `<database>.lock`,
+//! held for as long as the server runs and released by the kernel when the
+//! process ends, however it ends.
+//!
+//! The server keeps what it knows about sessions in memory (see
+//! `auth::session_cache`), which is only right while no other server can
+//! revoke a session in the same file. Several instances need PostgreSQL
+//! and a shared revocation feed, not one SQLite file.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::time::{Duration, Instant};
+
+/// How long a starting server waits for the previous one to exit (a restart
+/// right after a kill or a stop).
+pub const WAIT_FOR_PREVIOUS: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another sesame server is using {0} (it holds {0}.lock); one server per SQLite file")]
+    InUse(String),
+    #[error("cannot lock {0}.lock: {1}")]
+    Io(String, std::io::Error),
+}
+
+/// Held while the server runs; dropping it lets another server start.
+#[derive(Debug)]
+pub struct ServerLock {
+    _file: File,
+}
+
+impl ServerLock {
+    /// Locks the database at `database_path` (whose folder exists), waiting
+    /// up to `wait` for a server still holding it to exit.
+    pub fn acquire(database_path: &str, wait: Duration) -> Result<ServerLock, LockError> {
+        let io_error = |e| LockError::Io(database_path.to_owned(), e);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(format!("{database_path}.lock"))
+            .map_err(io_error)?;
+        let deadline = Instant::now() + wait;
+        let mut waiting = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(ServerLock { _file: file }),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    if !waiting {
+                        log::info!("waiting for the server using {database_path} to exit");
+                        waiting = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(LockError::InUse(database_path.to_owned()))
+                }
+                Err(TryLockError::Error(e)) => return Err(io_error(e)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_lock_on_one_database_waits_then_is_refused() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("a.db").display().to_string();
+        let held = ServerLock::acquire(&path, Duration::ZERO).unwrap();
+        let started = Instant::now();
+        let refused = ServerLock::acquire(&path, Duration::from_millis(100)).unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(100), "it waited");
+        assert!(matches!(refused, LockError::InUse(_)), "{refused}");
+        drop(held);
+        let _again = ServerLock::acquire(&path, Duration::ZERO).expect("free once dropped");
+        let other = folder.path().join("b.db").display().to_string();
+        ServerLock::acquire(&other, Duration::ZERO).expect("another database, another lock");
+    }
+
+    #[test]
+    fn a_server_that_exits_while_another_waits_hands_it_over() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("a.db").display().to_string();
+        let held = ServerLock::acquire(&path, Duration::ZERO).unwrap();
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            drop(held);
+        });
+        ServerLock::acquire(&path, Duration::from_secs(5)).expect("handed over");
+        releaser.join().unwrap();
+    }
+}

@@ -1,0 +1,183 @@
+//! A session's access tokens stop at the very next request once it ends,
+//! however it ends, although the server answers known sessions from memory.
+//! Each test uses the token first, so the server has it in memory.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+fn session_id(user: &TestUser) -> String {
+    claims_of(&user.access_token)["sid"]
+        .as_str()
+        .expect("a sid claim")
+        .to_owned()
+}
+
+async fn assert_me(app: &TestApp, user: &TestUser, status: StatusCode) {
+    assert_eq!(app.me(&user.access_token).await.status(), status);
+}
+
+/// Signs in and uses the token twice: it is known from then on.
+async fn known_session(app: &TestApp, email: &str) -> TestUser {
+    let user = app.sign_in(email).await;
+    assert_me(app, &user, StatusCode::OK).await;
+    assert_me(app, &user, StatusCode::OK).await;
+    user
+}
+
+#[actix_web::test]
+async fn every_way_a_session_ends_stops_its_access_token_at_once() {
+    let app = spawn_app_with(|s| s.reuse_grace = Duration::ZERO).await;
+    let owner = app.new_user().await;
+    let email = owner.email.clone();
+
+    let logged_out = known_session(&app, &email).await;
+    let response = app
+        .post_json(
+            "/auth/logout",
+            &serde_json::json!({ "refreshToken": logged_out.refresh_token }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_me(&app, &logged_out, StatusCode::UNAUTHORIZED).await;
+
+    let deleted = known_session(&app, &email).await;
+    let response = app
+        .client
+        .delete(app.url(&format!("/api/sessions/{}", session_id(&deleted))))
+        .bearer_auth(&owner.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_me(&app, &deleted, StatusCode::UNAUTHORIZED).await;
+
+    let replayed = known_session(&app, &email).await;
+    let rotated = app.refresh_with_body(&replayed.refresh_token).await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    let rotated: Value = rotated.json().await.unwrap();
+    let new_access = rotated["accessToken"].as_str().unwrap().to_owned();
+    assert_eq!(app.me(&new_access).await.status(), StatusCode::OK);
+    let replay = app.refresh_with_body(&replayed.refresh_token).await;
+    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED, "reuse");
+    assert_me(&app, &replayed, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(app.me(&new_access).await.status(), StatusCode::UNAUTHORIZED);
+
+    let everywhere = [
+        known_session(&app, &email).await,
+        known_session(&app, &email).await,
+    ];
+    assert_me(&app, &owner, StatusCode::OK).await;
+    let response = app
+        .client
+        .post(app.url("/auth/logout-all"))
+        .bearer_auth(&everywhere[0].access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    for session in everywhere.iter().chain([&owner]) {
+        assert_me(&app, session, StatusCode::UNAUTHORIZED).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_revoked_session_is_refused_to_every_request_sent_after_the_answer() {
+    let app = Arc::new(spawn_app().await);
+    let owner = app.new_user().await;
+    for _ in 0..10 {
+        revoke_while_in_use(&app, &owner).await;
+    }
+}
+
+/// Eight clients use a session while it is refreshed over and over (so the
+/// server keeps reading it anew); then it is revoked. Every request sent
+/// after the revocation's answer must be refused.
+async fn revoke_while_in_use(app: &Arc<TestApp>, owner: &TestUser) {
+    let target = known_session(app, &owner.email).await;
+    let revoked = Arc::new(AtomicBool::new(false));
+    let askers: Vec<_> = (0..8)
+        .map(|_| {
+            let (app, token) = (Arc::clone(app), target.access_token.clone());
+            let revoked = Arc::clone(&revoked);
+            actix_web::rt::spawn(async move {
+                let mut seen = Vec::new();
+                let mut after = 0;
+                while after < 20 {
+                    let sent = Instant::now();
+                    after += usize::from(revoked.load(Ordering::SeqCst));
+                    seen.push((sent, app.me(&token).await.status()));
+                }
+                seen
+            })
+        })
+        .collect();
+    let refresher = {
+        let (app, mut token) = (Arc::clone(app), target.refresh_token.clone());
+        actix_web::rt::spawn(async move {
+            loop {
+                let response = app.refresh_with_body(&token).await;
+                if response.status() != StatusCode::OK {
+                    break;
+                }
+                let body: Value = response.json().await.unwrap();
+                token = body["refreshToken"].as_str().unwrap().to_owned();
+            }
+        })
+    };
+    sleep_ms(300).await;
+    let response = app
+        .client
+        .delete(app.url(&format!("/api/sessions/{}", session_id(&target))))
+        .bearer_auth(&owner.access_token)
+        .send()
+        .await
+        .unwrap();
+    let answered = Instant::now();
+    revoked.store(true, Ordering::SeqCst);
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    let (mut before, mut after) = (0, 0);
+    for asker in askers {
+        for (sent, status) in asker.await.unwrap() {
+            if sent > answered {
+                after += 1;
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "sent after the 204");
+            } else if status == StatusCode::OK {
+                before += 1;
+            }
+        }
+    }
+    refresher.await.unwrap();
+    assert!(before > 0 && after > 0, "{before} before, {after} after");
+}
+
+#[actix_web::test]
+async fn a_refresh_moves_the_end_of_a_known_session() {
+    // The session ends 3 s after its last use; the access token would last
+    // longer, so it is cut at the session's end.
+    let app = spawn_app_with(|s| s.refresh_ttl = Duration::from_secs(3)).await;
+    let started = Instant::now();
+    let user = app.new_user().await;
+    assert_me(&app, &user, StatusCode::OK).await;
+    sleep_ms(1500).await;
+    let refreshed = app.refresh_with_body(&user.refresh_token).await;
+    assert_eq!(refreshed.status(), StatusCode::OK);
+    let refreshed: Value = refreshed.json().await.unwrap();
+    let access = refreshed["accessToken"].as_str().unwrap();
+
+    // Past the first end (3 s), well before the new one (4.5 s).
+    let wait = Duration::from_millis(3300).saturating_sub(started.elapsed());
+    actix_web::rt::time::sleep(wait).await;
+    assert!(
+        started.elapsed() < Duration::from_millis(4000),
+        "a slow machine"
+    );
+    assert_eq!(app.me(access).await.status(), StatusCode::OK);
+    assert_me(&app, &user, StatusCode::UNAUTHORIZED).await;
+}
