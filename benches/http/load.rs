@@ -25,6 +25,10 @@ impl Stats {
         self.ok as f64 / self.elapsed.as_secs_f64()
     }
 
+    pub fn p99(&self) -> f64 {
+        self.percentile(0.99).as_secs_f64()
+    }
+
     pub fn percentile(&self, p: f64) -> Duration {
         if self.latencies.is_empty() {
             return Duration::ZERO;
@@ -32,6 +36,16 @@ impl Stats {
         let at = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
         self.latencies[at]
     }
+}
+
+/// The round with the median `key` of several, with every round's errors:
+/// these machines are noisy, so each figure is the middle of a few runs.
+pub fn median_by(mut rounds: Vec<Stats>, key: impl Fn(&Stats) -> f64) -> Stats {
+    let errors = rounds.iter().map(|r| r.errors).sum();
+    rounds.sort_by(|a, b| key(a).total_cmp(&key(b)));
+    let mut median = rounds.swap_remove(rounds.len() / 2);
+    median.errors = errors;
+    median
 }
 
 /// One connection's requests: `next` builds the request from the state,

@@ -16,10 +16,14 @@ use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 
-use load::{drive, request, Client, Stats};
+use load::{drive, median_by, request, Client, Stats};
 use server::{start_baseline, temp_database, time_to_healthy, Sesame};
 
 const PASSWORD: &str = "correct horse battery";
+
+/// `me` and its baseline, and idle `me` and `me` in a storm, are measured
+/// this many times, alternately, and the median round kept.
+const ROUNDS: usize = 3;
 
 fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -193,20 +197,17 @@ async fn run() {
         .expect("an access token")
         .to_owned();
     let connections = 64;
-    let me = drive(
-        sesame.address,
-        (0..connections).map(|_| Me(access.clone())).collect(),
-        seconds,
-    )
-    .await;
     let baseline_address = start_baseline();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let ceiling = drive(
-        baseline_address,
-        (0..connections).map(|_| Baseline).collect(),
-        seconds,
-    )
-    .await;
+    let (mut me_rounds, mut ceiling_rounds) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let clients = (0..connections).map(|_| Me(access.clone())).collect();
+        me_rounds.push(drive(sesame.address, clients, seconds).await);
+        let clients = (0..connections).map(|_| Baseline).collect();
+        ceiling_rounds.push(drive(baseline_address, clients, seconds).await);
+    }
+    let me = median_by(me_rounds, Stats::throughput);
+    let ceiling = median_by(ceiling_rounds, Stats::throughput);
     let ratio = me.throughput() / ceiling.throughput();
     println!(
         "me        {} ({} errors) | plain Actix {}",
@@ -272,28 +273,27 @@ async fn run() {
     });
 
     // --- me during a login storm: against idle me, same connections ---
-    let idle = drive(
-        sesame.address,
-        (0..8).map(|_| Me(access.clone())).collect(),
-        seconds,
-    )
-    .await;
-    let storm = drive(
-        sesame.address,
-        (0..16).map(|_| Login("bench@example.com".into())).collect(),
-        seconds + Duration::from_secs(1),
-    );
-    let during = async {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        drive(
+    let (mut idle_rounds, mut storm_rounds) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        // Logins still queued from before must not be part of "idle".
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let clients = (0..8).map(|_| Me(access.clone())).collect();
+        idle_rounds.push(drive(sesame.address, clients, seconds).await);
+        let storm = drive(
             sesame.address,
-            (0..8).map(|_| Me(access.clone())).collect(),
-            seconds,
-        )
-        .await
-    };
-    let (_, during) = tokio::join!(storm, during);
-    let ratio = during.percentile(0.99).as_secs_f64() / idle.percentile(0.99).as_secs_f64();
+            (0..16).map(|_| Login("bench@example.com".into())).collect(),
+            seconds + Duration::from_secs(1),
+        );
+        let during = async {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let clients = (0..8).map(|_| Me(access.clone())).collect();
+            drive(sesame.address, clients, seconds).await
+        };
+        storm_rounds.push(tokio::join!(storm, during).1);
+    }
+    let idle = median_by(idle_rounds, Stats::p99);
+    let during = median_by(storm_rounds, Stats::p99);
+    let ratio = during.p99() / idle.p99();
     println!(
         "storm     {} ({} errors) | idle {}",
         summary(&during),

@@ -17,7 +17,8 @@ use actix_web::{guard, web, Resource, Route};
 
 /// Every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/", GET).route(get().to(pages::home::get)))
+    cfg.service(resource("/api/me", GET).route(get().to(api::me::get)))
+        .service(resource("/", GET).route(get().to(pages::home::get)))
         .service(resource("/login", GET).route(get().to(pages::login::get)))
         .service(resource("/register", GET).route(get().to(pages::register::get)))
         .service(resource("/profile", GET).route(get().to(pages::profile::get)))
@@ -32,7 +33,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/auth/refresh", POST).route(web::post().to(auth::refresh::post)))
         .service(resource("/auth/logout", POST).route(web::post().to(auth::logout::post)))
         .service(resource("/auth/logout-all", POST).route(web::post().to(auth::logout_all::post)))
-        .service(resource("/api/me", GET).route(get().to(api::me::get)))
         .service(resource("/api/sessions", GET).route(get().to(api::sessions::list)))
         .service(
             resource("/api/sessions/{id}", DELETE).route(web::delete().to(api::sessions::delete)),
