@@ -2,11 +2,13 @@
 //! with the access key. The header's `kid`, `jku`, `jwk` and `x5u` are never
 //! looked at: there is one key and one algorithm.
 
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use super::generations::Generations;
 use crate::clock::Millis;
 use crate::config::Secret;
 use crate::error::AppError;
@@ -36,17 +38,29 @@ pub struct IssuedAccessToken {
     pub expires_at: i64,
 }
 
+/// Tokens whose signature and claims were checked already: two generations
+/// of up to this many (about 600 bytes each).
+const VERIFIED_GENERATION_SIZE: usize = 8_192;
+
 pub struct AccessTokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
     ttl: Duration,
+    /// What `verify` found for tokens it has seen: a client sends its token
+    /// with every request, and checking it again (base64, HMAC, JSON twice)
+    /// would give the same answer, since the key never changes. Only expiry
+    /// depends on the time, and it is checked every time.
+    verified: RwLock<Generations<Arc<AccessClaims>>>,
 }
 
 impl AccessTokens {
     pub fn new(secret: &Secret, ttl: Duration) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
+        // Required, but compared with the time in `verify`, at every use:
+        // a verified token is remembered.
+        validation.validate_exp = false;
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
@@ -55,6 +69,7 @@ impl AccessTokens {
             decoding: DecodingKey::from_secret(secret.expose()),
             validation,
             ttl,
+            verified: RwLock::new(Generations::new(VERIFIED_GENERATION_SIZE)),
         }
     }
 
@@ -92,13 +107,32 @@ impl AccessTokens {
 
     /// The claims of a token that is ours, of the right type and unexpired at
     /// `now`; `None` for anything else, with no reason given.
-    pub fn verify(&self, token: &str, now: Millis) -> Option<AccessClaims> {
-        let data = decode::<AccessClaims>(token, &self.decoding, &self.validation).ok()?;
-        let claims = data.claims;
+    pub fn verify(&self, token: &str, now: Millis) -> Option<Arc<AccessClaims>> {
+        let seen = self
+            .verified
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(token)
+            .cloned();
+        let claims = match seen {
+            Some(claims) => claims,
+            None => {
+                let claims = Arc::new(self.check(token)?);
+                self.verified
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(token.to_owned(), Arc::clone(&claims));
+                claims
+            }
+        };
         // `exp` is the first second the token is no longer valid (no leeway).
-        let valid =
-            data.header.typ.as_deref() == Some(TOKEN_TYPE) && now.div_euclid(1000) < claims.exp;
-        valid.then_some(claims)
+        (now.div_euclid(1000) < claims.exp).then_some(claims)
+    }
+
+    /// Everything about a token but whether it has expired.
+    fn check(&self, token: &str) -> Option<AccessClaims> {
+        let data = decode::<AccessClaims>(token, &self.decoding, &self.validation).ok()?;
+        (data.header.typ.as_deref() == Some(TOKEN_TYPE)).then_some(data.claims)
     }
 }
 
@@ -129,8 +163,14 @@ mod tests {
         let now = now_ms() / 1000 * 1000;
         let issued = tokens().issue("u1", "s1", now, now + 10_000).unwrap();
         assert_eq!(issued.expires_in, 10);
-        assert!(tokens().verify(&issued.token, now + 9_999).is_some());
-        assert!(tokens().verify(&issued.token, now + 10_000).is_none());
+        let tokens = tokens();
+        assert!(tokens.verify(&issued.token, now + 9_999).is_some());
+        // Remembered as verified now, and still refused once expired.
+        assert!(tokens.verify(&issued.token, now + 10_000).is_none());
+        assert!(tokens.verify(&issued.token, now + 9_999).is_some());
+        // And an expired token never seen before is refused too.
+        let fresh = tokens.issue("u1", "s2", now, now + 10_000).unwrap();
+        assert!(tokens.verify(&fresh.token, now + 10_000).is_none());
     }
 
     #[test]
@@ -143,7 +183,7 @@ mod tests {
         let claims = tokens().verify(&issued.token, now).unwrap();
         let plain_jwt = encode(
             &Header::new(Algorithm::HS256),
-            &claims,
+            &*claims,
             &EncodingKey::from_secret(&[9; 32]),
         )
         .unwrap();

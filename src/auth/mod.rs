@@ -5,6 +5,7 @@ pub mod access_token;
 mod accounts;
 mod audit;
 mod bcrypt_pool;
+mod generations;
 pub mod login_limits;
 pub mod password;
 mod purge;
@@ -81,7 +82,7 @@ impl From<User> for Profile {
 /// The user and session behind a valid access token.
 pub struct Principal {
     pub user: Arc<Profile>,
-    pub claims: AccessClaims,
+    pub claims: Arc<AccessClaims>,
 }
 
 impl Principal {

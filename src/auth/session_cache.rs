@@ -10,15 +10,13 @@
 //! A lookup that raced such a write is not kept: every forget moves an epoch
 //! on, and what was read before it is thrown away.
 
-use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
+use super::generations::Generations;
 use super::Profile;
 use crate::clock::Millis;
 
-/// Sessions kept: two generations of up to this many each. When the newer
-/// one fills, the older is dropped: a cheap approximation of "least recently
-/// used" whose memory is bounded (about 350 bytes a session).
+/// Sessions kept: two generations of up to this many (about 350 bytes each).
 const GENERATION_SIZE: usize = 16_384;
 
 /// A session as the database last had it.
@@ -45,14 +43,11 @@ pub enum Lookup {
 }
 
 pub struct SessionCache {
-    inner: RwLock<Generations>,
-    generation_size: usize,
+    inner: RwLock<Inner>,
 }
 
-#[derive(Default)]
-struct Generations {
-    newer: HashMap<String, Arc<KnownSession>>,
-    older: HashMap<String, Arc<KnownSession>>,
+struct Inner {
+    sessions: Generations<Arc<KnownSession>>,
     /// Moves on at every forget.
     epoch: u64,
 }
@@ -64,20 +59,18 @@ impl Default for SessionCache {
 }
 
 impl SessionCache {
-    fn with_generation_size(generation_size: usize) -> Self {
+    fn with_generation_size(size: usize) -> Self {
         SessionCache {
-            inner: RwLock::default(),
-            generation_size: generation_size.max(1),
+            inner: RwLock::new(Inner {
+                sessions: Generations::new(size),
+                epoch: 0,
+            }),
         }
     }
 
     pub fn get(&self, session_id: &str) -> Lookup {
         let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
-        match inner
-            .newer
-            .get(session_id)
-            .or_else(|| inner.older.get(session_id))
-        {
+        match inner.sessions.get(session_id) {
             Some(known) => Lookup::Known(Arc::clone(known)),
             None => Lookup::Unknown { epoch: inner.epoch },
         }
@@ -87,13 +80,9 @@ impl SessionCache {
     /// (the read may predate that write).
     pub fn remember(&self, session_id: String, session: Arc<KnownSession>, epoch: u64) {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        if inner.epoch != epoch {
-            return;
+        if inner.epoch == epoch {
+            inner.sessions.insert(session_id, session);
         }
-        if inner.newer.len() >= self.generation_size {
-            inner.older = std::mem::take(&mut inner.newer);
-        }
-        inner.newer.insert(session_id, session);
     }
 
     /// After a write that changed or ended these sessions.
@@ -101,8 +90,7 @@ impl SessionCache {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         inner.epoch += 1;
         for id in session_ids {
-            inner.newer.remove(id);
-            inner.older.remove(id);
+            inner.sessions.remove(id);
         }
     }
 
@@ -110,8 +98,7 @@ impl SessionCache {
     pub fn forget_user(&self, user_id: &str) {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         inner.epoch += 1;
-        inner.newer.retain(|_, s| s.user.id != user_id);
-        inner.older.retain(|_, s| s.user.id != user_id);
+        inner.sessions.retain(|s| s.user.id != user_id);
     }
 }
 
@@ -179,34 +166,6 @@ mod tests {
         assert!(!is_known(&cache, "a"));
         assert!(!is_known(&cache, "b"));
         assert!(is_known(&cache, "c"));
-    }
-
-    #[test]
-    fn memory_is_bounded_by_two_generations() {
-        let cache = SessionCache::with_generation_size(2);
-        for id in ["a", "b", "c", "d", "e"] {
-            let at = epoch(&cache, id);
-            cache.remember(id.into(), session("u1"), at);
-        }
-        // "a" and "b" filled the first generation, "c" and "d" the second;
-        // "e" started a third and the first was dropped.
-        assert!(!is_known(&cache, "a"));
-        assert!(!is_known(&cache, "b"));
-        assert!(is_known(&cache, "c") && is_known(&cache, "d") && is_known(&cache, "e"));
-        let inner = cache.inner.read().unwrap();
-        assert!(inner.newer.len() + inner.older.len() <= 4);
-    }
-
-    #[test]
-    fn forgetting_reaches_the_older_generation_too() {
-        let cache = SessionCache::with_generation_size(1);
-        for id in ["a", "b"] {
-            let at = epoch(&cache, id);
-            cache.remember(id.into(), session("u1"), at);
-        }
-        assert!(is_known(&cache, "a"), "in the older generation");
-        cache.forget(&["a".into()]);
-        assert!(!is_known(&cache, "a"));
     }
 
     #[test]

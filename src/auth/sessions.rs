@@ -175,7 +175,7 @@ impl Auth {
         session_ids.extend(
             access_token
                 .and_then(|t| self.access.verify(t, now_ms()))
-                .map(|c| c.sid),
+                .map(|c| c.sid.clone()),
         );
         if session_ids.is_empty() {
             return Ok(());
