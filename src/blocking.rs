@@ -18,6 +18,7 @@ pub struct Gate {
 
 struct GateInner {
     permits: Arc<Semaphore>,
+    running: u32,
     waiting: AtomicUsize,
     max_waiting: usize,
 }
@@ -27,6 +28,7 @@ impl Gate {
         Gate {
             inner: Arc::new(GateInner {
                 permits: Arc::new(Semaphore::new(running.max(1))),
+                running: u32::try_from(running.max(1)).unwrap_or(u32::MAX),
                 waiting: AtomicUsize::new(0),
                 max_waiting: queued,
             }),
@@ -54,6 +56,12 @@ impl Gate {
         })
         .await
         .map_err(AppError::unexpected)
+    }
+
+    /// Once every job started or queued before has finished (the
+    /// semaphore is fair: this waits behind them for every turn).
+    pub async fn until_idle(&self) {
+        let _every_turn = self.inner.permits.acquire_many(self.inner.running).await;
     }
 
     fn take_place(&self) -> Result<Place<'_>, AppError> {

@@ -14,11 +14,17 @@ use actix_web::{web, App, HttpServer};
 use crate::auth::{Auth, Purged};
 use crate::config::secrets_file::{self, SecretsError};
 use crate::config::Settings;
-use crate::db::server_lock::{LockError, ServerLock, WAIT_FOR_PREVIOUS};
+use crate::db::server_lock::{LockError, ServerLock};
 use crate::db::{self, Db, OpenError};
 use crate::routes::body::MAX_BODY_BYTES;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::cross_site::refuse_cross_site;
+
+/// How long requests in flight may take to finish once stopping.
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a starting server waits for the one before it on the same
+/// database to exit (a restart while it still finishes its requests).
+const WAIT_FOR_PREVIOUS: Duration = Duration::from_secs(SHUTDOWN_TIMEOUT.as_secs() + 5);
 
 /// Why the service could not start; each names the setting to look at.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +45,7 @@ pub struct Application {
     server: Server,
     /// No other server may use the database while this one runs.
     lock: ServerLock,
+    db: Db,
 }
 
 impl Application {
@@ -49,9 +56,12 @@ impl Application {
         let bind_error = |e| StartupError::Bind(settings.bind.clone(), e);
         let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
+        // Then the database's lock, before touching the database itself.
+        let database = db::sqlite_path(&settings.database_url)?;
+        db::create_folder(database)?;
+        let lock = ServerLock::acquire(database, WAIT_FOR_PREVIOUS)?;
         let (auth, keys) = open_auth(&settings)?;
-        let lock =
-            ServerLock::acquire(db::sqlite_path(&settings.database_url)?, WAIT_FOR_PREVIOUS)?;
+        let db = auth.db().clone();
         let auth = web::Data::new(auth);
         spawn_maintenance(auth.clone(), settings.purge_interval);
         let cookies = web::Data::new(CookiePolicy {
@@ -83,6 +93,7 @@ impl Application {
                 .app_data(cookies.clone())
                 .configure(crate::routes::configure)
         })
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
         .listen(listener)
         .map_err(bind_error)?
         .run();
@@ -91,6 +102,7 @@ impl Application {
             address,
             server,
             lock,
+            db,
         })
     }
 
@@ -105,10 +117,14 @@ impl Application {
     }
 
     /// Serves until stopped; the database is free for another server once
-    /// this returns.
+    /// this returns, and not before its last write is over (a request cut
+    /// short by the shutdown timeout may have left one running).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let Application { server, lock, .. } = self;
+        let Application {
+            server, lock, db, ..
+        } = self;
         let stopped = server.await;
+        db.until_idle().await;
         drop(lock);
         stopped
     }

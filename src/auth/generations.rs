@@ -1,6 +1,8 @@
 //! A map that remembers at most two generations of entries: when the newer
-//! fills, the older is dropped. A cheap approximation of "least recently
-//! used" with bounded memory, for what is kept in memory only to go faster.
+//! fills, the older is dropped, used or not (an entry in use is simply read
+//! again and comes back in the newer). Bounded memory at the price of one
+//! more read per entry per two generations, for what is kept in memory only
+//! to go faster.
 
 use std::collections::HashMap;
 

@@ -8,7 +8,9 @@
 //! every write here that changes a session forgets it once the write is over
 //! (on the blocking thread that ran it, so a dropped request cannot skip it).
 //! A lookup that raced such a write is not kept: every forget moves an epoch
-//! on, and what was read before it is thrown away.
+//! on, and what was read before it is thrown away. Sessions share 64 epochs
+//! by a hash of their id, so one client refreshing in a loop only slows the
+//! remembering of the few sessions that share its epoch.
 
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -46,10 +48,19 @@ pub struct SessionCache {
     inner: RwLock<Inner>,
 }
 
+/// How many epochs the sessions share.
+const EPOCHS: usize = 64;
+
 struct Inner {
     sessions: Generations<Arc<KnownSession>>,
-    /// Moves on at every forget.
-    epoch: u64,
+    /// Each moves on when a session of its share is forgotten.
+    epochs: [u64; EPOCHS],
+}
+
+/// The epoch a session shares.
+fn share(session_id: &str) -> usize {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(session_id) as usize % EPOCHS
 }
 
 impl Default for SessionCache {
@@ -63,7 +74,7 @@ impl SessionCache {
         SessionCache {
             inner: RwLock::new(Inner {
                 sessions: Generations::new(size),
-                epoch: 0,
+                epochs: [0; EPOCHS],
             }),
         }
     }
@@ -72,7 +83,9 @@ impl SessionCache {
         let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
         match inner.sessions.get(session_id) {
             Some(known) => Lookup::Known(Arc::clone(known)),
-            None => Lookup::Unknown { epoch: inner.epoch },
+            None => Lookup::Unknown {
+                epoch: inner.epochs[share(session_id)],
+            },
         }
     }
 
@@ -80,7 +93,7 @@ impl SessionCache {
     /// (the read may predate that write).
     pub fn remember(&self, session_id: String, session: Arc<KnownSession>, epoch: u64) {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        if inner.epoch == epoch {
+        if inner.epochs[share(&session_id)] == epoch {
             inner.sessions.insert(session_id, session);
         }
     }
@@ -88,8 +101,8 @@ impl SessionCache {
     /// After a write that changed or ended these sessions.
     pub fn forget(&self, session_ids: &[String]) {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        inner.epoch += 1;
         for id in session_ids {
+            inner.epochs[share(id)] += 1;
             inner.sessions.remove(id);
         }
     }
@@ -97,7 +110,10 @@ impl SessionCache {
     /// After a write that ended every session of the user.
     pub fn forget_user(&self, user_id: &str) {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        inner.epoch += 1;
+        // Their ids are not at hand: every epoch moves on (a rare write).
+        for epoch in &mut inner.epochs {
+            *epoch += 1;
+        }
         inner.sessions.retain(|s| s.user.id != user_id);
     }
 }
@@ -148,11 +164,24 @@ mod tests {
         cache.forget(&["s1".into()]);
         cache.remember("s1".into(), session("u1"), read_before);
         assert!(!is_known(&cache, "s1"));
-        // Any write, even of another session: the epoch is one for all.
+        // Ending every session of a user: their ids are not known, so any.
         let read_before = epoch(&cache, "s1");
         cache.forget_user("u2");
         cache.remember("s1".into(), session("u1"), read_before);
         assert!(!is_known(&cache, "s1"));
+    }
+
+    #[test]
+    fn writes_to_other_sessions_do_not_stop_one_from_being_remembered() {
+        let cache = SessionCache::default();
+        let other = (0..1000)
+            .map(|n| format!("s{n}"))
+            .find(|id| share(id) != share("s1"))
+            .unwrap();
+        let read_before = epoch(&cache, "s1");
+        cache.forget(&[other]);
+        cache.remember("s1".into(), session("u1"), read_before);
+        assert!(is_known(&cache, "s1"));
     }
 
     #[test]

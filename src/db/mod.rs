@@ -36,6 +36,8 @@ pub enum OpenError {
     Unsupported,
     #[error("cannot create the folder {0}: {1}")]
     Folder(String, std::io::Error),
+    #[error("give a file path, not a file: URI")]
+    Uri,
     #[error("cannot open the database: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("cannot migrate the database: {0}")]
@@ -54,13 +56,7 @@ impl Db {
     pub fn open(url: &str) -> Result<Db, OpenError> {
         configure_sqlite();
         let path = sqlite_path(url)?;
-        if let Some(folder) = Path::new(path)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(folder)
-                .map_err(|e| OpenError::Folder(folder.display().to_string(), e))?;
-        }
+        create_folder(path)?;
         let pool = Pool::builder()
             .max_size(POOL_SIZE)
             .connection_timeout(BUSY_TIMEOUT)
@@ -126,6 +122,12 @@ impl Db {
             .await?
     }
 
+    /// Once no query is running any more, nor any waiting to (the server
+    /// has stopped): only then may another server take over the file.
+    pub async fn until_idle(&self) {
+        self.gate.until_idle().await;
+    }
+
     /// Whether the database answers a query that reads it (`SELECT 1` alone
     /// would not even touch the file).
     pub async fn ping(&self) -> bool {
@@ -135,6 +137,18 @@ impl Db {
         })
         .await
         .is_ok()
+    }
+}
+
+/// Creates the folder the database file goes in, if need be.
+pub fn create_folder(path: &str) -> Result<(), OpenError> {
+    match Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        Some(folder) => std::fs::create_dir_all(folder)
+            .map_err(|e| OpenError::Folder(folder.display().to_string(), e)),
+        None => Ok(()),
     }
 }
 
@@ -164,6 +178,11 @@ fn configure_sqlite() {
 pub fn sqlite_path(url: &str) -> Result<&str, OpenError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return Err(OpenError::Unsupported);
+    }
+    // SQLite would read `file:` names as URIs (other paths, options), and one
+    // file could then go by several names: see `server_lock`.
+    if url.starts_with("file:") {
+        return Err(OpenError::Uri);
     }
     Ok(url
         .strip_prefix("sqlite://")
@@ -243,7 +262,7 @@ mod tests {
         let flag = Arc::clone(&done);
         let write = db.write_then(
             |conn| {
-                std::thread::sleep(Duration::from_millis(200));
+                std::thread::sleep(Duration::from_millis(500));
                 conn.batch_execute("CREATE TABLE t (x INTEGER)")
                     .map_err(AppError::from)
             },
@@ -253,11 +272,13 @@ mod tests {
         let gave_up = actix_web::rt::time::timeout(Duration::from_millis(50), write).await;
         assert!(gave_up.is_err(), "the write was still running");
         assert!(!done.load(Ordering::SeqCst));
-        actix_web::rt::time::sleep(Duration::from_millis(600)).await;
-        assert!(
-            done.load(Ordering::SeqCst),
-            "ran after the write although dropped"
-        );
+        for _ in 0..100 {
+            if done.load(Ordering::SeqCst) {
+                return;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("what follows the write did not run although the write did");
     }
 
     #[test]
@@ -267,5 +288,9 @@ mod tests {
             Err(OpenError::Unsupported)
         ));
         assert_eq!(sqlite_path("sqlite://data/x.db").unwrap(), "data/x.db");
+        assert!(matches!(
+            sqlite_path("file:x.db?mode=ro"),
+            Err(OpenError::Uri)
+        ));
     }
 }

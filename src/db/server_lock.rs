@@ -8,11 +8,8 @@
 //! and a shared revocation feed, not one SQLite file.
 
 use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// How long a starting server waits for the previous one to exit (a restart
-/// right after a kill or a stop).
-pub const WAIT_FOR_PREVIOUS: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
@@ -30,14 +27,15 @@ pub struct ServerLock {
 
 impl ServerLock {
     /// Locks the database at `database_path` (whose folder exists), waiting
-    /// up to `wait` for a server still holding it to exit.
+    /// up to `wait` for a server still holding it to exit. Blocks the thread
+    /// meanwhile: it runs before serving.
     pub fn acquire(database_path: &str, wait: Duration) -> Result<ServerLock, LockError> {
         let io_error = |e| LockError::Io(database_path.to_owned(), e);
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(format!("{database_path}.lock"))
+            .open(lock_path(Path::new(database_path)).map_err(io_error)?)
             .map_err(io_error)?;
         let deadline = Instant::now() + wait;
         let mut waiting = false;
@@ -60,6 +58,28 @@ impl ServerLock {
     }
 }
 
+/// `<database>.lock` beside the file the path leads to, whatever it is
+/// called: relative or absolute, through symbolic links or not.
+fn lock_path(database: &Path) -> std::io::Result<PathBuf> {
+    let canonical = match database.canonicalize() {
+        Ok(path) => path,
+        // Not created yet: its folder exists.
+        Err(_) => {
+            let folder = match database.parent() {
+                Some(folder) if !folder.as_os_str().is_empty() => folder,
+                _ => Path::new("."),
+            };
+            let name = database.file_name().ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name")
+            })?;
+            folder.canonicalize()?.join(name)
+        }
+    };
+    let mut name = canonical.into_os_string();
+    name.push(".lock");
+    Ok(PathBuf::from(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +97,24 @@ mod tests {
         let _again = ServerLock::acquire(&path, Duration::ZERO).expect("free once dropped");
         let other = folder.path().join("b.db").display().to_string();
         ServerLock::acquire(&other, Duration::ZERO).expect("another database, another lock");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn one_file_under_another_name_is_the_same_lock() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("a.db");
+        std::fs::write(&path, "").unwrap();
+        let link = folder.path().join("link.db");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        let _held = ServerLock::acquire(&path.display().to_string(), Duration::ZERO).unwrap();
+        let roundabout = folder.path().join(".").join("a.db").display().to_string();
+        for other in [link.display().to_string(), roundabout] {
+            assert!(
+                ServerLock::acquire(&other, Duration::ZERO).is_err(),
+                "{other}"
+            );
+        }
     }
 
     #[test]

