@@ -8,14 +8,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-use crate::domain::FieldError;
+use crate::domain::{FieldError, FieldErrors};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// One or more fields failed validation (422). Every failing field is kept,
     /// in input order, so a form can show each message next to its field.
-    #[error("{}", .0[0].message)]
-    Invalid(Vec<FieldError>),
+    #[error("{}", .0.first().message)]
+    Invalid(FieldErrors),
     #[error("an account with this email already exists")]
     EmailTaken,
     #[error("the email or password is incorrect")]
@@ -61,7 +61,7 @@ impl AppError {
     /// The stable snake_case code clients match on.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Invalid(fields) => fields[0].code,
+            AppError::Invalid(fields) => fields.first().code,
             AppError::EmailTaken => "email_taken",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Unauthenticated { token_sent: false } => "unauthenticated",
@@ -176,9 +176,15 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Invalid(errors)
+    }
+}
+
 impl From<FieldError> for AppError {
     fn from(error: FieldError) -> Self {
-        AppError::Invalid(vec![error])
+        AppError::Invalid(error.into())
     }
 }
 
@@ -204,10 +210,13 @@ mod tests {
 
     #[test]
     fn validation_reports_the_first_field() {
-        let error = AppError::Invalid(vec![
-            crate::domain::Email::parse("nope").unwrap_err(),
-            crate::domain::UserName::parse("").unwrap_err(),
-        ]);
+        let error = AppError::Invalid(
+            FieldErrors::collect([
+                crate::domain::Email::parse("nope").err(),
+                crate::domain::UserName::parse("").err(),
+            ])
+            .unwrap(),
+        );
         assert_eq!(error.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body_of(&error)["error"], "invalid_email");
     }

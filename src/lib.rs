@@ -3,12 +3,12 @@
 
 pub mod assets;
 pub mod auth;
-pub mod blocking;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod offload;
 pub mod pages;
 pub mod routes;
 pub mod startup;

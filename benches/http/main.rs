@@ -432,14 +432,14 @@ fn bcrypt_ceiling(cost: u32, cores: usize, duration: Duration) -> f64 {
     done as f64 / started.elapsed().as_secs_f64()
 }
 
-/// Rotations per second through the storage layer itself (`Auth::refresh`:
+/// Rotations per second through the storage layer itself (`Sessions::refresh`:
 /// the same transaction, no HTTP), from `sessions` concurrent sessions.
 async fn rotation_ceiling(folder: &tempfile::TempDir, sessions: usize, duration: Duration) -> f64 {
-    use sesame::auth::Auth;
+    use sesame::auth::{Accounts, Sessions};
     use sesame::config::secrets_file::Keys;
-    use sesame::config::{Secret, Settings};
+    use sesame::config::{Secret, Settings, SqliteFile};
     use sesame::db::Db;
-    use sesame::domain::{Email, Password, UserName};
+    use sesame::domain::{Client, NewAccount};
     use std::sync::Arc;
 
     let path = temp_database(folder, "ceiling.db");
@@ -451,17 +451,16 @@ async fn rotation_ceiling(folder: &tempfile::TempDir, sessions: usize, duration:
         access: Secret::new(vec![1; 32]),
         refresh: Secret::new(vec![2; 32]),
     };
-    let db = Db::open(path.to_str().expect("a UTF-8 path")).expect("a database");
-    let auth = Arc::new(Auth::new(db, &settings, &keys));
+    let (db, writer) = Db::open(&SqliteFile::new(path)).expect("a database");
+    let auth = Arc::new(Sessions::new(db.clone(), writer, &settings, &keys));
+    let accounts = Accounts::new(db, Arc::clone(&auth), &settings);
     let mut tokens = Vec::new();
     for n in 0..sessions {
-        let signed = auth
-            .register(
-                UserName::parse("Bench").expect("a name"),
-                Email::parse(&format!("ceiling{n}@example.com")).expect("an email"),
-                Password::parse(PASSWORD.into()).expect("a password"),
-                None,
-            )
+        let account =
+            NewAccount::parse("Bench", &format!("ceiling{n}@example.com"), PASSWORD.into())
+                .expect("a new account");
+        let signed = accounts
+            .register(account, &Client::default())
             .await
             .expect("registered");
         tokens.push(signed.refresh_token);
@@ -499,7 +498,7 @@ fn fill(path: &std::path::Path, count: u64) -> (Duration, f64) {
     use diesel::connection::SimpleConnection;
     use diesel::Connection;
     // Create and migrate it as sesame does.
-    drop(sesame::db::Db::open(path.to_str().expect("a UTF-8 path")).expect("a database"));
+    drop(sesame::db::Db::open(&sesame::config::SqliteFile::new(path)).expect("a database"));
     let size = |p: &std::path::Path| {
         let wal = std::fs::metadata(format!("{}-wal", p.display())).map_or(0, |m| m.len());
         std::fs::metadata(p).map_or(0, |m| m.len()) + wal

@@ -1,48 +1,70 @@
-//! Sign-up and sign-in.
+//! Accounts: signing up and signing in. Passwords are checked here, against
+//! the login limits; the session that follows is opened by `Sessions`.
 
-use std::net::IpAddr;
+use std::sync::Arc;
 
-use super::{audit, bounded_user_agent, refresh_token, Auth, SignIn};
-use crate::clock::{now_ms, Millis};
-use crate::db::refresh_tokens::{self, RefreshToken};
-use crate::db::sessions::{self, Session};
+use super::login_limits::LoginLimits;
+use super::password::PasswordHasher;
+use super::{audit, Sessions, SignIn};
+use crate::clock::now_ms;
+use crate::config::Settings;
 use crate::db::users::{self, NewUser};
-use crate::db::Conn;
-use crate::domain::{Email, Password, UserName};
+use crate::db::Db;
+use crate::domain::{Client, Credentials, NewAccount};
 use crate::error::{retry_after_secs, AppError};
 
-impl Auth {
+pub struct Accounts {
+    db: Db,
+    hasher: PasswordHasher,
+    limits: LoginLimits,
+    sessions: Arc<Sessions>,
+}
+
+impl Accounts {
+    pub fn new(db: Db, sessions: Arc<Sessions>, settings: &Settings) -> Self {
+        let hasher = PasswordHasher::new(settings.bcrypt_cost);
+        hasher.warm_up();
+        Accounts {
+            db,
+            hasher,
+            limits: LoginLimits::new(
+                settings.login_max_failures,
+                settings.login_max_failures_per_ip,
+                settings.login_window,
+            ),
+            sessions,
+        }
+    }
+
     /// Creates the account and its first session in one transaction.
-    pub async fn register(
-        &self,
-        name: UserName,
-        email: Email,
-        password: Password,
-        user_agent: Option<String>,
-    ) -> Result<SignIn, AppError> {
+    pub async fn register(&self, account: NewAccount, client: &Client) -> Result<SignIn, AppError> {
+        let NewAccount {
+            name,
+            email,
+            password,
+        } = account;
         let password_hash = self.hasher.hash(password).await?;
-        let now = now_ms();
-        let user_id = uuid::Uuid::new_v4().to_string();
-        let session = self.new_session(&user_id, user_agent, now);
-        let first_token = refresh_token::hash(&self.refresh_key.token_for(&session.id, 0));
-        let stored = session.clone();
-        let user = self
-            .db
-            .write(move |conn| {
+        let signed_in = self
+            .sessions
+            .open(client, move |conn| {
                 let new_user = NewUser {
-                    id: &user_id,
+                    id: &uuid::Uuid::new_v4().to_string(),
                     name: name.as_str(),
                     email: email.as_str(),
                     password_hash: &password_hash,
-                    created_at: now,
+                    created_at: now_ms(),
                 };
-                let user = users::insert(conn, &new_user)?.ok_or(AppError::EmailTaken)?;
-                store_session(conn, &stored, first_token)?;
-                Ok(user)
+                users::insert(conn, &new_user)?.ok_or(AppError::EmailTaken)
             })
             .await?;
-        audit::event("sign_up", &[("user", &user.id), ("session", &session.id)]);
-        self.sign_in(user, &session, now)
+        audit::event(
+            "sign_up",
+            &[
+                ("user", &signed_in.user.id),
+                ("session", &signed_in.session_id),
+            ],
+        );
+        Ok(signed_in)
     }
 
     /// Checks the password and opens a new session. An unknown email and a
@@ -51,13 +73,12 @@ impl Auth {
     /// (each attempt takes its try first; a success gives it back).
     pub async fn login(
         &self,
-        email: Email,
-        password: Password,
-        user_agent: Option<String>,
-        client: Option<IpAddr>,
+        credentials: Credentials,
+        client: &Client,
     ) -> Result<SignIn, AppError> {
-        let address = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        if let Err(retry_after) = self.limits.begin(email.as_str(), client) {
+        let Credentials { email, password } = credentials;
+        let address = client.address_text();
+        if let Err(retry_after) = self.limits.begin(email.as_str(), client.address) {
             audit::event(
                 "rate_limited",
                 &[
@@ -85,51 +106,21 @@ impl Auth {
             );
             return Err(AppError::InvalidCredentials);
         };
-        self.limits.succeeded(email.as_str(), client);
-        let now = now_ms();
-        let session = self.new_session(&user.id, user_agent, now);
-        let first_token = refresh_token::hash(&self.refresh_key.token_for(&session.id, 0));
-        let stored = session.clone();
-        self.db
-            .write(move |conn| store_session(conn, &stored, first_token))
-            .await?;
+        self.limits.succeeded(email.as_str(), client.address);
+        let signed_in = self.sessions.open(client, move |_| Ok(user)).await?;
         audit::event(
             "sign_in",
             &[
-                ("user", &user.id),
-                ("session", &session.id),
+                ("user", &signed_in.user.id),
+                ("session", &signed_in.session_id),
                 ("ip", &address),
             ],
         );
-        self.sign_in(user, &session, now)
+        Ok(signed_in)
     }
 
-    fn new_session(&self, user_id: &str, user_agent: Option<String>, now: Millis) -> Session {
-        Session {
-            id: uuid::Uuid::new_v4().to_string(),
-            user_id: user_id.to_owned(),
-            user_agent: bounded_user_agent(user_agent),
-            generation: 0,
-            created_at: now,
-            last_used_at: now,
-            idle_expires_at: now.saturating_add(self.lifetimes.idle),
-            expires_at: now.saturating_add(self.lifetimes.absolute),
-            revoked_at: None,
-        }
+    /// Forgets login-failure counts that are back to zero (run periodically).
+    pub fn forget_idle_login_failures(&self) {
+        self.limits.forget_idle();
     }
-}
-
-/// Stores a new session with its first refresh token (generation 0).
-fn store_session(conn: &mut Conn, session: &Session, token_hash: Vec<u8>) -> Result<(), AppError> {
-    sessions::insert(conn, session)?;
-    refresh_tokens::insert(
-        conn,
-        &RefreshToken {
-            token_hash,
-            session_id: session.id.clone(),
-            generation: session.generation,
-            created_at: session.created_at,
-            spent_at: None,
-        },
-    )
 }

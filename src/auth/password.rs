@@ -3,10 +3,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::bcrypt_pool::BcryptPool;
 use crate::domain::password::MAX_BYTES;
 use crate::domain::Password;
 use crate::error::AppError;
+use crate::offload::BcryptPool;
 
 /// Hashes waiting for a core beyond those running; past it logins get 503.
 const MAX_QUEUED_PER_CORE: usize = 32;

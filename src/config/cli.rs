@@ -1,16 +1,13 @@
 //! The command line: flags, their variables and defaults (the contract's
 //! settings table), and the one-line errors a bad setting gets.
 
-use std::net::ToSocketAddrs;
 use std::time::Duration;
 
 use clap::builder::BoolishValueParser;
-use clap::{value_parser, ArgAction, Parser, Subcommand};
+use clap::{value_parser, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use super::{Secret, Settings, MIN_SECRET_BYTES};
-
-/// Longest duration a setting takes; keeps time arithmetic far from overflow.
-const MAX_DURATION: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+use super::values::{duration, positive_duration, socket_address};
+use super::{Database, Secret, Settings, MIN_SECRET_BYTES};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,14 +24,8 @@ pub struct Cli {
     pub bind: String,
 
     /// SQLite file path (created with its folder).
-    #[arg(
-        long,
-        global = true,
-        env = "DATABASE_URL",
-        default_value = "data/sesame.db",
-        value_name = "URL"
-    )]
-    pub database_url: String,
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = "data/sesame.db", value_name = "URL", value_parser = Database::parse)]
+    pub database_url: Database,
 
     /// Access token lifetime.
     #[arg(long, global = true, env = "SESAME_ACCESS_TTL", default_value = "15m", value_name = "DURATION", value_parser = positive_duration)]
@@ -108,6 +99,21 @@ pub fn from_args() -> Result<(Command, Settings), ConfigError> {
 }
 
 impl Cli {
+    /// The settings no flag, variable or `.env` changed: the defaults
+    /// written on the flags above, which are thus written only once.
+    pub fn defaults() -> Settings {
+        let command = Cli::command().mut_args(|arg| arg.env(None::<&str>));
+        let defaults = command
+            .try_get_matches_from(["sesame"])
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+            .and_then(|cli| {
+                cli.into_settings(None, None)
+                    .map_err(|e| clap::Error::raw(clap::error::ErrorKind::InvalidValue, e))
+            });
+        // Every default is a valid value: the unit test below parses them all.
+        defaults.expect("the defaults are valid settings")
+    }
+
     pub fn into_settings(
         self,
         access_secret: Option<Secret>,
@@ -122,7 +128,7 @@ impl Cli {
         }
         Ok(Settings {
             bind: self.bind,
-            database_url: self.database_url,
+            database: self.database_url,
             access_ttl: self.access_ttl,
             refresh_ttl: self.refresh_ttl,
             session_max_age: self.session_max_age,
@@ -172,55 +178,12 @@ fn first_line(text: &str) -> String {
         .to_owned()
 }
 
-/// A duration such as `2s`, `15m`, `1h`, `7d` (or `1h 30m`).
-fn duration(text: &str) -> Result<Duration, String> {
-    let parsed = humantime::parse_duration(text.trim())
-        .map_err(|_| "expected a duration such as 2s, 15m, 1h or 7d".to_owned())?;
-    if parsed > MAX_DURATION {
-        return Err("must be at most 100 years".into());
-    }
-    Ok(parsed)
-}
-
-/// A duration of at least one second.
-fn positive_duration(text: &str) -> Result<Duration, String> {
-    let parsed = duration(text)?;
-    if parsed < Duration::from_secs(1) {
-        return Err("must be at least 1s".into());
-    }
-    Ok(parsed)
-}
-
-fn socket_address(text: &str) -> Result<String, String> {
-    let resolves = text
-        .to_socket_addrs()
-        .is_ok_and(|mut addresses| addresses.next().is_some());
-    if resolves {
-        Ok(text.to_owned())
-    } else {
-        Err("expected an address such as 127.0.0.1:8080 or [::1]:0".into())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("sesame").chain(args.iter().copied()))
-    }
-
-    #[test]
-    fn humane_durations() {
-        assert_eq!(duration("2s").unwrap(), Duration::from_secs(2));
-        assert_eq!(duration("15m").unwrap(), Duration::from_secs(900));
-        assert_eq!(duration("1h").unwrap(), Duration::from_secs(3600));
-        assert_eq!(duration("7d").unwrap(), Duration::from_secs(7 * 86400));
-        assert_eq!(duration("0s").unwrap(), Duration::ZERO);
-        assert!(duration("soon").is_err());
-        assert!(positive_duration("0s").is_err());
-        assert!(positive_duration("500ms").is_err());
-        assert!(duration("1000y").is_err());
     }
 
     #[test]
@@ -246,6 +209,37 @@ mod tests {
         assert!(line.contains("--bcrypt-cost"), "{line}");
         let error = parse(&["--reuse-grace", "later"]).unwrap_err();
         assert!(first_line(&error.to_string()).contains("--reuse-grace"));
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones_and_ignore_the_environment() {
+        let defaults = Cli::defaults();
+        assert_eq!(defaults.bind, "127.0.0.1:8080");
+        assert_eq!(defaults.database, Database::sqlite("data/sesame.db"));
+        assert_eq!(defaults.access_ttl, Duration::from_secs(15 * 60));
+        assert_eq!(defaults.refresh_ttl, Duration::from_secs(7 * 86400));
+        assert_eq!(defaults.session_max_age, Duration::from_secs(30 * 86400));
+        assert_eq!(defaults.reuse_grace, Duration::from_secs(10));
+        assert_eq!(defaults.bcrypt_cost, 12);
+        assert_eq!(
+            (
+                defaults.login_max_failures,
+                defaults.login_max_failures_per_ip
+            ),
+            (5, 50)
+        );
+        assert_eq!(defaults.login_window, Duration::from_secs(15 * 60));
+        assert!(defaults.cookie_secure);
+        assert_eq!(defaults.purge_interval, Duration::from_secs(3600));
+        assert_eq!(Settings::default(), defaults);
+    }
+
+    #[test]
+    fn a_database_url_is_parsed_once_into_a_file() {
+        let cli = parse(&["--database-url", "sqlite://x/y.db"]).unwrap();
+        assert_eq!(cli.database_url, Database::sqlite("x/y.db"));
+        let error = parse(&["--database-url", "file:y.db"]).unwrap_err();
+        assert!(first_line(&error.to_string()).contains("--database-url"));
     }
 
     #[test]

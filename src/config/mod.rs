@@ -2,19 +2,23 @@
 //! then passed in. Nothing reads the environment after this.
 
 mod cli;
+mod database;
 mod secret;
 pub mod secrets_file;
+mod values;
 
 use std::time::Duration;
 
 pub use cli::{from_args, Cli, Command, ConfigError};
+pub use database::{Database, SqliteFile};
 pub use secret::{Secret, MIN_SECRET_BYTES};
 
-/// Everything the service can be told. `Default` gives the contract's defaults.
-#[derive(Debug, Clone)]
+/// Everything the service can be told. `Default` gives the defaults written
+/// once, on the command line's flags (`cli.rs`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub bind: String,
-    pub database_url: String,
+    pub database: Database,
     pub access_ttl: Duration,
     /// Idle lifetime: a session unused this long ends.
     pub refresh_ttl: Duration,
@@ -36,21 +40,6 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            bind: "127.0.0.1:8080".into(),
-            database_url: "data/sesame.db".into(),
-            access_ttl: Duration::from_secs(15 * 60),
-            refresh_ttl: Duration::from_secs(7 * 24 * 3600),
-            session_max_age: Duration::from_secs(30 * 24 * 3600),
-            reuse_grace: Duration::from_secs(10),
-            bcrypt_cost: 12,
-            login_max_failures: 5,
-            login_max_failures_per_ip: 50,
-            login_window: Duration::from_secs(15 * 60),
-            cookie_secure: true,
-            purge_interval: Duration::from_secs(3600),
-            access_secret: None,
-            refresh_secret: None,
-        }
+        Cli::defaults()
     }
 }

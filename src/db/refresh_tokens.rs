@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::schema::refresh_tokens;
-use super::Conn;
+use super::{Conn, SessionWriter};
 use crate::clock::Millis;
 use crate::error::AppError;
 
@@ -18,13 +18,6 @@ pub struct RefreshToken {
     pub spent_at: Option<Millis>,
 }
 
-pub fn insert(conn: &mut Conn, token: &RefreshToken) -> Result<(), AppError> {
-    diesel::insert_into(refresh_tokens::table)
-        .values(token)
-        .execute(conn)?;
-    Ok(())
-}
-
 pub fn find(conn: &mut Conn, token_hash: &[u8]) -> Result<Option<RefreshToken>, AppError> {
     Ok(refresh_tokens::table
         .find(token_hash)
@@ -33,22 +26,45 @@ pub fn find(conn: &mut Conn, token_hash: &[u8]) -> Result<Option<RefreshToken>, 
         .optional()?)
 }
 
-/// Marks an unspent token spent; false when it already was.
-pub fn mark_spent(conn: &mut Conn, token_hash: &[u8], at: Millis) -> Result<bool, AppError> {
-    let updated = diesel::update(
-        refresh_tokens::table
-            .find(token_hash)
-            .filter(refresh_tokens::spent_at.is_null()),
-    )
-    .set(refresh_tokens::spent_at.eq(at))
-    .execute(conn)?;
-    Ok(updated == 1)
-}
+/// Writes: only `auth::Sessions` holds the writer (see `session_writer`).
+impl SessionWriter {
+    pub fn insert_refresh_token(
+        &self,
+        conn: &mut Conn,
+        token: &RefreshToken,
+    ) -> Result<(), AppError> {
+        diesel::insert_into(refresh_tokens::table)
+            .values(token)
+            .execute(conn)?;
+        Ok(())
+    }
 
-/// Deletes the tokens spent before `spent_before`; how many.
-pub fn delete_spent_before(conn: &mut Conn, spent_before: Millis) -> Result<usize, AppError> {
-    Ok(
-        diesel::delete(refresh_tokens::table.filter(refresh_tokens::spent_at.lt(spent_before)))
-            .execute(conn)?,
-    )
+    /// Marks an unspent token spent; false when it already was.
+    pub fn spend_refresh_token(
+        &self,
+        conn: &mut Conn,
+        token_hash: &[u8],
+        at: Millis,
+    ) -> Result<bool, AppError> {
+        let updated = diesel::update(
+            refresh_tokens::table
+                .find(token_hash)
+                .filter(refresh_tokens::spent_at.is_null()),
+        )
+        .set(refresh_tokens::spent_at.eq(at))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Deletes the tokens spent before `spent_before`; how many.
+    pub fn delete_refresh_tokens_spent_before(
+        &self,
+        conn: &mut Conn,
+        spent_before: Millis,
+    ) -> Result<usize, AppError> {
+        Ok(
+            diesel::delete(refresh_tokens::table.filter(refresh_tokens::spent_at.lt(spent_before)))
+                .execute(conn)?,
+        )
+    }
 }

@@ -8,8 +8,9 @@
 //! and a shared revocation feed, not one SQLite file.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+use crate::config::SqliteFile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
@@ -26,16 +27,17 @@ pub struct ServerLock {
 }
 
 impl ServerLock {
-    /// Locks the database at `database_path` (whose folder exists), waiting
-    /// up to `wait` for a server still holding it to exit. Blocks the thread
+    /// Locks the database `database` (whose folder exists), waiting up to
+    /// `wait` for a server still holding it to exit. Blocks the thread
     /// meanwhile: it runs before serving.
-    pub fn acquire(database_path: &str, wait: Duration) -> Result<ServerLock, LockError> {
-        let io_error = |e| LockError::Io(database_path.to_owned(), e);
+    pub fn acquire(database: &SqliteFile, wait: Duration) -> Result<ServerLock, LockError> {
+        let database_path = database.to_string();
+        let io_error = |e| LockError::Io(database_path.clone(), e);
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(lock_path(Path::new(database_path)).map_err(io_error)?)
+            .open(database.lock_path().map_err(io_error)?)
             .map_err(io_error)?;
         let deadline = Instant::now() + wait;
         let mut waiting = false;
@@ -49,35 +51,11 @@ impl ServerLock {
                     }
                     std::thread::sleep(Duration::from_millis(20));
                 }
-                Err(TryLockError::WouldBlock) => {
-                    return Err(LockError::InUse(database_path.to_owned()))
-                }
+                Err(TryLockError::WouldBlock) => return Err(LockError::InUse(database_path)),
                 Err(TryLockError::Error(e)) => return Err(io_error(e)),
             }
         }
     }
-}
-
-/// `<database>.lock` beside the file the path leads to, whatever it is
-/// called: relative or absolute, through symbolic links or not.
-fn lock_path(database: &Path) -> std::io::Result<PathBuf> {
-    let canonical = match database.canonicalize() {
-        Ok(path) => path,
-        // Not created yet: its folder exists.
-        Err(_) => {
-            let folder = match database.parent() {
-                Some(folder) if !folder.as_os_str().is_empty() => folder,
-                _ => Path::new("."),
-            };
-            let name = database.file_name().ok_or_else(|| {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name")
-            })?;
-            folder.canonicalize()?.join(name)
-        }
-    };
-    let mut name = canonical.into_os_string();
-    name.push(".lock");
-    Ok(PathBuf::from(name))
 }
 
 #[cfg(test)]
@@ -87,7 +65,7 @@ mod tests {
     #[test]
     fn a_second_lock_on_one_database_waits_then_is_refused() {
         let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("a.db").display().to_string();
+        let path = SqliteFile::new(folder.path().join("a.db"));
         let held = ServerLock::acquire(&path, Duration::ZERO).unwrap();
         let started = Instant::now();
         let refused = ServerLock::acquire(&path, Duration::from_millis(100)).unwrap_err();
@@ -95,7 +73,7 @@ mod tests {
         assert!(matches!(refused, LockError::InUse(_)), "{refused}");
         drop(held);
         let _again = ServerLock::acquire(&path, Duration::ZERO).expect("free once dropped");
-        let other = folder.path().join("b.db").display().to_string();
+        let other = SqliteFile::new(folder.path().join("b.db"));
         ServerLock::acquire(&other, Duration::ZERO).expect("another database, another lock");
     }
 
@@ -107,9 +85,10 @@ mod tests {
         std::fs::write(&path, "").unwrap();
         let link = folder.path().join("link.db");
         std::os::unix::fs::symlink(&path, &link).unwrap();
-        let _held = ServerLock::acquire(&path.display().to_string(), Duration::ZERO).unwrap();
-        let roundabout = folder.path().join(".").join("a.db").display().to_string();
-        for other in [link.display().to_string(), roundabout] {
+        let _held = ServerLock::acquire(&SqliteFile::new(&path), Duration::ZERO).unwrap();
+        let roundabout = folder.path().join(".").join("a.db");
+        for other in [link, roundabout] {
+            let other = SqliteFile::new(other);
             assert!(
                 ServerLock::acquire(&other, Duration::ZERO).is_err(),
                 "{other}"
@@ -120,7 +99,7 @@ mod tests {
     #[test]
     fn a_server_that_exits_while_another_waits_hands_it_over() {
         let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("a.db").display().to_string();
+        let path = SqliteFile::new(folder.path().join("a.db"));
         let held = ServerLock::acquire(&path, Duration::ZERO).unwrap();
         let releaser = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(100));

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::schema::{sessions, users};
 use super::users::User;
-use super::Conn;
+use super::{Conn, SessionWriter};
 use crate::clock::Millis;
 use crate::error::AppError;
 
@@ -33,13 +33,6 @@ impl Session {
     }
 }
 
-pub fn insert(conn: &mut Conn, session: &Session) -> Result<(), AppError> {
-    diesel::insert_into(sessions::table)
-        .values(session)
-        .execute(conn)?;
-    Ok(())
-}
-
 /// The session and its user.
 pub fn find_with_user(conn: &mut Conn, id: &str) -> Result<Option<(Session, User)>, AppError> {
     // This runs on every authenticated request. Each lookup here is by a
@@ -51,52 +44,6 @@ pub fn find_with_user(conn: &mut Conn, id: &str) -> Result<Option<(Session, User
         .select((sessions::all_columns, users::all_columns))
         .get_result::<(Session, User)>(conn)
         .optional()?)
-}
-
-/// Moves the session to its next refresh-token generation, if it is still at
-/// `from_generation` (false otherwise: someone else rotated it first).
-pub fn advance(
-    conn: &mut Conn,
-    id: &str,
-    from_generation: i64,
-    now: Millis,
-    idle_expires_at: Millis,
-) -> Result<bool, AppError> {
-    let updated = diesel::update(
-        sessions::table
-            .find(id)
-            .filter(sessions::generation.eq(from_generation)),
-    )
-    .set((
-        sessions::generation.eq(from_generation + 1),
-        sessions::last_used_at.eq(now),
-        sessions::idle_expires_at.eq(idle_expires_at),
-    ))
-    .execute(conn)?;
-    Ok(updated == 1)
-}
-
-/// Revokes the session if it is not revoked already; true when it was revoked now.
-pub fn revoke(conn: &mut Conn, id: &str, now: Millis) -> Result<bool, AppError> {
-    let updated = diesel::update(
-        sessions::table
-            .find(id)
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set(sessions::revoked_at.eq(now))
-    .execute(conn)?;
-    Ok(updated == 1)
-}
-
-/// Revokes every session of the user still open; how many were.
-pub fn revoke_all_of_user(conn: &mut Conn, user_id: &str, now: Millis) -> Result<usize, AppError> {
-    Ok(diesel::update(
-        sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set(sessions::revoked_at.eq(now))
-    .execute(conn)?)
 }
 
 /// The session if it belongs to the user.
@@ -125,16 +72,78 @@ pub fn list_active_of_user(
         .load(conn)?)
 }
 
-/// Deletes the sessions that have ended (revoked, idle or past their maximum
-/// age) with their refresh tokens; how many.
-pub fn delete_ended(conn: &mut Conn, now: Millis) -> Result<usize, AppError> {
-    Ok(diesel::delete(
-        sessions::table.filter(
-            sessions::revoked_at
-                .is_not_null()
-                .or(sessions::idle_expires_at.le(now))
-                .or(sessions::expires_at.le(now)),
-        ),
-    )
-    .execute(conn)?)
+/// Writes: only `auth::Sessions` holds the writer (see `session_writer`).
+impl SessionWriter {
+    pub fn insert_session(&self, conn: &mut Conn, session: &Session) -> Result<(), AppError> {
+        diesel::insert_into(sessions::table)
+            .values(session)
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Moves the session to its next refresh-token generation, if it is still at
+    /// `from_generation` (false otherwise: someone else rotated it first).
+    pub fn advance_session(
+        &self,
+        conn: &mut Conn,
+        id: &str,
+        from_generation: i64,
+        now: Millis,
+        idle_expires_at: Millis,
+    ) -> Result<bool, AppError> {
+        let updated = diesel::update(
+            sessions::table
+                .find(id)
+                .filter(sessions::generation.eq(from_generation)),
+        )
+        .set((
+            sessions::generation.eq(from_generation + 1),
+            sessions::last_used_at.eq(now),
+            sessions::idle_expires_at.eq(idle_expires_at),
+        ))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Revokes the session if it is not revoked already; true when it was revoked now.
+    pub fn revoke_session(&self, conn: &mut Conn, id: &str, now: Millis) -> Result<bool, AppError> {
+        let updated = diesel::update(
+            sessions::table
+                .find(id)
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(now))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Revokes every session of the user still open; how many were.
+    pub fn revoke_sessions_of_user(
+        &self,
+        conn: &mut Conn,
+        user_id: &str,
+        now: Millis,
+    ) -> Result<usize, AppError> {
+        Ok(diesel::update(
+            sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(now))
+        .execute(conn)?)
+    }
+
+    /// Deletes the sessions that have ended (revoked, idle or past their maximum
+    /// age) with their refresh tokens; how many.
+    pub fn delete_ended_sessions(&self, conn: &mut Conn, now: Millis) -> Result<usize, AppError> {
+        Ok(diesel::delete(
+            sessions::table.filter(
+                sessions::revoked_at
+                    .is_not_null()
+                    .or(sessions::idle_expires_at.le(now))
+                    .or(sessions::expires_at.le(now)),
+            ),
+        )
+        .execute(conn)?)
+    }
 }

@@ -1,32 +1,20 @@
 //! Input types that can only hold valid values, parsed once at the edge.
 
+mod client;
+mod credentials;
 mod email;
+mod field_errors;
+mod local_path;
 pub mod password;
 mod user_name;
 
+pub use client::Client;
+pub use credentials::{Credentials, NewAccount};
 pub use email::Email;
+pub use field_errors::{FieldError, FieldErrors};
+pub use local_path::LocalPath;
 pub use password::Password;
 pub use user_name::UserName;
-
-/// Why one input field was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    /// The field's name in forms and JSON (`name`, `email`, `password`).
-    pub field: &'static str,
-    /// The stable error code (`invalid_email`…).
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl FieldError {
-    fn new(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
-        FieldError {
-            field,
-            code,
-            message: message.into(),
-        }
-    }
-}
 
 /// Hostile input: whatever the text, parsing answers (never panics), and
 /// what it accepts is already in its final form.

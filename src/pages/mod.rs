@@ -2,10 +2,12 @@
 //! page shares (`Layout`). Rendering only: no HTTP, no database.
 
 mod device;
+mod forms;
 
 use askama::Template;
 
 pub use device::describe_device;
+pub use forms::{FieldMessages, FormContext, LoginPage, RegisterPage};
 
 use crate::assets;
 
@@ -33,46 +35,6 @@ impl Layout {
             icon_url: assets::ICON.url(),
         }
     }
-}
-
-/// Messages to show next to form fields, by field name.
-#[derive(Default)]
-pub struct FieldMessages(Vec<(&'static str, String)>);
-
-impl FieldMessages {
-    pub fn push(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-}
-
-#[derive(Template)]
-#[template(path = "login.html")]
-pub struct LoginPage {
-    pub layout: Layout,
-    pub csrf: String,
-    pub email: String,
-    pub next: Option<String>,
-    /// A message about the whole form (wrong credentials, too many attempts).
-    pub error: Option<String>,
-    pub errors: FieldMessages,
-}
-
-#[derive(Template)]
-#[template(path = "register.html")]
-pub struct RegisterPage {
-    pub layout: Layout,
-    pub csrf: String,
-    pub name: String,
-    pub email: String,
-    pub error: Option<String>,
-    pub errors: FieldMessages,
 }
 
 /// One row of the profile's session list.

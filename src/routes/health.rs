@@ -1,10 +1,10 @@
 use actix_web::{web, HttpResponse};
 
-use crate::auth::Auth;
+use crate::db::Db;
 
 /// `GET /healthz`: 200 `ok` when the database answers, else 503.
-pub async fn get(auth: web::Data<Auth>) -> HttpResponse {
-    if auth.db().ping().await {
+pub async fn get(db: web::Data<Db>) -> HttpResponse {
+    if db.ping().await {
         HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")
             .body("ok")

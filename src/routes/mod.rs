@@ -2,18 +2,23 @@
 
 mod api;
 mod auth;
-pub mod body;
 pub mod cookies;
 pub mod cross_site;
 mod extract;
 mod fallback;
-mod form_session;
+mod form_error;
 mod health;
+mod html;
 mod pages;
 mod respond;
 mod static_files;
 
-use actix_web::{guard, web, Resource, Route};
+use actix_web::guard::{self, GuardContext};
+use actix_web::http::header::ContentType;
+use actix_web::{web, Resource, Route};
+
+use extract::body::Kind;
+pub use extract::body::MAX_BODY_BYTES;
 
 /// Every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -28,11 +33,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/static/{name}", GET).route(get().to(static_files::get)))
         .service(resource("/healthz", GET).route(get().to(health::get)))
-        .service(resource("/auth/register", POST).route(web::post().to(auth::register::post)))
-        .service(resource("/auth/login", POST).route(web::post().to(auth::login::post)))
+        .service(
+            resource("/auth/register", POST)
+                .route(form_post().to(auth::register::form::post))
+                .route(web::post().to(auth::register::json::post)),
+        )
+        .service(
+            resource("/auth/login", POST)
+                .route(form_post().to(auth::login::form::post))
+                .route(web::post().to(auth::login::json::post)),
+        )
         .service(resource("/auth/refresh", POST).route(web::post().to(auth::refresh::post)))
-        .service(resource("/auth/logout", POST).route(web::post().to(auth::logout::post)))
-        .service(resource("/auth/logout-all", POST).route(web::post().to(auth::logout_all::post)))
+        .service(
+            resource("/auth/logout", POST)
+                .route(form_post().to(auth::logout::form::post))
+                .route(web::post().to(auth::logout::json::post)),
+        )
+        .service(
+            resource("/auth/logout-all", POST)
+                .route(form_post().to(auth::logout_all::form::post))
+                .route(web::post().to(auth::logout_all::json::post)),
+        )
         .service(resource("/api/sessions", GET).route(get().to(api::sessions::list)))
         .service(
             resource("/api/sessions/{id}", DELETE).route(web::delete().to(api::sessions::delete)),
@@ -52,4 +73,15 @@ fn resource(path: &str, allow: &'static str) -> Resource {
 /// GET, and HEAD (the same answer without its body).
 fn get() -> Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// A POST with a form body (from a page); other POSTs fall through to the
+/// JSON handler of the same URL.
+fn form_post() -> Route {
+    web::post().guard(guard::fn_guard(is_form))
+}
+
+fn is_form(ctx: &GuardContext) -> bool {
+    let mime = ctx.header::<ContentType>().map(|ContentType(mime)| mime);
+    Kind::of(mime.as_ref()) == Kind::Form
 }

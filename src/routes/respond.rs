@@ -119,3 +119,9 @@ pub fn clear_cookies(response: &mut HttpResponse, policy: &CookiePolicy) {
         let _ = response.add_cookie(&cookie);
     }
 }
+
+/// `response` with both token cookies cleared: the answer to a sign-out.
+pub fn signed_out(mut response: HttpResponse, policy: &CookiePolicy) -> HttpResponse {
+    clear_cookies(&mut response, policy);
+    response
+}

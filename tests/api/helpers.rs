@@ -11,7 +11,7 @@ use base64::Engine;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
-use sesame::config::Settings;
+use sesame::config::{Database, Settings};
 use sesame::startup::Application;
 use tempfile::TempDir;
 
@@ -30,7 +30,7 @@ pub struct TestApp {
 pub fn test_settings(folder: &TempDir) -> Settings {
     Settings {
         bind: "127.0.0.1:0".into(),
-        database_url: folder.path().join("sesame.db").display().to_string(),
+        database: Database::sqlite(folder.path().join("sesame.db")),
         bcrypt_cost: 4,
         ..Settings::default()
     }
@@ -95,8 +95,15 @@ impl TestApp {
         start(self.settings, self.folder)
     }
 
+    /// The database file, as `--database-url` takes it.
+    pub fn database_path(&self) -> String {
+        let Database::Sqlite(file) = &self.settings.database;
+        file.to_string()
+    }
+
     pub fn secrets_file(&self) -> PathBuf {
-        PathBuf::from(format!("{}.secrets", self.settings.database_url))
+        let Database::Sqlite(file) = &self.settings.database;
+        file.secrets_path()
     }
 
     /// The access key, read from the secrets file the server generated.

@@ -12,10 +12,11 @@ use crate::process::run;
 /// Runs `sesame purge` on the app's database; (sessions, refresh tokens) purged.
 async fn purge(app: &TestApp) -> (u64, u64) {
     let grace = format!("{}ms", app.settings.reuse_grace.as_millis());
+    let database = app.database_path();
     let args = [
         "purge",
         "--database-url",
-        app.settings.database_url.as_str(),
+        database.as_str(),
         "--reuse-grace",
         grace.as_str(),
     ];

@@ -1,7 +1,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use crate::auth::Auth;
+use crate::auth::Sessions;
 use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::routes::extract::SignedIn;
@@ -20,9 +20,9 @@ struct SessionBody {
 /// `GET /api/sessions`: the user's active sessions, newest first.
 pub async fn list(
     SignedIn(principal): SignedIn,
-    auth: web::Data<Auth>,
+    sessions: web::Data<Sessions>,
 ) -> Result<HttpResponse, AppError> {
-    let sessions = auth.active_sessions(&principal.user.id).await?;
+    let sessions = sessions.active_of_user(&principal.user.id).await?;
     let body: Vec<SessionBody> = sessions
         .into_iter()
         .map(|session| SessionBody {
@@ -41,8 +41,8 @@ pub async fn list(
 pub async fn delete(
     SignedIn(principal): SignedIn,
     id: web::Path<String>,
-    auth: web::Data<Auth>,
+    sessions: web::Data<Sessions>,
 ) -> Result<HttpResponse, AppError> {
-    auth.revoke_session(&principal.user.id, &id).await?;
+    sessions.revoke(&principal.user.id, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

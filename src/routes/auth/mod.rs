@@ -1,4 +1,6 @@
-//! `/auth/*`: the endpoints that take JSON or a form.
+//! `/auth/*`: one URL per action, each with a JSON handler (`json.rs`) and,
+//! for the actions the pages post, a form handler (`form.rs`); the route
+//! table picks one by `Content-Type`.
 
 pub mod login;
 pub mod logout;

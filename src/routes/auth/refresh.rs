@@ -1,16 +1,15 @@
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpResponse, ResponseError};
 use serde::Deserialize;
 
-use crate::auth::Auth;
+use crate::auth::Sessions;
 use crate::error::AppError;
-use crate::routes::body::Body;
 use crate::routes::cookies::CookiePolicy;
-use crate::routes::extract::refresh_cookie;
-use crate::routes::respond::{clear_cookies, signed_in, RefreshTransport};
+use crate::routes::extract::{OptionalJson, PresentedTokens};
+use crate::routes::respond::{signed_in, signed_out, RefreshTransport};
 
 #[derive(Deserialize)]
-pub struct RefreshInput {
+pub struct RefreshJson {
     #[serde(rename = "refreshToken")]
     pub refresh_token: Option<String>,
 }
@@ -18,37 +17,38 @@ pub struct RefreshInput {
 /// `POST /auth/refresh`: the token from the JSON body `{refreshToken}` (and
 /// the new one back in the body), else from the cookie (and back in it).
 pub async fn post(
-    req: HttpRequest,
-    body: Result<Body<RefreshInput>, AppError>,
-    auth: web::Data<Auth>,
+    body: Result<OptionalJson<RefreshJson>, AppError>,
+    tokens: PresentedTokens,
+    sessions: web::Data<Sessions>,
     cookies: web::Data<CookiePolicy>,
-) -> Result<HttpResponse, AppError> {
-    let body = match body {
+) -> HttpResponse {
+    let OptionalJson(input) = match body {
         Ok(body) => body,
-        Err(error) => return Ok(failed(error, &cookies)),
+        Err(error) => return failed(error, &cookies),
     };
-    let from_body = body.json().and_then(|input| input.refresh_token);
-    let transport = if from_body.is_some() {
+    let tokens = tokens.with_body(input.and_then(|input| input.refresh_token));
+    let transport = if tokens.refresh_in_body() {
         RefreshTransport::Body
     } else {
         RefreshTransport::Cookie
     };
-    let result = match from_body.or_else(|| refresh_cookie(&req)) {
-        Some(token) => auth.refresh(&token).await,
+    let result = match tokens.refresh() {
+        Some(token) => sessions.refresh(token).await,
         None => Err(AppError::InvalidRefreshToken),
     };
     match result {
-        Ok(sign_in) => Ok(signed_in(StatusCode::OK, &sign_in, &cookies, transport)),
-        Err(error) => Ok(failed(error, &cookies)),
+        Ok(sign_in) => signed_in(StatusCode::OK, &sign_in, &cookies, transport),
+        Err(error) => failed(error, &cookies),
     }
 }
 
 /// A failed refresh: the error, and both cookies cleared when the request
 /// was at fault (4xx). A server fault (5xx) leaves them: it signs no one out.
 fn failed(error: AppError, cookies: &CookiePolicy) -> HttpResponse {
-    let mut response = error.error_response();
+    let response = error.error_response();
     if response.status().is_client_error() {
-        clear_cookies(&mut response, cookies);
+        signed_out(response, cookies)
+    } else {
+        response
     }
-    response
 }

@@ -1,14 +1,14 @@
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 
-use crate::auth::Auth;
-use crate::routes::extract::access_token;
+use crate::routes::extract::MaybeSignedIn;
 use crate::routes::respond::see_other;
 
 /// `GET /`: to the profile when the access token is valid, else to sign in.
-pub async fn get(req: HttpRequest, auth: web::Data<Auth>) -> HttpResponse {
-    let signed_in = match access_token(&req) {
-        Some(token) => auth.authenticate(&token).await.is_ok(),
-        None => false,
-    };
-    see_other(if signed_in { "/profile" } else { "/login" }).finish()
+pub async fn get(MaybeSignedIn(principal): MaybeSignedIn) -> HttpResponse {
+    see_other(if principal.is_some() {
+        "/profile"
+    } else {
+        "/login"
+    })
+    .finish()
 }

@@ -1,11 +1,12 @@
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::{html, login_page};
+use crate::domain::LocalPath;
 use crate::error::AppError;
-use crate::routes::auth::login::is_local_path;
+use crate::pages::LoginPage;
+use crate::routes::extract::FormSession;
+use crate::routes::html;
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -15,8 +16,11 @@ pub struct LoginQuery {
 /// `GET /login[?next=/path]`
 pub async fn get(
     query: web::Query<LoginQuery>,
-    session: Session,
+    forms: FormSession,
 ) -> Result<HttpResponse, AppError> {
-    let next = query.into_inner().next.filter(|p| is_local_path(p));
-    html(StatusCode::OK, &login_page(&session, "", next, None)?)
+    let next = query.into_inner().next.and_then(LocalPath::parse);
+    html::render(
+        StatusCode::OK,
+        &LoginPage::new(forms.context()?, "", next, None),
+    )
 }

@@ -1,38 +1,31 @@
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 
-use super::{html, unauthorized};
 use crate::assets;
-use crate::auth::Auth;
+use crate::auth::Sessions;
 use crate::clock::{now_ms, rfc3339};
 use crate::error::AppError;
 use crate::pages::{describe_device, Layout, ProfilePage, SessionRow};
-use crate::routes::extract::access_token;
-use crate::routes::form_session::{csrf_token, take_flash};
+use crate::routes::extract::{FormSession, MaybeSignedIn};
+use crate::routes::html;
 
 /// `GET /profile`: the signed-in user's page, or the 401 page.
 pub async fn get(
-    req: HttpRequest,
-    auth: web::Data<Auth>,
-    session: Session,
+    MaybeSignedIn(principal): MaybeSignedIn,
+    sessions: web::Data<Sessions>,
+    forms: FormSession,
 ) -> Result<HttpResponse, AppError> {
-    let principal = match access_token(&req) {
-        Some(token) => auth.authenticate(&token).await,
-        None => Err(AppError::Unauthenticated { token_sent: false }),
+    let Some(principal) = principal else {
+        return html::unauthorized("/profile");
     };
-    let principal = match principal {
-        Ok(principal) => principal,
-        Err(AppError::Unauthenticated { .. }) => return unauthorized("/profile"),
-        Err(other) => return Err(other),
-    };
-    let sessions = auth.active_sessions(&principal.user.id).await?;
+    let sessions = sessions.active_of_user(&principal.user.id).await?;
     let expires_at = principal.claims.exp * 1000;
-    let mut layout = Layout::new("Your profile", take_flash(&session));
+    let context = forms.context()?;
+    let mut layout = Layout::new("Your profile", context.flash);
     layout.access_expires_in = Some((expires_at - now_ms()).div_euclid(1000).max(0));
     let page = ProfilePage {
         layout,
-        csrf: csrf_token(&session)?,
+        csrf: context.csrf,
         name: principal.user.name.clone(),
         email: principal.user.email.clone(),
         member_since: readable_date(principal.user.created_at),
@@ -50,7 +43,7 @@ pub async fn get(
         access_expires_at: rfc3339(expires_at),
         access_expires_at_text: readable_time(expires_at),
     };
-    html(StatusCode::OK, &page)
+    html::render(StatusCode::OK, &page)
 }
 
 /// `2026-11-24`

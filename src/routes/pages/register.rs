@@ -1,11 +1,15 @@
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
-use super::{html, register_page};
 use crate::error::AppError;
+use crate::pages::RegisterPage;
+use crate::routes::extract::FormSession;
+use crate::routes::html;
 
 /// `GET /register`
-pub async fn get(session: Session) -> Result<HttpResponse, AppError> {
-    html(StatusCode::OK, &register_page(&session, "", "", None)?)
+pub async fn get(forms: FormSession) -> Result<HttpResponse, AppError> {
+    html::render(
+        StatusCode::OK,
+        &RegisterPage::new(forms.context()?, "", "", None),
+    )
 }

@@ -1,53 +1,30 @@
-use actix_session::Session;
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
+use actix_web::{web, HttpResponse};
 
-use super::forbidden;
-use crate::auth::Auth;
-use crate::error::AppError;
-use crate::routes::body::Body;
+use crate::auth::Sessions;
+use crate::routes::auth::logout::ProfileButton;
 use crate::routes::cookies::CookiePolicy;
-use crate::routes::extract::access_token;
-use crate::routes::form_session::{csrf_is_valid, set_flash};
-use crate::routes::respond::{clear_cookies, see_other};
-
-#[derive(Deserialize)]
-pub struct CsrfInput {
-    csrf: Option<String>,
-}
+use crate::routes::extract::{CsrfForm, FormSession, MaybeSignedIn};
+use crate::routes::form_error::FormError;
+use crate::routes::respond::{see_other, signed_out};
 
 /// `POST /profile/sessions/{id}/revoke`: the profile's revoke button.
 pub async fn post(
-    req: HttpRequest,
+    _: CsrfForm<ProfileButton>,
+    MaybeSignedIn(principal): MaybeSignedIn,
     id: web::Path<String>,
-    body: Body<CsrfInput>,
-    auth: web::Data<Auth>,
+    forms: FormSession,
+    sessions: web::Data<Sessions>,
     cookies: web::Data<CookiePolicy>,
-    session: Session,
-) -> Result<HttpResponse, AppError> {
-    let (input, _) = body.required()?;
-    if !csrf_is_valid(&session, input.csrf.as_deref()) {
-        return forbidden("/profile");
-    }
-    let principal = match access_token(&req) {
-        Some(token) => auth.authenticate(&token).await,
-        None => Err(AppError::Unauthenticated { token_sent: false }),
-    };
-    let principal = match principal {
-        Ok(principal) => principal,
+) -> Result<HttpResponse, FormError> {
+    let Some(principal) = principal else {
         // Not the 401 page: reloading it would post the form again.
-        Err(AppError::Unauthenticated { .. }) => {
-            return Ok(see_other("/login?next=/profile").finish())
-        }
-        Err(other) => return Err(other),
+        return Ok(see_other("/login?next=/profile").finish());
     };
-    auth.revoke_session(&principal.user.id, &id).await?;
+    sessions.revoke(&principal.user.id, &id).await?;
     if *id == principal.session_id() {
-        set_flash(&session, "This device is signed out.");
-        let mut response = see_other("/login").finish();
-        clear_cookies(&mut response, &cookies);
-        return Ok(response);
+        forms.flash("This device is signed out.");
+        return Ok(signed_out(see_other("/login").finish(), &cookies));
     }
-    set_flash(&session, "Session revoked.");
+    forms.flash("Session revoked.");
     Ok(see_other("/profile").finish())
 }

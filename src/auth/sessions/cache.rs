@@ -5,8 +5,9 @@
 //! It can be trusted only because nothing else changes a session behind this
 //! process's back: `db::ServerLock` keeps a second server off the database
 //! file, `sesame purge` only deletes sessions that have already ended, and
-//! every write here that changes a session forgets it once the write is over
-//! (on the blocking thread that ran it, so a dropped request cannot skip it).
+//! every write that changes a session goes through `Sessions::change`, which
+//! forgets it once the write is over (on the blocking thread that ran it, so
+//! a dropped request cannot skip it).
 //! A lookup that raced such a write is not kept: every forget moves an epoch
 //! on, and what was read before it is thrown away. Sessions share 64 epochs
 //! by a hash of their id, so one client refreshing in a loop only slows the
@@ -14,8 +15,8 @@
 
 use std::sync::{Arc, PoisonError, RwLock};
 
-use super::generations::Generations;
-use super::Profile;
+use crate::auth::generations::Generations;
+use crate::auth::Profile;
 use crate::clock::Millis;
 
 /// Sessions kept: two generations of up to this many (about 350 bytes each).

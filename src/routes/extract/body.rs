@@ -1,8 +1,9 @@
-//! The body of an `/auth/*` request: JSON or a form, chosen by
-//! `Content-Type`, at most 64 KiB.
+//! Request bodies: JSON or a form, told apart by `Content-Type`, at most
+//! 64 KiB. Forms are read by `form::CsrfForm`, which checks their token.
 
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
+use actix_web::mime::Mime;
 use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
@@ -13,76 +14,86 @@ use crate::error::AppError;
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub enum Body<T> {
-    Json(T),
-    Form(T),
-    /// `Content-Type: application/json` with nothing in the body.
-    Empty,
-    /// No content type, or one that is neither JSON nor a form.
-    Unsupported,
-}
+/// A required JSON object: an empty body is 400, another content type 415.
+pub struct Json<T>(pub T);
 
-impl<T> Body<T> {
-    /// The input of an endpoint that needs one, and whether it came from a form.
-    pub fn required(self) -> Result<(T, bool), AppError> {
-        match self {
-            Body::Json(value) => Ok((value, false)),
-            Body::Form(value) => Ok((value, true)),
-            Body::Empty => Err(AppError::MalformedBody("a JSON body is required")),
-            Body::Unsupported => Err(AppError::UnsupportedMediaType),
-        }
-    }
+/// A JSON object if the request has a JSON body; `None` for an empty one or
+/// another content type (`fetch(url, {method: "POST"})` sends none).
+pub struct OptionalJson<T>(pub Option<T>);
 
-    pub fn is_form(&self) -> bool {
-        matches!(self, Body::Form(_))
-    }
-
-    /// The JSON input, if the body was JSON.
-    pub fn json(self) -> Option<T> {
-        match self {
-            Body::Json(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-enum Kind {
+/// How a request's body is to be read, by its `Content-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
     Json,
     Form,
     Other,
 }
 
-fn kind(req: &HttpRequest) -> Kind {
-    match req.mime_type() {
-        Ok(Some(mime)) if mime.type_() == "application" => match mime.subtype().as_str() {
-            "json" => Kind::Json,
-            "x-www-form-urlencoded" => Kind::Form,
-            _ if mime.suffix().is_some_and(|s| s == "json") => Kind::Json,
+impl Kind {
+    pub fn of(mime: Option<&Mime>) -> Kind {
+        match mime {
+            Some(mime) if mime.type_() == "application" => match mime.subtype().as_str() {
+                "json" => Kind::Json,
+                "x-www-form-urlencoded" => Kind::Form,
+                _ if mime.suffix().is_some_and(|s| s == "json") => Kind::Json,
+                _ => Kind::Other,
+            },
             _ => Kind::Other,
-        },
-        _ => Kind::Other,
+        }
+    }
+
+    fn of_request(req: &HttpRequest) -> Kind {
+        Kind::of(req.mime_type().ok().flatten().as_ref())
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
+/// The body's bytes, at most `MAX_BODY_BYTES`, and its kind.
+pub fn read(req: &HttpRequest, payload: &mut Payload) -> ReadBody {
+    let kind = Kind::of_request(req);
+    let bytes = Bytes::from_request(req, payload);
+    Box::pin(async move {
+        let bytes = bytes
+            .await
+            .map_err(|e| match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => AppError::PayloadTooLarge,
+                _ => AppError::MalformedBody("the body could not be read"),
+            })?;
+        Ok((kind, bytes))
+    })
+}
+
+pub type ReadBody = LocalBoxFuture<'static, Result<(Kind, Bytes), AppError>>;
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let kind = kind(req);
-        let bytes = Bytes::from_request(req, payload);
+        let body = read(req, payload);
         Box::pin(async move {
-            let bytes = bytes
-                .await
-                .map_err(|e| match e.as_error::<PayloadError>() {
-                    Some(PayloadError::Overflow) => AppError::PayloadTooLarge,
-                    _ => AppError::MalformedBody("the body could not be read"),
-                })?;
-            match kind {
-                Kind::Json if bytes.is_empty() => Ok(Body::Empty),
-                Kind::Json => parse_json_object(&bytes).map(Body::Json),
-                Kind::Form => parse_form(&bytes).map(Body::Form),
-                Kind::Other => Ok(Body::Unsupported),
+            match body.await? {
+                (Kind::Json, bytes) if bytes.is_empty() => {
+                    Err(AppError::MalformedBody("a JSON body is required"))
+                }
+                (Kind::Json, bytes) => parse_json_object(&bytes).map(Json),
+                _ => Err(AppError::UnsupportedMediaType),
+            }
+        })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read(req, payload);
+        Box::pin(async move {
+            match body.await? {
+                (Kind::Json, bytes) if !bytes.is_empty() => {
+                    parse_json_object(&bytes).map(|v| OptionalJson(Some(v)))
+                }
+                _ => Ok(OptionalJson(None)),
             }
         })
     }
@@ -99,7 +110,7 @@ fn parse_json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 
 /// A form whose every name and value decodes to UTF-8. (Decoding alone
 /// would replace bad bytes, silently changing a password.)
-fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+pub fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let malformed = AppError::MalformedBody("the form is not valid UTF-8 form data");
     let valid_utf8 = bytes
         .split(|&b| b == b'&' || b == b'=')

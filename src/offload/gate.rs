@@ -1,8 +1,8 @@
-//! Blocking work (SQLite, bcrypt) runs on the blocking thread pool, never on
-//! the async workers, through a `Gate` that bounds it twice: at most `running`
-//! jobs at once, and at most `queued` more waiting for a turn. Past that the
+//! Database work runs on actix's blocking thread pool through a `Gate` that
+//! bounds it twice: at most `running` jobs at once (one per pooled
+//! connection), and at most `queued` more waiting for a turn. Past that the
 //! caller gets `AppError::Busy` (503) at once instead of joining an ever
-//! longer queue.
+//! longer queue. (bcrypt has threads of its own: see `bcrypt_pool`.)
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -81,43 +81,5 @@ struct Place<'a>(&'a AtomicUsize);
 impl Drop for Place<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[actix_web::test]
-    async fn refuses_work_past_the_queue_bound() {
-        let gate = Gate::new(1, 1);
-        let (release, hold) = std::sync::mpsc::channel::<()>();
-        let (started, has_started) = std::sync::mpsc::channel::<()>();
-        let running = {
-            let gate = gate.clone();
-            actix_web::rt::spawn(async move {
-                gate.run(move || {
-                    started.send(()).ok();
-                    hold.recv().ok()
-                })
-                .await
-            })
-        };
-        while has_started.try_recv().is_err() {
-            actix_web::rt::time::sleep(Duration::from_millis(5)).await;
-        }
-        let queued = {
-            let gate = gate.clone();
-            actix_web::rt::spawn(async move { gate.run(|| 2).await })
-        };
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-
-        assert!(matches!(gate.run(|| 3).await, Err(AppError::Busy)));
-
-        release.send(()).unwrap();
-        assert!(running.await.unwrap().is_ok());
-        assert_eq!(queued.await.unwrap().unwrap(), 2);
-        assert_eq!(gate.run(|| 4).await.unwrap(), 4);
     }
 }

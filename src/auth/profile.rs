@@ -1,0 +1,22 @@
+use crate::clock::Millis;
+use crate::db::users::User;
+
+/// What the service shows of a user: everything but the password hash.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub created_at: Millis,
+}
+
+impl From<User> for Profile {
+    fn from(user: User) -> Self {
+        Profile {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            created_at: user.created_at,
+        }
+    }
+}

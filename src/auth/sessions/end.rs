@@ -1,0 +1,125 @@
+//! Ending sessions: logout, log out everywhere, revoking one, and the purge
+//! of what has ended. Each goes through `change`, naming what it ends.
+
+use super::{Changed, Sessions};
+use crate::auth::audit;
+use crate::clock::now_ms;
+use crate::db::sessions as session_rows;
+use crate::error::AppError;
+
+/// What one purge deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: usize,
+    pub refresh_tokens: usize,
+}
+
+impl Sessions {
+    /// Ends the sessions the given tokens belong to (refresh tokens, spent or
+    /// not, and a still-valid access token). Nothing to end is no error.
+    pub async fn logout(
+        &self,
+        refresh_tokens: &[String],
+        access_token: Option<&str>,
+    ) -> Result<(), AppError> {
+        let mut session_ids: Vec<String> = refresh_tokens
+            .iter()
+            .filter_map(|t| self.refresh_key.open(t))
+            .map(|presented| presented.session_id)
+            .collect();
+        session_ids.extend(
+            access_token
+                .and_then(|t| self.access.verify(t, now_ms()))
+                .map(|c| c.sid.clone()),
+        );
+        if session_ids.is_empty() {
+            return Ok(());
+        }
+        let ended = self
+            .change(
+                Changed::Sessions(session_ids.clone()),
+                move |conn, writer| {
+                    let now = now_ms();
+                    let mut ended = Vec::new();
+                    for session_id in session_ids {
+                        if writer.revoke_session(conn, &session_id, now)? {
+                            ended.push(session_id);
+                        }
+                    }
+                    Ok(ended)
+                },
+            )
+            .await?;
+        for session_id in ended {
+            audit::event(
+                "session_revoked",
+                &[("session", &session_id), ("reason", &"logout")],
+            );
+        }
+        Ok(())
+    }
+
+    /// Ends every session of the user.
+    pub async fn logout_all(&self, user_id: &str) -> Result<(), AppError> {
+        let owner = user_id.to_owned();
+        let count = self
+            .change(Changed::AllOfUser(owner.clone()), move |conn, writer| {
+                writer.revoke_sessions_of_user(conn, &owner, now_ms())
+            })
+            .await?;
+        audit::event("logout_all", &[("user", &user_id), ("sessions", &count)]);
+        Ok(())
+    }
+
+    /// Revokes one of the user's sessions; `NotFound` when it is not theirs.
+    pub async fn revoke(&self, user_id: &str, session_id: &str) -> Result<(), AppError> {
+        let (owner, id) = (user_id.to_owned(), session_id.to_owned());
+        let revoked = self
+            .change(Changed::Sessions(vec![id.clone()]), move |conn, writer| {
+                if session_rows::find_of_user(conn, &id, &owner)?.is_none() {
+                    return Err(AppError::NotFound);
+                }
+                writer.revoke_session(conn, &id, now_ms())
+            })
+            .await?;
+        if revoked {
+            audit::event(
+                "session_revoked",
+                &[
+                    ("user", &user_id),
+                    ("session", &session_id),
+                    ("reason", &"revoked"),
+                ],
+            );
+        }
+        Ok(())
+    }
+
+    /// Deletes ended sessions (revoked, idle past `refresh-ttl`, or past
+    /// `session-max-age`, with their tokens) and refresh tokens spent longer
+    /// ago than the grace window. Nothing still valid goes: an active
+    /// session, its current token, and the token spent last while it may
+    /// still be presented. An older spent token of a live session is still
+    /// caught as reuse after its row is gone, since it names its session.
+    pub async fn purge(&self) -> Result<Purged, AppError> {
+        let grace = self.lifetimes.reuse_grace;
+        let purged = self
+            .change(Changed::Nothing, move |conn, writer| {
+                let now = now_ms();
+                Ok(Purged {
+                    sessions: writer.delete_ended_sessions(conn, now)?,
+                    refresh_tokens: writer
+                        .delete_refresh_tokens_spent_before(conn, now.saturating_sub(grace))?,
+                })
+            })
+            .await?;
+        audit::event(
+            "purge",
+            &[
+                ("sessions", &purged.sessions),
+                ("refresh_tokens", &purged.refresh_tokens),
+            ],
+        );
+        Ok(purged)
+    }
+}

@@ -1,0 +1,179 @@
+//! Sessions: the one owner of session state. It issues and checks the
+//! tokens, and it alone writes session and refresh-token rows (it holds the
+//! database's only `SessionWriter`), always through `change`, which forgets
+//! what it changed from the in-memory cache once the write is over. So the
+//! cache is right by construction, not by each caller's habit; and `change`
+//! is the one place a change could be announced to other instances.
+
+mod cache;
+mod end;
+mod refresh;
+mod rotation;
+mod verify;
+
+use std::sync::Arc;
+
+use super::access_token::{AccessClaims, AccessTokens, IssuedAccessToken};
+use super::refresh_token::{self, RefreshKey};
+use super::Profile;
+use crate::clock::{ms, now_ms, Millis};
+use crate::config::secrets_file::Keys;
+use crate::config::Settings;
+use crate::db::refresh_tokens::RefreshToken;
+use crate::db::sessions::{self as session_rows, Session};
+use crate::db::users::User;
+use crate::db::{Conn, Db, SessionWriter};
+use crate::domain::Client;
+use crate::error::AppError;
+use cache::SessionCache;
+pub use end::Purged;
+
+/// The lifetimes that govern sessions, in milliseconds.
+#[derive(Debug, Clone, Copy)]
+struct Lifetimes {
+    idle: Millis,
+    absolute: Millis,
+    reuse_grace: Millis,
+}
+
+pub struct Sessions {
+    db: Db,
+    writer: Arc<SessionWriter>,
+    cache: Arc<SessionCache>,
+    access: AccessTokens,
+    refresh_key: RefreshKey,
+    lifetimes: Lifetimes,
+}
+
+/// What a successful sign-in, sign-up or refresh hands the client.
+pub struct SignIn {
+    pub user: Profile,
+    pub session_id: String,
+    pub access: IssuedAccessToken,
+    pub refresh_token: String,
+    /// Seconds until the session ends unless refreshed again.
+    pub refresh_expires_in: i64,
+}
+
+/// The user and session behind a valid access token.
+pub struct Principal {
+    pub user: Arc<Profile>,
+    pub claims: Arc<AccessClaims>,
+}
+
+impl Principal {
+    pub fn session_id(&self) -> &str {
+        &self.claims.sid
+    }
+}
+
+/// The sessions a write changes, to forget once it is over.
+enum Changed {
+    Sessions(Vec<String>),
+    AllOfUser(String),
+    /// Only sessions no one can have remembered: new ones, or ended ones
+    /// (a remembered ended session is refused whether its row is there or not).
+    Nothing,
+}
+
+impl Sessions {
+    pub fn new(db: Db, writer: SessionWriter, settings: &Settings, keys: &Keys) -> Self {
+        Sessions {
+            db,
+            writer: Arc::new(writer),
+            cache: Arc::default(),
+            access: AccessTokens::new(&keys.access, settings.access_ttl),
+            refresh_key: RefreshKey::new(keys.refresh.clone()),
+            lifetimes: Lifetimes {
+                idle: ms(settings.refresh_ttl),
+                absolute: ms(settings.session_max_age),
+                reuse_grace: ms(settings.reuse_grace),
+            },
+        }
+    }
+
+    /// Opens a new session for the user `account` finds or creates, in the
+    /// same transaction (so a sign-up leaves both rows or neither).
+    pub async fn open<F>(&self, client: &Client, account: F) -> Result<SignIn, AppError>
+    where
+        F: FnOnce(&mut Conn) -> Result<User, AppError> + Send + 'static,
+    {
+        let now = now_ms();
+        let session_id = uuid::Uuid::new_v4().to_string();
+        let first_token = refresh_token::hash(&self.refresh_key.token_for(&session_id, 0));
+        let (lifetimes, user_agent) = (self.lifetimes, client.user_agent().map(str::to_owned));
+        let (user, session) = self
+            .change(Changed::Nothing, move |conn, writer| {
+                let user = account(conn)?;
+                let session = Session {
+                    id: session_id,
+                    user_id: user.id.clone(),
+                    user_agent,
+                    generation: 0,
+                    created_at: now,
+                    last_used_at: now,
+                    idle_expires_at: now.saturating_add(lifetimes.idle),
+                    expires_at: now.saturating_add(lifetimes.absolute),
+                    revoked_at: None,
+                };
+                writer.insert_session(conn, &session)?;
+                writer.insert_refresh_token(
+                    conn,
+                    &RefreshToken {
+                        token_hash: first_token,
+                        session_id: session.id.clone(),
+                        generation: 0,
+                        created_at: now,
+                        spent_at: None,
+                    },
+                )?;
+                Ok((user, session))
+            })
+            .await?;
+        self.sign_in(user, &session, now)
+    }
+
+    /// The user's active sessions, newest first.
+    pub async fn active_of_user(&self, user_id: &str) -> Result<Vec<Session>, AppError> {
+        let owner = user_id.to_owned();
+        self.db
+            .read(move |conn| session_rows::list_active_of_user(conn, &owner, now_ms()))
+            .await
+    }
+
+    /// The sign-in answer for `session` as of `now`.
+    fn sign_in(&self, user: User, session: &Session, now: Millis) -> Result<SignIn, AppError> {
+        let access = self
+            .access
+            .issue(&user.id, &session.id, now, session.ends_at())?;
+        Ok(SignIn {
+            refresh_token: self.refresh_key.token_for(&session.id, session.generation),
+            // Rounded up: the cookie must not vanish before the session ends.
+            refresh_expires_in: (session.ends_at() - now + 999).div_euclid(1000).max(0),
+            session_id: session.id.clone(),
+            access,
+            user: user.into(),
+        })
+    }
+
+    /// The only way session rows change: `work` in one write transaction,
+    /// with the writer; then, on the thread that ran it (so even a request
+    /// dropped meanwhile cannot skip it), the changed sessions are forgotten.
+    async fn change<T, F>(&self, changed: Changed, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut Conn, &SessionWriter) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (writer, cache) = (Arc::clone(&self.writer), Arc::clone(&self.cache));
+        self.db
+            .write_then(
+                move |conn| work(conn, &writer),
+                move || match changed {
+                    Changed::Sessions(ids) => cache.forget(&ids),
+                    Changed::AllOfUser(user_id) => cache.forget_user(&user_id),
+                    Changed::Nothing => {}
+                },
+            )
+            .await
+    }
+}

@@ -1,0 +1,169 @@
+//! Refreshing: a presented refresh token is decided on (`rotation::decide`)
+//! and acted on in one write transaction, with the clock read under the
+//! write lock.
+
+use super::rotation::{decide, Decision, Spent};
+use super::{Changed, Sessions, SignIn};
+use crate::auth::audit;
+use crate::auth::refresh_token::{self, RefreshKey};
+use crate::clock::{now_ms, Millis};
+use crate::db::refresh_tokens::{self, RefreshToken};
+use crate::db::sessions::{self as session_rows, Session};
+use crate::db::users::User;
+use crate::db::{Conn, SessionWriter};
+use crate::error::AppError;
+
+/// What a refresh did, decided and written in one transaction.
+enum Refreshed {
+    /// The session (advanced, or as it was) and its user, as of `at`.
+    Issued {
+        found: Box<(Session, User)>,
+        at: Millis,
+    },
+    Reused {
+        session_id: String,
+        user_id: String,
+    },
+    Refused,
+}
+
+impl Sessions {
+    /// Exchanges a refresh token for a new access token and the session's
+    /// current refresh token, rotating it when it was the current one.
+    pub async fn refresh(&self, token: &str) -> Result<SignIn, AppError> {
+        let Some(presented) = self.refresh_key.open(token) else {
+            return Err(AppError::InvalidRefreshToken);
+        };
+        let token_hash = refresh_token::hash(token);
+        let (key, lifetimes) = (self.refresh_key.clone(), self.lifetimes);
+        let changed = Changed::Sessions(vec![presented.session_id.clone()]);
+        let outcome = self
+            .change(changed, move |conn, writer| {
+                // Read the clock only once the write lock is held: waiting for
+                // it must not stretch the grace window or a session's life.
+                let now = now_ms();
+                let Some((session, user)) =
+                    session_rows::find_with_user(conn, &presented.session_id)?
+                else {
+                    return Ok(Refreshed::Refused);
+                };
+                let spent = spending(conn, &token_hash)?;
+                let decision = decide(
+                    presented.generation,
+                    spent,
+                    &session,
+                    now,
+                    lifetimes.reuse_grace,
+                );
+                Ok(match decision {
+                    Decision::Rotate => {
+                        let idle_expires_at = now.saturating_add(lifetimes.idle);
+                        let rotation = Rotation {
+                            spent_hash: &token_hash,
+                            key: &key,
+                            now,
+                            idle_expires_at,
+                        };
+                        let session = rotation.apply(conn, writer, session)?;
+                        issued(session, user, now)
+                    }
+                    Decision::ResendCurrent => issued(session, user, now),
+                    Decision::Reuse => {
+                        writer.revoke_session(conn, &session.id, now)?;
+                        Refreshed::Reused {
+                            session_id: session.id,
+                            user_id: user.id,
+                        }
+                    }
+                    Decision::Refuse => Refreshed::Refused,
+                })
+            })
+            .await?;
+        match outcome {
+            Refreshed::Issued { found, at } => {
+                let (session, user) = *found;
+                self.sign_in(user, &session, at)
+            }
+            Refreshed::Reused {
+                session_id,
+                user_id,
+            } => {
+                audit::event(
+                    "refresh_reuse_detected",
+                    &[("user", &user_id), ("session", &session_id)],
+                );
+                audit::event(
+                    "session_revoked",
+                    &[
+                        ("user", &user_id),
+                        ("session", &session_id),
+                        ("reason", &"reuse"),
+                    ],
+                );
+                Err(AppError::InvalidRefreshToken)
+            }
+            Refreshed::Refused => Err(AppError::InvalidRefreshToken),
+        }
+    }
+}
+
+fn issued(session: Session, user: User, at: Millis) -> Refreshed {
+    Refreshed::Issued {
+        found: Box::new((session, user)),
+        at,
+    }
+}
+
+/// Whether and when the token with this hash was spent.
+pub(super) fn spending(conn: &mut Conn, token_hash: &[u8]) -> Result<Spent, AppError> {
+    Ok(match refresh_tokens::find(conn, token_hash)? {
+        Some(row) => row.spent_at.map_or(Spent::No, Spent::At),
+        None => Spent::LongAgo,
+    })
+}
+
+/// Spending the session's current token and issuing the next.
+struct Rotation<'a> {
+    spent_hash: &'a [u8],
+    key: &'a RefreshKey,
+    now: Millis,
+    idle_expires_at: Millis,
+}
+
+impl Rotation<'_> {
+    /// Three writes in the caller's transaction, all or none.
+    fn apply(
+        &self,
+        conn: &mut Conn,
+        writer: &SessionWriter,
+        mut session: Session,
+    ) -> Result<Session, AppError> {
+        let spent = writer.spend_refresh_token(conn, self.spent_hash, self.now)?;
+        let advanced = writer.advance_session(
+            conn,
+            &session.id,
+            session.generation,
+            self.now,
+            self.idle_expires_at,
+        )?;
+        if !(spent && advanced) {
+            // Cannot happen under the write lock; never half-rotate.
+            return Err(AppError::unexpected("refresh token rotated concurrently"));
+        }
+        session.generation += 1;
+        session.last_used_at = self.now;
+        session.idle_expires_at = self.idle_expires_at;
+        let next = self.key.token_for(&session.id, session.generation);
+        writer.insert_refresh_token(
+            conn,
+            &RefreshToken {
+                token_hash: refresh_token::hash(&next),
+                session_id: session.id.clone(),
+                generation: session.generation,
+                created_at: self.now,
+                spent_at: None,
+            },
+        )?;
+        Ok(session)
+    }
+}

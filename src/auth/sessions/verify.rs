@@ -1,0 +1,101 @@
+//! Who a request's tokens prove it to be, without changing anything.
+
+use std::sync::Arc;
+
+use super::cache::{KnownSession, Lookup};
+use super::refresh::spending;
+use super::rotation::{decide, Decision};
+use super::{Principal, Sessions};
+use crate::auth::refresh_token;
+use crate::clock::now_ms;
+use crate::db::sessions as session_rows;
+use crate::error::AppError;
+
+impl Sessions {
+    /// The user and session behind an access token, if it is valid and its
+    /// session is still active (a revoked session's tokens stop at once).
+    /// The session comes from memory when it can (see `cache`).
+    pub async fn authenticate(&self, access_token: &str) -> Result<Principal, AppError> {
+        let invalid = AppError::Unauthenticated { token_sent: true };
+        let Some(claims) = self.access.verify(access_token, now_ms()) else {
+            return Err(invalid);
+        };
+        let session = match self.cache.get(&claims.sid) {
+            Lookup::Known(session) => session,
+            Lookup::Unknown { epoch } => {
+                let session_id = claims.sid.clone();
+                let found = self
+                    .db
+                    .read(move |conn| session_rows::find_with_user(conn, &session_id))
+                    .await?;
+                let Some((session, user)) = found else {
+                    return Err(invalid);
+                };
+                let known = Arc::new(KnownSession {
+                    revoked: session.revoked_at.is_some(),
+                    ends_at: session.ends_at(),
+                    user: Arc::new(user.into()),
+                });
+                self.cache
+                    .remember(claims.sid.clone(), Arc::clone(&known), epoch);
+                known
+            }
+        };
+        if session.user.id == claims.sub && session.is_active(now_ms()) {
+            Ok(Principal {
+                user: Arc::clone(&session.user),
+                claims,
+            })
+        } else {
+            Err(invalid)
+        }
+    }
+
+    /// The user a request is signed in as: by a valid access token, else by
+    /// its session's current refresh token (or the one spent last, within
+    /// the grace window), so that ending sessions works from a page whose
+    /// access token expired a moment ago. Nothing is rotated.
+    pub async fn owner(
+        &self,
+        access_token: Option<&str>,
+        refresh_token: Option<&str>,
+    ) -> Result<String, AppError> {
+        if let Some(token) = access_token {
+            match self.authenticate(token).await {
+                Ok(principal) => return Ok(principal.user.id.clone()),
+                Err(AppError::Unauthenticated { .. }) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        let refused = AppError::Unauthenticated {
+            token_sent: access_token.is_some(),
+        };
+        let Some(token) = refresh_token else {
+            return Err(refused);
+        };
+        let Some(presented) = self.refresh_key.open(token) else {
+            return Err(refused);
+        };
+        let token_hash = refresh_token::hash(token);
+        let grace = self.lifetimes.reuse_grace;
+        let owner = self
+            .db
+            .read(move |conn| {
+                let now = now_ms();
+                let Some((session, user)) =
+                    session_rows::find_with_user(conn, &presented.session_id)?
+                else {
+                    return Ok(None);
+                };
+                let spent = spending(conn, &token_hash)?;
+                Ok(
+                    match decide(presented.generation, spent, &session, now, grace) {
+                        Decision::Rotate | Decision::ResendCurrent => Some(user.id),
+                        Decision::Reuse | Decision::Refuse => None,
+                    },
+                )
+            })
+            .await?;
+        owner.ok_or(refused)
+    }
+}

@@ -1,0 +1,143 @@
+//! Opening the SQLite file: its folder, the process-wide SQLite settings,
+//! the pool with the pragmas every connection gets, and the embedded
+//! migrations, run on start.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use super::Conn;
+use crate::config::SqliteFile;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// Connections in the pool; also how many queries run at once.
+pub const POOL_SIZE: u32 = 8;
+/// How long a write waits for SQLite's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("the path must be valid UTF-8")]
+    NotUtf8,
+    #[error("cannot create the folder {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(String),
+}
+
+/// The migrated database's pool (creating the file and its folder if need be).
+pub fn open_pool(file: &SqliteFile) -> Result<Pool<ConnectionManager<Conn>>, OpenError> {
+    configure_sqlite();
+    create_folder(file)?;
+    let path = file.path().to_str().ok_or(OpenError::NotUtf8)?;
+    let pool = Pool::builder()
+        .max_size(POOL_SIZE)
+        .connection_timeout(BUSY_TIMEOUT)
+        // r2d2 would run `SELECT 1` (parsed anew each time) before lending
+        // every connection; a SQLite file does not drop connections.
+        .test_on_check_out(false)
+        .connection_customizer(Box::new(Pragmas))
+        .build(ConnectionManager::<Conn>::new(path))?;
+    let mut conn = pool.get().map_err(|e| OpenError::Migrate(e.to_string()))?;
+    conn.run_pending_migrations(MIGRATIONS)
+        .map_err(|e| OpenError::Migrate(e.to_string()))?;
+    Ok(pool)
+}
+
+/// Creates the folder the database file goes in, if need be.
+pub fn create_folder(file: &SqliteFile) -> Result<(), OpenError> {
+    match file.path().parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(folder) => std::fs::create_dir_all(folder)
+            .map_err(|e| OpenError::Folder(folder.display().to_string(), e)),
+        None => Ok(()),
+    }
+}
+
+/// Process-wide SQLite settings, before its first connection: no memory
+/// statistics (a global mutex taken on every allocation), and multi-thread
+/// mode (a connection is only ever used by one thread at a time, which the
+/// pool guarantees), which drops the per-connection mutex.
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before SQLite is initialised (the
+        // first connection is opened after this), from one thread, with the
+        // arguments each option takes. Were it too late, SQLite would answer
+        // SQLITE_MISUSE and keep its defaults, which are also correct.
+        unsafe {
+            libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MULTITHREAD);
+            libsqlite3_sys::sqlite3_config(
+                libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            );
+        }
+    });
+}
+
+/// Set on every pooled connection: WAL (readers never wait for the writer),
+/// `synchronous = FULL` (a commit is on disk before it is acknowledged, so
+/// even a power loss keeps every acknowledged write), a busy timeout (writers
+/// queue for the lock instead of failing) and foreign keys (SQLite leaves them
+/// off by default).
+#[derive(Debug)]
+struct Pragmas;
+
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&format!(
+            "PRAGMA busy_timeout = {};
+             PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;",
+            BUSY_TIMEOUT.as_millis()
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    #[derive(QueryableByName)]
+    struct Value {
+        #[diesel(sql_type = Text)]
+        value: String,
+    }
+
+    fn query(conn: &mut Conn, sql: &str) -> String {
+        diesel::sql_query(sql)
+            .get_result::<Value>(conn)
+            .unwrap()
+            .value
+    }
+
+    #[test]
+    fn every_pooled_connection_has_wal_full_sync_busy_timeout_and_foreign_keys() {
+        let folder = tempfile::tempdir().unwrap();
+        let file = SqliteFile::new(folder.path().join("nested/test.db"));
+        let pool = open_pool(&file).unwrap();
+        let mut held = Vec::new();
+        for _ in 0..POOL_SIZE {
+            let mut conn = pool.get().unwrap();
+            let pragma = |conn: &mut Conn, name: &str, column: &str| {
+                query(
+                    conn,
+                    &format!("SELECT CAST({column} AS TEXT) AS value FROM pragma_{name}"),
+                )
+            };
+            assert_eq!(pragma(&mut conn, "journal_mode", "journal_mode"), "wal");
+            assert_eq!(pragma(&mut conn, "synchronous", "synchronous"), "2"); // FULL
+            assert_eq!(pragma(&mut conn, "foreign_keys", "foreign_keys"), "1");
+            assert_eq!(pragma(&mut conn, "busy_timeout", "timeout"), "5000");
+            held.push(conn);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The one key to the `sessions` and `refresh_tokens` rows.
+//!
+//! `auth::Sessions` keeps what it knows about sessions in memory, which is
+//! right only if it sees every change to them. So the queries that change
+//! those rows are methods of `SessionWriter` (in `sessions.rs` and
+//! `refresh_tokens.rs`), a value only this module can make: `Db::open` makes
+//! one, startup hands it to `Sessions`, and no other code can hold one.
+//! Reading stays open to all.
+
+/// Permission to write session and refresh-token rows.
+pub struct SessionWriter(());
+
+impl SessionWriter {
+    pub(super) fn new() -> Self {
+        SessionWriter(())
+    }
+}

@@ -1,0 +1,36 @@
+use actix_web::{web, HttpResponse};
+
+use super::LoginFields;
+use crate::auth::Accounts;
+use crate::domain::{Client, Credentials, LocalPath};
+use crate::pages::LoginPage;
+use crate::routes::cookies::CookiePolicy;
+use crate::routes::extract::{CsrfForm, FormSession};
+use crate::routes::form_error::FormError;
+use crate::routes::respond::signed_in_redirect;
+
+/// `POST /auth/login` from the sign-in page: 303 to `next` (or the
+/// profile), or the page again with the error and the email kept.
+pub async fn post(
+    CsrfForm(input): CsrfForm<LoginFields>,
+    forms: FormSession,
+    client: Client,
+    accounts: web::Data<Accounts>,
+    cookies: web::Data<CookiePolicy>,
+) -> Result<HttpResponse, FormError> {
+    let next = input.next.and_then(LocalPath::parse);
+    let signed_in = match Credentials::parse(&input.email, input.password) {
+        Ok(credentials) => accounts.login(credentials, &client).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    match signed_in {
+        Ok(sign_in) => {
+            let location = next.as_ref().map_or("/profile", LocalPath::as_str);
+            Ok(signed_in_redirect(location, &sign_in, &cookies))
+        }
+        Err(error) => {
+            let page = LoginPage::new(forms.context()?, &input.email, next, Some(&error));
+            Err(FormError::page(error, &page))
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Extractors: everything a handler needs from a request, read in one
+//! place: bodies, tokens, who is signed in, the client, the forms' session.
+
+pub mod body;
+mod client;
+pub mod form;
+mod signed_in;
+mod tokens;
+
+pub use body::{Json, OptionalJson};
+pub use form::{CsrfForm, FormFields, FormSession};
+pub use signed_in::{MaybeSignedIn, SignedIn};
+pub use tokens::PresentedTokens;

@@ -1,0 +1,55 @@
+//! How a form post fails: the page again with the error shown (its status
+//! and headers from the error), the 403 page for a missing CSRF token, or,
+//! for what is not about the form's content, the JSON error as anywhere else.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use super::html;
+use crate::error::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormError {
+    /// The form again, rendered, with the error that made it fail.
+    #[error("{error}")]
+    Page { error: AppError, html: String },
+    /// No valid CSRF token: nothing was done.
+    #[error("the form has no valid CSRF token")]
+    Forbidden { back: &'static str },
+    #[error(transparent)]
+    Other(#[from] AppError),
+}
+
+impl FormError {
+    /// `page` shown again for `error`.
+    pub fn page(error: AppError, page: &impl Template) -> FormError {
+        match page.render() {
+            Ok(html) => FormError::Page { error, html },
+            Err(render) => FormError::Other(AppError::unexpected(render)),
+        }
+    }
+}
+
+impl ResponseError for FormError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            FormError::Page { error, .. } | FormError::Other(error) => error.status_code(),
+            FormError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            FormError::Page { error, html } => {
+                let mut response = html::page(error.status_code(), html.clone());
+                for (name, value) in error.headers() {
+                    response.headers_mut().insert(name, value);
+                }
+                response
+            }
+            FormError::Forbidden { back } => html::forbidden(back),
+            FormError::Other(error) => error.error_response(),
+        }
+    }
+}

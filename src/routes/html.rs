@@ -1,0 +1,61 @@
+//! HTML answers: a rendered page, the 401 page of a page that needs a
+//! session, and the 403 page of a form without its CSRF token.
+
+use actix_web::http::header::{self, ContentType, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::error::AppError;
+use crate::pages::{ForbiddenPage, Layout, UnauthorizedPage};
+
+/// Renders a page; a template error is a 500, never a panic.
+pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = page.render().map_err(AppError::unexpected)?;
+    Ok(self::page(status, body))
+}
+
+/// A page already rendered.
+pub fn page(status: StatusCode, html: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(ContentType::html())
+        .body(html)
+}
+
+/// 403 for a form without this browser's CSRF token.
+pub fn forbidden(back: &str) -> HttpResponse {
+    let page = ForbiddenPage {
+        layout: Layout::new("Form expired", None),
+        back: back.to_owned(),
+    };
+    render(StatusCode::FORBIDDEN, &page).unwrap_or_else(|error| error.error_response())
+}
+
+/// 401 for a page that needs a session: the script refreshes and reloads,
+/// or the user signs in and comes back to `next`.
+pub fn unauthorized(next: &str) -> Result<HttpResponse, AppError> {
+    let login_url = format!("/login?next={}", urlencode(next));
+    let mut response = render(
+        StatusCode::UNAUTHORIZED,
+        &UnauthorizedPage {
+            layout: Layout::new("Signing you in", None),
+            login_url,
+        },
+    )?;
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    Ok(response)
+}
+
+/// Percent-encodes a path for a query value, keeping `/` readable
+/// (`/login?next=/profile`).
+fn urlencode(text: &str) -> String {
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
+}

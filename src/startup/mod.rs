@@ -1,0 +1,152 @@
+//! Builds the whole service from `Settings`, for `main` and for the tests.
+
+mod http;
+mod maintenance;
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{from_fn, Condition};
+use actix_web::{web, App, HttpServer};
+
+use crate::auth::{Accounts, Purged, Sessions};
+use crate::config::secrets_file::{self, Keys, SecretsError};
+use crate::config::{Database, Settings};
+use crate::db::server_lock::{LockError, ServerLock};
+use crate::db::{self, Db, OpenError};
+use crate::routes::cookies::CookiePolicy;
+use crate::routes::cross_site::refuse_cross_site;
+use crate::routes::MAX_BODY_BYTES;
+
+/// How long requests in flight may take to finish once stopping.
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a starting server waits for the one before it on the same
+/// database to exit (a restart while it still finishes its requests).
+const WAIT_FOR_PREVIOUS: Duration = Duration::from_secs(SHUTDOWN_TIMEOUT.as_secs() + 5);
+
+/// Why the service could not start; each names the setting to look at.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("--database-url (DATABASE_URL): {0}")]
+    Database(#[from] OpenError),
+    #[error("SESAME_ACCESS_SECRET / SESAME_REFRESH_SECRET: {0}")]
+    Secrets(#[from] SecretsError),
+    #[error("--database-url (DATABASE_URL): {0}")]
+    InUse(#[from] LockError),
+    #[error("--bind (SESAME_BIND): cannot listen on {0}: {1}")]
+    Bind(String, std::io::Error),
+}
+
+/// A bound, ready server.
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+    /// No other server may use the database while this one runs.
+    lock: ServerLock,
+    db: Db,
+}
+
+impl Application {
+    /// Opens and migrates the database, loads the keys, binds the address
+    /// (port 0 picks one) and logs `listening on http://ADDR`.
+    pub fn build(settings: Settings) -> Result<Application, StartupError> {
+        // The address first: a port in use stops it before it creates anything.
+        let bind_error = |e| StartupError::Bind(settings.bind.clone(), e);
+        let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
+        let address = listener.local_addr().map_err(bind_error)?;
+        // Then the database's lock, before touching the database itself.
+        let Database::Sqlite(file) = &settings.database;
+        db::create_folder(file)?;
+        let lock = ServerLock::acquire(file, WAIT_FOR_PREVIOUS)?;
+        let Opened { db, sessions, keys } = open(&settings)?;
+        let accounts = web::Data::new(Accounts::new(db.clone(), Arc::clone(&sessions), &settings));
+        let sessions = web::Data::from(sessions);
+        maintenance::spawn(accounts.clone(), sessions.clone(), settings.purge_interval);
+        let db_data = web::Data::new(db.clone());
+        let cookies = web::Data::new(CookiePolicy {
+            secure: settings.cookie_secure,
+        });
+        let form_sessions = http::FormSessions::new(&keys, settings.cookie_secure);
+        // Not even formatted when RUST_LOG leaves it out.
+        let access_log_enabled =
+            log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info);
+
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(form_sessions.middleware())
+                .wrap(from_fn(refuse_cross_site))
+                // Outermost but the log: every answer gets the headers,
+                // the cross-site refusals included.
+                .wrap(http::security_headers())
+                .wrap(Condition::new(access_log_enabled, http::access_log()))
+                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+                .app_data(accounts.clone())
+                .app_data(sessions.clone())
+                .app_data(db_data.clone())
+                .app_data(cookies.clone())
+                .configure(crate::routes::configure)
+        })
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
+        .listen(listener)
+        .map_err(bind_error)?
+        .run();
+        log::info!("listening on http://{address}");
+        Ok(Application {
+            address,
+            server,
+            lock,
+            db,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// A handle to stop the server (as SIGTERM or Ctrl-C do).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped; the database is free for another server once
+    /// this returns, and not before its last write is over (a request cut
+    /// short by the shutdown timeout may have left one running).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let Application {
+            server, lock, db, ..
+        } = self;
+        let stopped = server.await;
+        db.until_idle().await;
+        drop(lock);
+        stopped
+    }
+}
+
+/// What both the server and `sesame purge` need: the database, migrated,
+/// the keys, and the sessions over them.
+struct Opened {
+    db: Db,
+    sessions: Arc<Sessions>,
+    keys: Keys,
+}
+
+fn open(settings: &Settings) -> Result<Opened, StartupError> {
+    let Database::Sqlite(file) = &settings.database;
+    let (db, session_writer) = Db::open(file)?;
+    let keys = secrets_file::load(
+        &file.secrets_path(),
+        settings.access_secret.clone(),
+        settings.refresh_secret.clone(),
+    )?;
+    let sessions = Arc::new(Sessions::new(db.clone(), session_writer, settings, &keys));
+    Ok(Opened { db, sessions, keys })
+}
+
+/// `sesame purge`: one purge, without serving.
+pub async fn purge_once(settings: &Settings) -> Result<Purged, Box<dyn std::error::Error>> {
+    let Opened { sessions, .. } = open(settings)?;
+    Ok(sessions.purge().await?)
+}
