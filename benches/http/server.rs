@@ -20,19 +20,7 @@ pub struct Sesame {
 impl Sesame {
     /// Starts `sesame` on `database` with extra flags; returns once it listens.
     pub fn start(database: &Path, flags: &[&str]) -> Sesame {
-        let mut child = Command::new(BINARY)
-            .args([
-                "--bind",
-                "127.0.0.1:0",
-                "--database-url",
-                database.to_str().expect("a UTF-8 path"),
-            ])
-            .args(flags)
-            .env_clear()
-            .env("RUST_LOG", "warn")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("sesame starts");
+        let mut child = spawn(database, "127.0.0.1:0", flags, Stdio::piped());
         let stderr = child.stderr.take().expect("stderr");
         let mut lines = BufReader::new(stderr).lines();
         let address = loop {
@@ -61,11 +49,34 @@ impl Sesame {
     }
 
     pub fn stop(mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
+        terminate(&mut self.child);
     }
+}
+
+/// The release binary on `database`, listening on `bind`, logging warnings.
+fn spawn(database: &Path, bind: &str, flags: &[&str], stderr: Stdio) -> Child {
+    Command::new(BINARY)
+        .args([
+            "--bind",
+            bind,
+            "--database-url",
+            database.to_str().expect("a UTF-8 path"),
+        ])
+        .args(flags)
+        .env_clear()
+        .env("RUST_LOG", "warn")
+        .stderr(stderr)
+        .spawn()
+        .expect("sesame starts")
+}
+
+/// SIGTERM (a graceful shutdown), then waits for the exit: the next server on
+/// the same database needs the lock this one holds.
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
 }
 
 /// From exec to the first 200 from `/healthz`.
@@ -76,18 +87,7 @@ pub fn time_to_healthy(database: &Path) -> Duration {
         .port();
     let bind = format!("127.0.0.1:{port}");
     let started = Instant::now();
-    let mut child = Command::new(BINARY)
-        .args([
-            "--bind",
-            &bind,
-            "--database-url",
-            database.to_str().expect("a UTF-8 path"),
-        ])
-        .env_clear()
-        .env("RUST_LOG", "warn")
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sesame starts");
+    let mut child = spawn(database, &bind, &[], Stdio::null());
     let healthy = loop {
         if healthz_ok(&bind) {
             break started.elapsed();
@@ -98,10 +98,7 @@ pub fn time_to_healthy(database: &Path) -> Duration {
         );
         std::thread::sleep(Duration::from_millis(1));
     };
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
+    terminate(&mut child);
     healthy
 }
 

@@ -1,0 +1,90 @@
+//! What the load generator's connections send to sesame.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::{Request, StatusCode};
+use serde_json::{json, Value};
+
+use crate::load::{request, Client};
+use crate::PASSWORD;
+
+/// Sends the same request every time (`me`, the baseline, `login`).
+pub struct Same {
+    method: &'static str,
+    path: &'static str,
+    bearer: Option<String>,
+    json: Option<String>,
+}
+
+impl Same {
+    /// `GET /api/me` with an access token.
+    pub fn me(token: &str) -> Same {
+        Same {
+            method: "GET",
+            path: "/api/me",
+            bearer: Some(token.to_owned()),
+            json: None,
+        }
+    }
+
+    /// `GET /api/me` without a token, as the plain Actix handler is asked.
+    pub fn baseline() -> Same {
+        Same {
+            method: "GET",
+            path: "/api/me",
+            bearer: None,
+            json: None,
+        }
+    }
+
+    /// `POST /auth/login` with the right password: every request runs bcrypt.
+    pub fn login(email: &str) -> Same {
+        Same {
+            method: "POST",
+            path: "/auth/login",
+            bearer: None,
+            json: Some(json!({"email": email, "password": PASSWORD}).to_string()),
+        }
+    }
+}
+
+impl Client for Same {
+    fn next(&mut self, host: &str) -> Request<Full<Bytes>> {
+        let json = self.json.clone();
+        request(self.method, host, self.path, self.bearer.as_deref(), json)
+    }
+}
+
+/// One `me` client per access token, each on its own connection.
+pub fn me_each(tokens: &[String]) -> Vec<Same> {
+    tokens.iter().map(|t| Same::me(t)).collect()
+}
+
+/// `count` connections signing `email` in, over and over.
+pub fn logins(email: &str, count: usize) -> Vec<Same> {
+    (0..count).map(|_| Same::login(email)).collect()
+}
+
+/// Always presents the newest refresh token it got: every request rotates.
+pub struct Refresher(pub String);
+
+impl Client for Refresher {
+    fn next(&mut self, host: &str) -> Request<Full<Bytes>> {
+        request(
+            "POST",
+            host,
+            "/auth/refresh",
+            None,
+            Some(json!({ "refreshToken": self.0 }).to_string()),
+        )
+    }
+    fn answered(&mut self, status: StatusCode, body: &[u8]) {
+        let token = serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|b| b["refreshToken"].as_str().map(str::to_owned));
+        match token {
+            Some(token) if status == StatusCode::OK => self.0 = token,
+            _ => panic!("a rotation failed ({status}): the benchmark would measure errors"),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! One module per row of the table, each measuring sesame and its baseline
+//! and returning the row; what they share is here.
+
+pub mod login;
+pub mod me;
+pub mod memory;
+pub mod refresh;
+pub mod scale;
+pub mod startup;
+pub mod storm;
+
+use std::time::Duration;
+
+use crate::load::{median_by, Stats};
+
+/// Connections (each with its own session) for `me`, `refresh` and scale.
+pub const CONNECTIONS: usize = 64;
+
+/// `me` and its baseline, and idle `me` and `me` in a storm, are measured
+/// this many times, alternately, and the median round kept.
+const ROUNDS: usize = 3;
+
+/// One line of the table.
+pub struct Row {
+    pub name: &'static str,
+    pub measured: String,
+    pub baseline: String,
+    pub ratio: String,
+    pub goal: &'static str,
+    pub met: bool,
+}
+
+/// The table as README.md's "Performance" shows it.
+pub fn print_table(rows: &[Row]) {
+    println!();
+    println!("| measurement | sesame | baseline (same run) | ratio | goal | met |");
+    println!("|---|---|---|---|---|---|");
+    for row in rows {
+        let met = if row.met { "yes" } else { "**no**" };
+        println!(
+            "| {} | {} | {} | {} | {} | {met} |",
+            row.name, row.measured, row.baseline, row.ratio, row.goal
+        );
+    }
+}
+
+/// Measures `first` then `second`, ROUNDS times over, and keeps the median
+/// round of each by `key` (with every round's errors): on a noisy machine,
+/// alternating makes both sides see the same conditions.
+pub async fn alternately(
+    mut first: impl AsyncFnMut() -> Stats,
+    mut second: impl AsyncFnMut() -> Stats,
+    key: fn(&Stats) -> f64,
+) -> (Stats, Stats) {
+    let (mut firsts, mut seconds) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        firsts.push(first().await);
+        seconds.push(second().await);
+    }
+    (median_by(firsts, key), median_by(seconds, key))
+}
+
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub fn percent(ratio: f64) -> String {
+    format!("{:.0} %", ratio * 100.0)
+}
+
+pub fn summary(stats: &Stats) -> String {
+    format!(
+        "{:.0} req/s, p50 {}, p99 {}",
+        stats.throughput(),
+        ms(stats.percentile(0.5)),
+        ms(stats.percentile(0.99))
+    )
+}
+
+/// `summary` and the error count, as the progress lines show them.
+pub fn with_errors(stats: &Stats) -> String {
+    format!("{} ({} errors)", summary(stats), stats.errors)
+}
