@@ -6,8 +6,9 @@ use std::time::Duration;
 use clap::builder::BoolishValueParser;
 use clap::{value_parser, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use super::secret::secret_from_env;
 use super::values::{duration, positive_duration, socket_address};
-use super::{Database, Secret, Settings, MIN_SECRET_BYTES};
+use super::{Database, Secret, Settings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -153,21 +154,6 @@ fn read_dot_env() -> Result<(), ConfigError> {
         Err(e) if e.not_found() => Ok(()),
         Err(e) => Err(ConfigError(format!("error: cannot read .env: {e}"))),
     }
-}
-
-fn secret_from_env(variable: &str) -> Result<Option<Secret>, ConfigError> {
-    let Some(value) = std::env::var_os(variable) else {
-        return Ok(None);
-    };
-    let text = value
-        .into_string()
-        .map_err(|_| ConfigError(format!("error: {variable} must be valid UTF-8 text")))?;
-    if text.len() < MIN_SECRET_BYTES {
-        return Err(ConfigError(format!(
-            "error: {variable} must be at least {MIN_SECRET_BYTES} bytes long"
-        )));
-    }
-    Ok(Some(Secret::new(text.into_bytes())))
 }
 
 fn first_line(text: &str) -> String {

@@ -20,3 +20,19 @@ impl std::fmt::Debug for Secret {
         f.write_str("Secret(redacted)")
     }
 }
+
+/// A key from the environment variable `variable`, if set.
+pub fn secret_from_env(variable: &str) -> Result<Option<Secret>, super::ConfigError> {
+    let Some(value) = std::env::var_os(variable) else {
+        return Ok(None);
+    };
+    let text = value
+        .into_string()
+        .map_err(|_| super::ConfigError(format!("error: {variable} must be valid UTF-8 text")))?;
+    if text.len() < MIN_SECRET_BYTES {
+        return Err(super::ConfigError(format!(
+            "error: {variable} must be at least {MIN_SECRET_BYTES} bytes long"
+        )));
+    }
+    Ok(Some(Secret::new(text.into_bytes())))
+}

@@ -64,6 +64,16 @@ pub fn read(req: &HttpRequest, payload: &mut Payload) -> ReadBody {
 
 pub type ReadBody = LocalBoxFuture<'static, Result<(Kind, Bytes), AppError>>;
 
+/// The kind of the body and, for a non-empty JSON body, its object.
+async fn json_object<T: DeserializeOwned>(body: ReadBody) -> Result<(Kind, Option<T>), AppError> {
+    match body.await? {
+        (Kind::Json, bytes) if !bytes.is_empty() => {
+            Ok((Kind::Json, Some(parse_json_object(&bytes)?)))
+        }
+        (kind, _) => Ok((kind, None)),
+    }
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
@@ -71,11 +81,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read(req, payload);
         Box::pin(async move {
-            match body.await? {
-                (Kind::Json, bytes) if bytes.is_empty() => {
-                    Err(AppError::MalformedBody("a JSON body is required"))
-                }
-                (Kind::Json, bytes) => parse_json_object(&bytes).map(Json),
+            match json_object(body).await? {
+                (_, Some(object)) => Ok(Json(object)),
+                (Kind::Json, None) => Err(AppError::MalformedBody("a JSON body is required")),
                 _ => Err(AppError::UnsupportedMediaType),
             }
         })
@@ -88,14 +96,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read(req, payload);
-        Box::pin(async move {
-            match body.await? {
-                (Kind::Json, bytes) if !bytes.is_empty() => {
-                    parse_json_object(&bytes).map(|v| OptionalJson(Some(v)))
-                }
-                _ => Ok(OptionalJson(None)),
-            }
-        })
+        Box::pin(async move { Ok(OptionalJson(json_object(body).await?.1)) })
     }
 }
 

@@ -81,6 +81,15 @@ pub trait FormFields: DeserializeOwned + 'static {
     const PAGE: &'static str;
 }
 
+/// A button on the profile page (sign out, sign out everywhere, revoke): a
+/// form with no field but its CSRF token.
+#[derive(Deserialize)]
+pub struct ProfileButton {}
+
+impl FormFields for ProfileButton {
+    const PAGE: &'static str = "/profile";
+}
+
 /// A form that carried this browser's CSRF token, and its fields.
 pub struct CsrfForm<T>(pub T);
 

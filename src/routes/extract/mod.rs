@@ -8,6 +8,6 @@ mod signed_in;
 mod tokens;
 
 pub use body::{Json, OptionalJson};
-pub use form::{CsrfForm, FormFields, FormSession};
+pub use form::{CsrfForm, FormFields, FormSession, ProfileButton};
 pub use signed_in::{MaybeSignedIn, SignedIn};
 pub use tokens::PresentedTokens;

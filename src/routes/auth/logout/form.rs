@@ -1,9 +1,8 @@
 use actix_web::{web, HttpResponse};
 
-use super::ProfileButton;
 use crate::auth::Sessions;
 use crate::routes::cookies::CookiePolicy;
-use crate::routes::extract::{CsrfForm, FormSession, PresentedTokens};
+use crate::routes::extract::{CsrfForm, FormSession, PresentedTokens, ProfileButton};
 use crate::routes::form_error::FormError;
 use crate::routes::respond::{see_other, signed_out};
 

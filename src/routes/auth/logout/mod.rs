@@ -5,20 +5,10 @@ pub mod json;
 
 use serde::Deserialize;
 
-use crate::routes::extract::FormFields;
-
 /// What a JSON client may send to `/auth/logout` and `/auth/logout-all`.
 #[derive(Deserialize)]
 pub struct LogoutJson {
     /// A client that keeps its refresh token itself sends it here.
     #[serde(rename = "refreshToken")]
     pub refresh_token: Option<String>,
-}
-
-/// A button on the profile page: a form with no fields but its CSRF token.
-#[derive(Deserialize)]
-pub struct ProfileButton {}
-
-impl FormFields for ProfileButton {
-    const PAGE: &'static str = "/profile";
 }
