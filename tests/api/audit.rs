@@ -1,9 +1,8 @@
 //! The audit trail: one `sesame::audit` line per security event.
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
 
-use crate::helpers::{claims_of, client, PASSWORD};
+use crate::helpers::{session_of, Headers, SignInBody, PASSWORD};
 use crate::process::Running;
 
 #[actix_web::test]
@@ -23,101 +22,59 @@ async fn every_security_event_leaves_one_audit_line() {
         "1",
     ];
     let server = Running::start(folder.path(), &args, &[("RUST_LOG", "sesame::audit=info")]).await;
-    let http = client();
-    let post = |path: &str, body: Value| http.post(server.url(path)).json(&body).send();
 
-    let sign_up: Value = post(
-        "/auth/register",
-        json!({"name": "Ada", "email": "ada@example.com", "password": PASSWORD}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let session = claims_of(sign_up["accessToken"].as_str().unwrap())["sid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let login: Value = post(
-        "/auth/login",
-        json!({"email": "ada@example.com", "password": PASSWORD}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let second_session = claims_of(login["accessToken"].as_str().unwrap())["sid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let sign_up: SignInBody = server
+        .register("Ada", "ada@example.com", PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let session = session_of(&sign_up.access_token);
+    let login: SignInBody = server
+        .login("ada@example.com", PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second_session = session_of(&login.access_token);
 
     // Reuse: the first token, spent, presented again (grace 0 s).
-    let first = sign_up["refreshToken"].as_str().unwrap();
+    let first = sign_up.refresh_token();
     assert_eq!(
-        post("/auth/refresh", json!({"refreshToken": first}))
-            .await
-            .unwrap()
-            .status(),
+        server.refresh_with_body(first).await.status(),
         StatusCode::OK
     );
     assert_eq!(
-        post("/auth/refresh", json!({"refreshToken": first}))
-            .await
-            .unwrap()
-            .status(),
+        server.refresh_with_body(first).await.status(),
         StatusCode::UNAUTHORIZED
     );
 
-    let access = login["accessToken"].as_str().unwrap();
-    let third: Value = post(
-        "/auth/login",
-        json!({"email": "ada@example.com", "password": PASSWORD}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let third_session = claims_of(third["accessToken"].as_str().unwrap())["sid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let revoked = http
-        .delete(server.url(&format!("/api/sessions/{third_session}")))
-        .bearer_auth(access)
-        .send()
+    let access = login.access_token.as_str();
+    let third: SignInBody = server
+        .login("ada@example.com", PASSWORD)
+        .await
+        .json()
         .await
         .unwrap();
+    let third_session = session_of(&third.access_token);
+    let revoked = server.delete_session(access, &third_session).await;
     assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
-    let all = http
-        .post(server.url("/auth/logout-all"))
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap();
+    let all = server.logout_all(Headers::new().bearer(access)).await;
     assert_eq!(all.status(), StatusCode::NO_CONTENT);
 
     // Last, as it locks the account: a failure, then the limit.
     assert_eq!(
-        post(
-            "/auth/login",
-            json!({"email": "ada@example.com", "password": "a wrong one"})
-        )
-        .await
-        .unwrap()
-        .status(),
+        server
+            .login("ada@example.com", "a wrong one")
+            .await
+            .status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        post(
-            "/auth/login",
-            json!({"email": "ada@example.com", "password": "a wrong one"})
-        )
-        .await
-        .unwrap()
-        .status(),
+        server
+            .login("ada@example.com", "a wrong one")
+            .await
+            .status(),
         StatusCode::TOO_MANY_REQUESTS
     );
 
@@ -132,7 +89,7 @@ async fn every_security_event_leaves_one_audit_line() {
     assert_eq!(
         count(&format!(
             "event=sign_in user={} session={second_session}",
-            sign_up["user"]["id"].as_str().unwrap()
+            sign_up.user.id
         )),
         1
     );
@@ -145,10 +102,7 @@ async fn every_security_event_leaves_one_audit_line() {
         "sign-up, reuse detected, revoked: {audit:#?}"
     );
     assert_eq!(
-        count(&format!(
-            "event=session_revoked user={}",
-            sign_up["user"]["id"].as_str().unwrap()
-        )),
+        count(&format!("event=session_revoked user={}", sign_up.user.id)),
         2,
         "{audit:#?}"
     );

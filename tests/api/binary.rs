@@ -1,5 +1,8 @@
 //! The real binary: settings errors, the `listening on` line, `.env`.
 
+use reqwest::Method;
+
+use crate::helpers::{cookie_value, set_cookies, Headers, SignInBody};
 use crate::process::{run, Running};
 
 /// Flags, environment, and the setting the error must name.
@@ -51,12 +54,7 @@ async fn it_logs_the_real_address_when_bound_to_port_0_and_reads_dot_env() {
     let address = server.address.clone();
     assert!(!address.ends_with(":0"), "{address}");
 
-    let body = reqwest::get(format!("http://{address}/healthz"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = server.healthz().await.text().await.unwrap();
     assert_eq!(body, "ok");
     assert!(
         folder.path().join("db/test.db").exists(),
@@ -80,48 +78,29 @@ async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
         ],
     )
     .await;
-    let client = crate::helpers::client();
-    let url = |path: &str| server.url(path);
     let password = "a password never logged";
-    let sign_up: serde_json::Value = client
-        .post(url("/auth/register"))
-        .json(&serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": password}))
-        .send()
+    let sign_up: SignInBody = server
+        .register("Ada", "ada@example.com", password)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
-    let access = sign_up["accessToken"].as_str().unwrap().to_owned();
-    let refresh = sign_up["refreshToken"].as_str().unwrap().to_owned();
-    client
-        .post(url("/auth/login"))
-        .json(&serde_json::json!({"email": "ada@example.com", "password": "a wrong password"}))
-        .send()
-        .await
-        .unwrap();
-    client
-        .get(url(&format!("/api/me?token={access}")))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
-    let rotated = client
-        .post(url("/auth/refresh"))
-        .header("Cookie", format!("refreshToken={refresh}"))
-        .send()
-        .await
-        .unwrap();
-    let rotated_refresh = crate::helpers::cookie_value(
-        &crate::helpers::set_cookies(rotated.headers())["refreshToken"],
-    );
-    let rotated: serde_json::Value = rotated.json().await.unwrap();
-    client
-        .post(url("/auth/logout"))
-        .header("Cookie", format!("refreshToken={refresh}"))
-        .send()
-        .await
-        .unwrap();
+    let access = sign_up.access_token.clone();
+    let refresh = sign_up.refresh_token().to_owned();
+    server.login("ada@example.com", "a wrong password").await;
+    // The token in the query string too, where a careless log would show it.
+    server
+        .send_raw(
+            Method::GET,
+            &format!("/api/me?token={access}"),
+            Headers::new().bearer(&access),
+            None,
+        )
+        .await;
+    let rotated = server.refresh_with_cookie(&refresh).await;
+    let rotated_refresh = cookie_value(&set_cookies(rotated.headers())["refreshToken"]);
+    let rotated: SignInBody = rotated.json().await.unwrap();
+    server.logout(Headers::new().refresh_cookie(&refresh)).await;
 
     let log = server.kill().await;
     assert!(
@@ -135,7 +114,7 @@ async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
         refresh_secret,
         &access,
         &refresh,
-        rotated["accessToken"].as_str().unwrap(),
+        &rotated.access_token,
         &rotated_refresh,
     ];
     for secret in secrets {
@@ -195,7 +174,7 @@ async fn a_second_server_on_the_same_database_is_refused_until_the_first_exits()
         started.elapsed() >= std::time::Duration::from_secs(30),
         "it waited for the first to exit, as long as that may take"
     );
-    let healthz = reqwest::get(first.url("/healthz")).await.unwrap();
+    let healthz = first.healthz().await;
     assert_eq!(
         healthz.status(),
         reqwest::StatusCode::OK,
@@ -205,7 +184,7 @@ async fn a_second_server_on_the_same_database_is_refused_until_the_first_exits()
     // Killed, and restarted at once on the same file: the kernel frees it.
     first.kill().await;
     let again = Running::start(folder.path(), &args, &[]).await;
-    let healthz = reqwest::get(again.url("/healthz")).await.unwrap();
+    let healthz = again.healthz().await;
     assert_eq!(healthz.status(), reqwest::StatusCode::OK);
     again.kill().await;
 }

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use diesel::{Connection, QueryableByName, RunQueryDsl};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::helpers::{client, PASSWORD};
+use crate::helpers::{Api, SignInBody, PASSWORD};
 use crate::process::Running;
 
 const CLIENTS: usize = 8;
@@ -20,14 +20,13 @@ struct Check {
 }
 
 /// Registers users until `deadline`, recording every acknowledged one.
-async fn keep_registering(url: String, deadline: Instant, acknowledged: Arc<Mutex<Vec<String>>>) {
-    let http = client();
+async fn keep_registering(api: Api, deadline: Instant, acknowledged: Arc<Mutex<Vec<String>>>) {
     let mut n = 0;
     while Instant::now() < deadline {
         n += 1;
         let email = format!("user-{}@example.com", uuid::Uuid::new_v4().simple());
-        let body = json!({"name": format!("User {n}"), "email": email, "password": PASSWORD});
-        let Ok(response) = http.post(&url).json(&body).send().await else {
+        let sent = api.register(&format!("User {n}"), &email, PASSWORD);
+        let Ok(response) = sent.try_send().await else {
             break; // the server is gone
         };
         if response.status() == StatusCode::CREATED {
@@ -38,16 +37,13 @@ async fn keep_registering(url: String, deadline: Instant, acknowledged: Arc<Mute
 
 /// Rotates one session's refresh token until `deadline` (or the server
 /// dies), always with the newest token it got; the last one it got.
-async fn keep_refreshing(address: String, first_token: String, deadline: Instant) -> String {
-    let http = client();
+async fn keep_refreshing(api: Api, first_token: String, deadline: Instant) -> String {
     let mut newest = first_token;
     while Instant::now() < deadline {
-        let sent = http
-            .post(format!("http://{address}/auth/refresh"))
-            .json(&json!({ "refreshToken": newest }))
-            .send()
-            .await;
+        let sent = api.refresh_with_body(&newest).try_send().await;
         let Ok(response) = sent else { break };
+        // Read as it comes: a body cut short by the kill ends the loop, any
+        // answer without a refresh token (an error) fails the test.
         let Ok(body) = response.json::<Value>().await else {
             break;
         };
@@ -80,19 +76,12 @@ async fn sigkill_mid_load_loses_no_acknowledged_write_and_half_rotates_nothing()
     let server = Running::start(folder.path(), &args, &[("RUST_LOG", "warn")]).await;
 
     // One session per refreshing client.
-    let http = client();
     let mut sessions = Vec::new();
     for n in 0..CLIENTS {
         let email = format!("refresher-{n}@example.com");
-        let body = json!({"name": "R", "email": email, "password": PASSWORD});
-        let response = http
-            .post(server.url("/auth/register"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let body: Value = response.json().await.unwrap();
-        sessions.push(body["refreshToken"].as_str().unwrap().to_owned());
+        let response = server.register("R", &email, PASSWORD).await;
+        let body: SignInBody = response.json().await.unwrap();
+        sessions.push(body.refresh_token().to_owned());
     }
 
     // Load that outlives the server: it is killed half way.
@@ -101,7 +90,7 @@ async fn sigkill_mid_load_loses_no_acknowledged_write_and_half_rotates_nothing()
     let registering: Vec<_> = (0..4)
         .map(|_| {
             tokio::spawn(keep_registering(
-                server.url("/auth/register"),
+                server.with_own_connections(),
                 deadline,
                 acknowledged.clone(),
             ))
@@ -109,7 +98,13 @@ async fn sigkill_mid_load_loses_no_acknowledged_write_and_half_rotates_nothing()
         .collect();
     let refreshing: Vec<_> = sessions
         .into_iter()
-        .map(|token| tokio::spawn(keep_refreshing(server.address.clone(), token, deadline)))
+        .map(|token| {
+            tokio::spawn(keep_refreshing(
+                server.with_own_connections(),
+                token,
+                deadline,
+            ))
+        })
         .collect();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     server.kill().await;
@@ -140,12 +135,7 @@ async fn sigkill_mid_load_loses_no_acknowledged_write_and_half_rotates_nothing()
     // Restarted on the same database, everything acknowledged is there.
     let server = Running::start(folder.path(), &args, &[("RUST_LOG", "warn")]).await;
     for email in &acknowledged {
-        let response = http
-            .post(server.url("/auth/login"))
-            .json(&json!({"email": email, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
+        let response = server.login(email, PASSWORD).await;
         assert_eq!(
             response.status(),
             StatusCode::OK,
@@ -156,12 +146,7 @@ async fn sigkill_mid_load_loses_no_acknowledged_write_and_half_rotates_nothing()
     // spent it was never acknowledged and the grace window resends the
     // current one. Either way the session is whole.
     for token in last_tokens {
-        let response = http
-            .post(server.url("/auth/refresh"))
-            .json(&json!({ "refreshToken": token }))
-            .send()
-            .await
-            .unwrap();
+        let response = server.refresh_with_body(&token).await;
         assert_eq!(
             response.status(),
             StatusCode::OK,
@@ -186,20 +171,10 @@ async fn sigterm_drains_requests_in_flight_and_exits_0() {
         "14",
     ];
     let server = Running::start(folder.path(), &args, &[("RUST_LOG", "info")]).await;
-    let http = client();
-    let body = json!({"name": "Ada", "email": "ada@example.com", "password": PASSWORD});
-    let response = http
-        .post(server.url("/auth/register"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = server.register("Ada", "ada@example.com", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::CREATED);
 
-    let login = http
-        .post(server.url("/auth/login"))
-        .json(&json!({"email": "ada@example.com", "password": PASSWORD}))
-        .send();
+    let login = server.login("ada@example.com", PASSWORD).try_send();
     let login = tokio::spawn(login);
     // Long enough for the login to be accepted and hashing, far shorter
     // than the hash itself (about a second at cost 14).

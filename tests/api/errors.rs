@@ -5,6 +5,11 @@ use serde_json::json;
 
 use crate::helpers::*;
 
+/// `Content-Type: {content_type}`
+fn content_type(content_type: &str) -> Headers {
+    Headers::new().header("Content-Type", content_type)
+}
+
 #[actix_web::test]
 async fn malformed_json_gets_400() {
     let app = spawn_app().await;
@@ -15,13 +20,13 @@ async fn malformed_json_gets_400() {
         "null",
     ] {
         let response = app
-            .client
-            .post(app.url("/auth/register"))
-            .header("Content-Type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+            .send_raw(
+                Method::POST,
+                "/auth/register",
+                content_type("application/json"),
+                Some(body.into()),
+            )
+            .await;
         assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
     }
 }
@@ -33,45 +38,38 @@ async fn invalid_utf8_in_json_or_a_form_gets_400_not_a_panic() {
         b"{\"name\": \"\xff\xfe\", \"email\": \"a@example.com\", \"password\": \"12345678\"}"
             .to_vec();
     let response = app
-        .client
-        .post(app.url("/auth/register"))
-        .header("Content-Type", "application/json")
-        .body(json_body)
-        .send()
-        .await
-        .unwrap();
+        .send_raw(
+            Method::POST,
+            "/auth/register",
+            content_type("application/json"),
+            Some(json_body.into()),
+        )
+        .await;
     assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
 
     let response = app
-        .client
-        .post(app.url("/auth/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("email=%FF%FE&password=12345678")
-        .send()
-        .await
-        .unwrap();
+        .send_raw(
+            Method::POST,
+            "/auth/login",
+            content_type("application/x-www-form-urlencoded"),
+            Some("email=%FF%FE&password=12345678".into()),
+        )
+        .await;
     assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
-    assert_eq!(
-        app.client
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.healthz().await.status(), StatusCode::OK);
 }
 
 #[actix_web::test]
 async fn an_empty_json_body_on_register_or_login_gets_400() {
     let app = spawn_app().await;
     let response = app
-        .client
-        .post(app.url("/auth/login"))
-        .header("Content-Type", "application/json")
-        .send()
-        .await
-        .unwrap();
+        .send_raw(
+            Method::POST,
+            "/auth/login",
+            content_type("application/json"),
+            None,
+        )
+        .await;
     assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
 }
 
@@ -89,40 +87,44 @@ async fn a_body_over_64_kib_gets_413_and_one_at_the_limit_does_not() {
     let at_limit = padding(64 * 1024);
     assert_eq!(at_limit.len(), 64 * 1024);
     let response = app
-        .client
-        .post(app.url("/auth/register"))
-        .header("Content-Type", "application/json")
-        .body(at_limit)
-        .send()
-        .await
-        .unwrap();
+        .send_raw(
+            Method::POST,
+            "/auth/register",
+            content_type("application/json"),
+            Some(at_limit.into()),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
 
     let over = padding(64 * 1024 + 1);
     let response = app
-        .client
-        .post(app.url("/auth/login"))
-        .header("Content-Type", "application/json")
-        .body(over)
-        .send()
-        .await
-        .unwrap();
+        .send_raw(
+            Method::POST,
+            "/auth/login",
+            content_type("application/json"),
+            Some(over.into()),
+        )
+        .await;
     assert_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
 }
 
 #[actix_web::test]
 async fn a_wrong_content_type_gets_415() {
     let app = spawn_app().await;
-    for content_type in [
+    for kind in [
         Some("text/plain"),
         Some("multipart/form-data; boundary=x"),
         None,
     ] {
-        let mut request = app.client.post(app.url("/auth/register")).body("name=Ada");
-        if let Some(content_type) = content_type {
-            request = request.header("Content-Type", content_type);
-        }
-        let response = request.send().await.unwrap();
+        let headers = kind.map(content_type).unwrap_or_default();
+        let response = app
+            .send_raw(
+                Method::POST,
+                "/auth/register",
+                headers,
+                Some("name=Ada".into()),
+            )
+            .await;
         assert_error(
             response,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -135,14 +137,15 @@ async fn a_wrong_content_type_gets_415() {
 #[actix_web::test]
 async fn json_with_a_charset_is_json() {
     let app = spawn_app().await;
+    let body = json!({"name": "Ada", "email": "a@example.com", "password": PASSWORD}).to_string();
     let response = app
-        .client
-        .post(app.url("/auth/register"))
-        .header("Content-Type", "application/json; charset=utf-8")
-        .body(json!({"name": "Ada", "email": "a@example.com", "password": PASSWORD}).to_string())
-        .send()
-        .await
-        .unwrap();
+        .send_raw(
+            Method::POST,
+            "/auth/register",
+            content_type("application/json; charset=utf-8"),
+            Some(body.into()),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
@@ -150,11 +153,8 @@ async fn json_with_a_charset_is_json() {
 async fn an_unknown_route_gets_404_as_json() {
     let app = spawn_app().await;
     let response = app
-        .client
-        .get(app.url("/no/such/page"))
-        .send()
-        .await
-        .unwrap();
+        .send_raw(Method::GET, "/no/such/page", Headers::new(), None)
+        .await;
     assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
 }
 
@@ -168,12 +168,7 @@ async fn a_wrong_method_gets_405_as_json() {
         (Method::PUT, "/api/sessions"),
         (Method::POST, "/healthz"),
     ] {
-        let response = app
-            .client
-            .request(method.clone(), app.url(path))
-            .send()
-            .await
-            .unwrap();
+        let response = app.send_raw(method, path, Headers::new(), None).await;
         assert_error(
             response,
             StatusCode::METHOD_NOT_ALLOWED,
@@ -194,34 +189,21 @@ async fn cross_site_posts_and_deletes_get_403() {
     ];
     for (name, value) in foreign {
         let response = app
-            .client
-            .post(app.url("/auth/login"))
-            .header(name, value)
-            .json(&json!({"email": user.email, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
+            .login_with(Headers::new().header(name, value), &user.email, PASSWORD)
+            .await;
         assert_error(response, StatusCode::FORBIDDEN, "cross_site_request").await;
 
-        let response = app
-            .client
-            .delete(app.url("/api/sessions/x"))
-            .bearer_auth(&user.access_token)
-            .header(name, value)
-            .send()
-            .await
-            .unwrap();
+        let headers = Headers::new()
+            .bearer(&user.access_token)
+            .header(name, value);
+        let response = app.delete_session_with(headers, "x").await;
         assert_error(response, StatusCode::FORBIDDEN, "cross_site_request").await;
     }
     // A logout forced from another site ends nothing.
-    let response = app
-        .client
-        .post(app.url("/auth/logout"))
+    let headers = Headers::new()
         .header("Origin", "http://evil.example")
-        .header("Cookie", format!("refreshToken={}", user.refresh_token))
-        .send()
-        .await
-        .unwrap();
+        .refresh_cookie(&user.refresh_token);
+    let response = app.logout(headers).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
 }
@@ -230,25 +212,26 @@ async fn cross_site_posts_and_deletes_get_403() {
 async fn same_origin_posts_pass() {
     let app = spawn_app().await;
     let user = app.new_user().await;
-    let response = app
-        .client
-        .post(app.url("/auth/login"))
-        .header("Origin", app.address.clone())
-        .header("Sec-Fetch-Site", "same-origin")
-        .json(&json!({"email": user.email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let headers = Headers::new()
+        .header("Origin", app.origin())
+        .header("Sec-Fetch-Site", "same-origin");
+    let response = app.login_with(headers, &user.email, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[actix_web::test]
 async fn a_405_says_which_methods_are_allowed_and_head_works_where_get_does() {
     let app = spawn_app().await;
-    let response = app.client.post(app.url("/healthz")).send().await.unwrap();
+    let response = app
+        .send_raw(Method::POST, "/healthz", Headers::new(), None)
+        .await;
     assert_eq!(response.headers()["allow"], "GET, HEAD");
-    let response = app.client.get(app.url("/auth/login")).send().await.unwrap();
+    let response = app
+        .send_raw(Method::GET, "/auth/login", Headers::new(), None)
+        .await;
     assert_eq!(response.headers()["allow"], "POST");
-    let response = app.client.head(app.url("/healthz")).send().await.unwrap();
+    let response = app
+        .send_raw(Method::HEAD, "/healthz", Headers::new(), None)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
 }

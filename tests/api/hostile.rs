@@ -2,32 +2,10 @@
 //! get a 4xx (or a closed connection), never a panic, and the server keeps
 //! serving.
 
-use std::time::Duration;
+use reqwest::{Method, StatusCode};
 
-use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::StatusCode;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-
-use crate::helpers::client;
+use crate::helpers::Headers;
 use crate::process::Running;
-
-/// Sends raw bytes; the status line answered, or `None` when the server
-/// closed the connection instead. A server that hangs fails the test.
-async fn raw(address: &str, request: &[u8]) -> Option<String> {
-    let mut stream = TcpStream::connect(address)
-        .await
-        .expect("the server accepts connections");
-    // The server may close before reading everything (an oversized header).
-    let _ = stream.write_all(request).await;
-    let mut answer = vec![0u8; 4096];
-    let read = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut answer))
-        .await
-        .expect("the server answers or closes within 10 s")
-        .unwrap_or(0);
-    let text = String::from_utf8_lossy(&answer[..read]).to_string();
-    text.lines().next().map(str::to_owned)
-}
 
 fn status_of(line: &Option<String>) -> Option<u16> {
     line.as_deref()?.split_whitespace().nth(1)?.parse().ok()
@@ -51,7 +29,6 @@ async fn no_request_makes_the_server_panic() {
         &[("RUST_LOG", "warn"), ("RUST_BACKTRACE", "0")],
     )
     .await;
-    let http = client();
     let address = server.address.clone();
 
     // Headers at and over sensible sizes.
@@ -59,7 +36,7 @@ async fn no_request_makes_the_server_panic() {
         let big = "x".repeat(size);
         let request =
             format!("GET /api/me HTTP/1.1\r\nHost: {address}\r\nCookie: accessToken={big}\r\n\r\n");
-        let answer = raw(&address, request.as_bytes()).await;
+        let answer = server.send_raw_bytes(request.as_bytes()).await;
         if let Some(status) = status_of(&answer) {
             assert!(
                 (400..500).contains(&status),
@@ -68,11 +45,11 @@ async fn no_request_makes_the_server_panic() {
         }
     }
     let many: String = (0..500).map(|n| format!("X-Header-{n}: {n}\r\n")).collect();
-    let answer = raw(
-        &address,
-        format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\n{many}\r\n").as_bytes(),
-    )
-    .await;
+    let answer = server
+        .send_raw_bytes(
+            format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\n{many}\r\n").as_bytes(),
+        )
+        .await;
     if let Some(status) = status_of(&answer) {
         assert!((200..500).contains(&status), "{answer:?}");
     }
@@ -85,7 +62,7 @@ async fn no_request_makes_the_server_panic() {
         b"\x00\x01\x02\x03\r\n\r\n".to_vec(),
         b"POST /auth/refresh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".to_vec(),
     ] {
-        let answer = raw(&address, &request).await;
+        let answer = server.send_raw_bytes(&request).await;
         if let Some(status) = status_of(&answer) {
             assert!((400..500).contains(&status), "{:?}: {answer:?}", String::from_utf8_lossy(&request));
         }
@@ -104,20 +81,13 @@ async fn no_request_makes_the_server_panic() {
     ];
     for (name, value) in junk_headers {
         for (method, path) in [
-            ("GET", "/api/me"),
-            ("POST", "/auth/refresh"),
-            ("POST", "/auth/logout"),
-            ("GET", "/profile"),
+            (Method::GET, "/api/me"),
+            (Method::POST, "/auth/refresh"),
+            (Method::POST, "/auth/logout"),
+            (Method::GET, "/profile"),
         ] {
-            let response = http
-                .request(method.parse().unwrap(), server.url(path))
-                .header(
-                    HeaderName::from_static(name),
-                    HeaderValue::from_bytes(value).unwrap(),
-                )
-                .send()
-                .await
-                .unwrap();
+            let headers = Headers::new().bytes(name, value);
+            let response = server.send_raw(method, path, headers, None).await;
             assert!(
                 response.status().is_client_error() || response.status().is_success(),
                 "{path}: {}",
@@ -146,13 +116,10 @@ async fn no_request_makes_the_server_panic() {
             "/auth/refresh",
             "/auth/logout",
         ] {
-            let response = http
-                .post(server.url(path))
-                .header("Content-Type", content_type)
-                .body(body.clone())
-                .send()
-                .await
-                .unwrap();
+            let headers = Headers::new().header("Content-Type", content_type);
+            let response = server
+                .send_raw(Method::POST, path, headers, Some(body.clone().into()))
+                .await;
             assert!(
                 response.status().is_client_error() || response.status().is_success(),
                 "{path}: {}",
@@ -161,17 +128,18 @@ async fn no_request_makes_the_server_panic() {
         }
     }
     let chunks = futures::stream::iter((0..100).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 1024])));
-    let response = http
-        .post(server.url("/auth/login"))
-        .header("Content-Type", "application/json")
-        .body(reqwest::Body::wrap_stream(chunks))
-        .send()
-        .await
-        .unwrap();
+    let response = server
+        .send_raw(
+            Method::POST,
+            "/auth/login",
+            Headers::new().header("Content-Type", "application/json"),
+            Some(reqwest::Body::wrap_stream(chunks)),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     // Still serving, and nothing panicked.
-    let health = http.get(server.url("/healthz")).send().await.unwrap();
+    let health = server.healthz().await;
     assert_eq!(health.status(), StatusCode::OK);
     let log = server.kill().await;
     assert!(!log.contains("panicked"), "{log}");

@@ -118,13 +118,13 @@ async fn a_form_login_shows_the_wait_politely() {
     let app = spawn_app_with(|s| s.login_max_failures = 1).await;
     let user = app.new_user().await;
     app.login(&user.email, "a wrong password").await;
-    let (cookie, csrf) = app.form_session("/login").await;
+    let (cookie, csrf) = form_session(app.login_page()).await;
     let form = [
         ("email", user.email.as_str()),
         ("password", PASSWORD),
         ("csrf", &csrf),
     ];
-    let response = app.post_browser_form("/auth/login", &cookie, &form).await;
+    let response = app.login_form(&cookie, &form).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(retry_after(&response) >= 1);
     let html = response.text().await.unwrap();

@@ -18,7 +18,7 @@ async fn api_me_keeps_answering_while_16_clients_hammer_login() {
     let storm_for = Duration::from_secs(4);
 
     let storm = (0..16).map(|n| {
-        let (client, url, email) = (client(), app.url("/auth/login"), user.email.clone());
+        let (api, email) = (app.with_own_connections(), user.email.clone());
         async move {
             let started = Instant::now();
             let mut statuses = Vec::new();
@@ -28,8 +28,7 @@ async fn api_me_keeps_answering_while_16_clients_hammer_login() {
                 } else {
                     "a wrong password"
                 };
-                let body = serde_json::json!({"email": email, "password": password});
-                let response = client.post(&url).json(&body).send().await.unwrap();
+                let response = api.login(&email, password).await;
                 statuses.push(response.status());
             }
             statuses

@@ -1,5 +1,5 @@
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::helpers::*;
 
@@ -13,20 +13,14 @@ async fn login_with_json_answers_200_with_the_sign_in_body_and_cookies() {
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_eq!(response.headers()["pragma"], "no-cache");
     let cookies = set_cookies(response.headers());
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["user"]["id"], user.id.as_str());
-    assert_eq!(body["tokenType"], "Bearer");
-    assert_eq!(
-        cookie_value(&cookies["accessToken"]),
-        body["accessToken"].as_str().unwrap()
-    );
-    assert_eq!(
-        cookie_value(&cookies["refreshToken"]),
-        body["refreshToken"].as_str().unwrap()
-    );
+    let body: SignInBody = response.json().await.unwrap();
+    assert_eq!(body.user.id, user.id);
+    assert_eq!(body.token_type, "Bearer");
+    assert_eq!(cookie_value(&cookies["accessToken"]), body.access_token);
+    assert_eq!(cookie_value(&cookies["refreshToken"]), body.refresh_token());
     // A new session: its tokens are not the registration's.
-    assert_ne!(body["refreshToken"].as_str().unwrap(), user.refresh_token);
-    let me = app.me(body["accessToken"].as_str().unwrap()).await;
+    assert_ne!(body.refresh_token(), user.refresh_token);
+    let me = app.me(&body.access_token).await;
     assert_eq!(me.status(), StatusCode::OK);
 }
 
@@ -50,7 +44,7 @@ async fn unknown_email_and_wrong_password_get_the_same_401() {
 async fn form_login_redirects_to_a_local_next_or_to_the_profile() {
     let app = spawn_app().await;
     let user = app.new_user().await;
-    let (cookie, csrf) = app.form_session("/login").await;
+    let (cookie, csrf) = form_session(app.login_page()).await;
     let cases = [
         (Some("/profile?tab=sessions"), "/profile?tab=sessions"),
         (Some("//evil.example/x"), "/profile"),
@@ -66,7 +60,7 @@ async fn form_login_redirects_to_a_local_next_or_to_the_profile() {
         if let Some(next) = next {
             form.push(("next", next));
         }
-        let response = app.post_browser_form("/auth/login", &cookie, &form).await;
+        let response = app.login_form(&cookie, &form).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(response.headers()["location"], expected, "next = {next:?}");
         assert!(set_cookies(response.headers()).contains_key("refreshToken"));
@@ -78,10 +72,8 @@ async fn every_login_is_its_own_session() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let second = app.sign_in(&user.email).await;
-    let response = app
-        .get_with_bearer("/api/sessions", &second.access_token)
-        .await;
-    let sessions: Vec<Value> = response.json().await.unwrap();
+    let response = app.sessions(&second.access_token).await;
+    let sessions: Vec<SessionRow> = response.json().await.unwrap();
     assert_eq!(sessions.len(), 2);
 }
 
@@ -90,9 +82,7 @@ async fn login_with_an_invalid_email_or_password_gets_422() {
     let app = spawn_app().await;
     let response = app.login("not-an-email", PASSWORD).await;
     assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_email").await;
-    let response = app
-        .post_json("/auth/login", &json!({"email": "a@example.com"}))
-        .await;
+    let response = app.login_json(&json!({"email": "a@example.com"})).await;
     assert_error(
         response,
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -1,5 +1,4 @@
-use reqwest::StatusCode;
-use serde_json::json;
+use reqwest::{Method, StatusCode};
 
 use crate::helpers::*;
 
@@ -8,12 +7,8 @@ async fn logout_with_the_refresh_cookie_answers_204_revokes_and_clears_cookies()
     let app = spawn_app().await;
     let user = app.new_user().await;
     let response = app
-        .client
-        .post(app.url("/auth/logout"))
-        .header("Cookie", format!("refreshToken={}", user.refresh_token))
-        .send()
-        .await
-        .unwrap();
+        .logout(Headers::new().refresh_cookie(&user.refresh_token))
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_clears_cookies(response.headers());
 
@@ -32,7 +27,7 @@ async fn logout_with_the_refresh_token_in_the_body_ends_that_session() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let response = app
-        .post_json("/auth/logout", &json!({"refreshToken": user.refresh_token}))
+        .logout_with_body(Headers::new(), &user.refresh_token)
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(
@@ -46,12 +41,8 @@ async fn logout_with_only_the_access_cookie_ends_that_session() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let response = app
-        .client
-        .post(app.url("/auth/logout"))
-        .header("Cookie", format!("accessToken={}", user.access_token))
-        .send()
-        .await
-        .unwrap();
+        .logout(Headers::new().access_cookie(&user.access_token))
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         app.refresh_with_body(&user.refresh_token).await.status(),
@@ -62,12 +53,7 @@ async fn logout_with_only_the_access_cookie_ends_that_session() {
 #[actix_web::test]
 async fn logout_without_a_session_still_answers_204() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .post(app.url("/auth/logout"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.logout(Headers::new()).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_clears_cookies(response.headers());
 }
@@ -76,11 +62,9 @@ async fn logout_without_a_session_still_answers_204() {
 async fn logout_from_a_form_redirects_303_to_login() {
     let app = spawn_app().await;
     let user = app.new_user().await;
-    let (form_cookie, csrf) = app.form_session("/login").await;
+    let (form_cookie, csrf) = form_session(app.login_page()).await;
     let cookies = format!("{form_cookie}; refreshToken={}", user.refresh_token);
-    let response = app
-        .post_browser_form("/auth/logout", &cookies, &[("csrf", &csrf)])
-        .await;
+    let response = app.logout_form(&cookies, &[("csrf", &csrf)]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/login");
     assert_clears_cookies(response.headers());
@@ -98,12 +82,8 @@ async fn logout_all_ends_every_session_of_the_user_and_no_one_elses() {
     let stranger = app.new_user().await;
 
     let response = app
-        .client
-        .post(app.url("/auth/logout-all"))
-        .bearer_auth(&user.access_token)
-        .send()
-        .await
-        .unwrap();
+        .logout_all(Headers::new().bearer(&user.access_token))
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_clears_cookies(response.headers());
 
@@ -129,13 +109,11 @@ async fn logout_with_tokens_in_both_body_and_cookie_ends_both_sessions() {
     let user = app.new_user().await;
     let laptop = app.sign_in(&user.email).await;
     let response = app
-        .client
-        .post(app.url("/auth/logout"))
-        .header("Cookie", format!("refreshToken={}", laptop.refresh_token))
-        .json(&json!({"refreshToken": user.refresh_token}))
-        .send()
-        .await
-        .unwrap();
+        .logout_with_body(
+            Headers::new().refresh_cookie(&laptop.refresh_token),
+            &user.refresh_token,
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         app.me(&user.access_token).await.status(),
@@ -151,15 +129,17 @@ async fn logout_with_tokens_in_both_body_and_cookie_ends_both_sessions() {
 async fn logout_ignores_a_body_it_cannot_read() {
     let app = spawn_app().await;
     let user = app.new_user().await;
+    let headers = Headers::new()
+        .refresh_cookie(&user.refresh_token)
+        .header("Content-Type", "application/json");
     let response = app
-        .client
-        .post(app.url("/auth/logout"))
-        .header("Cookie", format!("refreshToken={}", user.refresh_token))
-        .header("Content-Type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
+        .send_raw(
+            Method::POST,
+            "/auth/logout",
+            headers,
+            Some("{not json".into()),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         app.me(&user.access_token).await.status(),
@@ -173,12 +153,8 @@ async fn logout_all_accepts_the_current_refresh_token_when_the_access_token_is_g
     let user = app.new_user().await;
     let laptop = app.sign_in(&user.email).await;
     let response = app
-        .client
-        .post(app.url("/auth/logout-all"))
-        .header("Cookie", format!("refreshToken={}", user.refresh_token))
-        .send()
-        .await
-        .unwrap();
+        .logout_all(Headers::new().refresh_cookie(&user.refresh_token))
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         app.me(&laptop.access_token).await.status(),
@@ -189,20 +165,11 @@ async fn logout_all_accepts_the_current_refresh_token_when_the_access_token_is_g
 #[actix_web::test]
 async fn logout_all_needs_a_valid_access_token_or_current_refresh_token() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .post(app.url("/auth/logout-all"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.logout_all(Headers::new()).await;
     assert_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
-    let response = app
-        .client
-        .post(app.url("/auth/logout-all"))
-        .bearer_auth("not-a-token")
-        .header("Cookie", format!("refreshToken={}", "A".repeat(43)))
-        .send()
-        .await
-        .unwrap();
+    let headers = Headers::new()
+        .bearer("not-a-token")
+        .refresh_cookie(&"A".repeat(43));
+    let response = app.logout_all(headers).await;
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
 }

@@ -8,25 +8,21 @@ use crate::helpers::*;
 #[actix_web::test]
 async fn the_root_sends_signed_in_users_to_the_profile_and_others_to_sign_in() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/")).send().await.unwrap();
+    let response = app.home(Headers::new()).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/login");
 
     let user = app.new_user().await;
     let response = app
-        .client
-        .get(app.url("/"))
-        .header("Cookie", format!("accessToken={}", user.access_token))
-        .send()
-        .await
-        .unwrap();
+        .home(Headers::new().access_cookie(&user.access_token))
+        .await;
     assert_eq!(response.headers()["location"], "/profile");
 }
 
 #[actix_web::test]
 async fn the_profile_without_a_valid_token_is_a_401_page_that_loads_the_script() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/profile")).send().await.unwrap();
+    let response = app.profile(Headers::new()).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(response.headers()["content-type"]
         .to_str()
@@ -42,12 +38,8 @@ async fn the_profile_shows_the_user_with_a_valid_access_cookie() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let response = app
-        .client
-        .get(app.url("/profile"))
-        .header("Cookie", format!("accessToken={}", user.access_token))
-        .send()
-        .await
-        .unwrap();
+        .profile(Headers::new().access_cookie(&user.access_token))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let html = response.text().await.unwrap();
@@ -60,21 +52,15 @@ async fn the_profile_shows_the_user_with_a_valid_access_cookie() {
 async fn login_keeps_only_a_local_next() {
     let app = spawn_app().await;
     let html = app
-        .client
-        .get(app.url("/login?next=/profile"))
-        .send()
+        .login_page_with_next("/profile")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert!(html.contains(r#"name="next" value="/profile""#));
     let html = app
-        .client
-        .get(app.url("/login?next=//evil.example"))
-        .send()
+        .login_page_with_next("//evil.example")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -85,18 +71,21 @@ async fn login_keeps_only_a_local_next() {
 async fn a_form_post_without_this_browsers_csrf_token_gets_403_and_does_nothing() {
     let app = spawn_app().await;
     let user = app.new_user().await;
-    let (form_cookie, _) = app.form_session("/register").await;
-    let (_, other_browsers_token) = app.form_session("/register").await;
-    let session_id = claims_of(&user.access_token)["sid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (form_cookie, _) = form_session(app.register_page()).await;
+    let (_, other_browsers_token) = form_session(app.register_page()).await;
+    let session_id = session_of(&user.access_token);
     let cookies = format!(
         "{form_cookie}; accessToken={}; refreshToken={}",
         user.access_token, user.refresh_token
     );
     let revoke = format!("/profile/sessions/{session_id}/revoke");
-    let posts: [(&str, Vec<(&str, &str)>); 5] = [
+    // Each form: its path, its fields but the CSRF token, how to post it.
+    type Form<'a> = (
+        &'a str,
+        Vec<(&'a str, &'a str)>,
+        &'a dyn Fn(&[(&str, &str)]) -> Request,
+    );
+    let posts: [Form; 5] = [
         (
             "/auth/register",
             vec![
@@ -104,22 +93,30 @@ async fn a_form_post_without_this_browsers_csrf_token_gets_403_and_does_nothing(
                 ("email", "eve@example.com"),
                 ("password", PASSWORD),
             ],
+            &|form| app.register_form(&cookies, form),
         ),
         (
             "/auth/login",
             vec![("email", user.email.as_str()), ("password", PASSWORD)],
+            &|form| app.login_form(&cookies, form),
         ),
-        ("/auth/logout", vec![]),
-        ("/auth/logout-all", vec![]),
-        (revoke.as_str(), vec![]),
+        ("/auth/logout", vec![], &|form| {
+            app.logout_form(&cookies, form)
+        }),
+        ("/auth/logout-all", vec![], &|form| {
+            app.logout_all_form(&cookies, form)
+        }),
+        (revoke.as_str(), vec![], &|form| {
+            app.revoke_session_form(&session_id, &cookies, form)
+        }),
     ];
-    for (path, fields) in posts {
+    for (path, fields, post) in posts {
         for token in [None, Some("forged"), Some(other_browsers_token.as_str())] {
             let mut form = fields.clone();
             if let Some(token) = token {
                 form.push(("csrf", token));
             }
-            let response = app.post_browser_form(path, &cookies, &form).await;
+            let response = post(&form).await;
             assert_eq!(
                 response.status(),
                 StatusCode::FORBIDDEN,
@@ -139,15 +136,11 @@ async fn revoking_a_session_that_is_not_the_users_is_404() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let stranger = app.new_user().await;
-    let strangers_session = claims_of(&stranger.access_token)["sid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (form_cookie, csrf) = app.form_session("/login").await;
+    let strangers_session = session_of(&stranger.access_token);
+    let (form_cookie, csrf) = form_session(app.login_page()).await;
     let cookies = format!("{form_cookie}; accessToken={}", user.access_token);
-    let path = format!("/profile/sessions/{strangers_session}/revoke");
     let response = app
-        .post_browser_form(&path, &cookies, &[("csrf", &csrf)])
+        .revoke_session_form(&strangers_session, &cookies, &[("csrf", &csrf)])
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(
@@ -161,15 +154,11 @@ async fn the_revoke_form_ends_the_session_and_returns_to_the_profile() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let laptop = app.sign_in(&user.email).await;
-    let laptop_session = claims_of(&laptop.access_token)["sid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (form_cookie, csrf) = app.form_session("/login").await;
+    let laptop_session = session_of(&laptop.access_token);
+    let (form_cookie, csrf) = form_session(app.login_page()).await;
     let cookies = format!("{form_cookie}; accessToken={}", user.access_token);
-    let path = format!("/profile/sessions/{laptop_session}/revoke");
     let response = app
-        .post_browser_form(&path, &cookies, &[("csrf", &csrf)])
+        .revoke_session_form(&laptop_session, &cookies, &[("csrf", &csrf)])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/profile");
@@ -182,22 +171,15 @@ async fn the_revoke_form_ends_the_session_and_returns_to_the_profile() {
 #[actix_web::test]
 async fn static_files_are_built_in_and_cached_for_long_under_the_pages_urls() {
     let app = spawn_app().await;
-    let page = app
-        .client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.login_page().await.text().await.unwrap();
     let urls: Vec<&str> = page
         .split(['"', '\''])
         .filter(|part| part.starts_with("/static/") && part.contains("?v="))
         .collect();
     assert_eq!(urls.len(), 3, "icon, stylesheet and script: {urls:?}");
     for url in urls {
-        let response = app.client.get(app.url(url)).send().await.unwrap();
+        let name = url.strip_prefix("/static/").unwrap();
+        let response = app.static_file(name).await;
         assert_eq!(response.status(), StatusCode::OK, "{url}");
         assert_eq!(
             response.headers()["cache-control"],
@@ -210,12 +192,7 @@ async fn static_files_are_built_in_and_cached_for_long_under_the_pages_urls() {
         ("profile.js", "text/javascript"),
     ] {
         // Without the page's version it is revalidated: it may have changed.
-        let response = app
-            .client
-            .get(app.url(&format!("/static/{name}?v=old")))
-            .send()
-            .await
-            .unwrap();
+        let response = app.static_file(&format!("{name}?v=old")).await;
         assert_eq!(response.status(), StatusCode::OK, "{name}");
         assert!(response.headers()["content-type"]
             .to_str()
@@ -223,24 +200,11 @@ async fn static_files_are_built_in_and_cached_for_long_under_the_pages_urls() {
             .starts_with(content_type));
         assert_eq!(response.headers()["cache-control"], "no-cache");
     }
-    let script = app
-        .client
-        .get(app.url("/static/auth.js"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let script = app.static_file("auth.js").await.text().await.unwrap();
     assert!(
         !script.contains("localStorage.") && !script.contains("sessionStorage."),
         "no Web Storage"
     );
-    let response = app
-        .client
-        .get(app.url("/static/nope.js"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.static_file("nope.js").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }

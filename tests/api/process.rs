@@ -1,6 +1,7 @@
 //! The real `sesame` binary as a child process, for what only a process can
 //! show: command-line errors, logs, signals, crashes.
 
+use std::ops::Deref;
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
@@ -8,6 +9,8 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
+
+use crate::helpers::Api;
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_sesame");
 
@@ -27,10 +30,13 @@ pub async fn run(folder: &Path, args: &[&str], env: &[(&str, &str)]) -> std::pro
         .expect("the binary runs")
 }
 
-/// A running server process and its log (stderr).
+/// A running server process and its log (stderr). It is an `Api` to that
+/// server (it derefs to one).
 pub struct Running {
     child: Child,
+    /// `host:port`, from its `listening on` line.
     pub address: String,
+    api: Api,
     log: JoinHandle<String>,
 }
 
@@ -71,13 +77,10 @@ impl Running {
         });
         Running {
             child,
+            api: Api::new(format!("http://{address}")),
             address,
             log,
         }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.address, path)
     }
 
     /// SIGKILL: no chance to clean up.
@@ -100,5 +103,13 @@ impl Running {
             .expect("it exits within 40 s")
             .expect("an exit status");
         (status, self.log.await.expect("the log"))
+    }
+}
+
+impl Deref for Running {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
     }
 }

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::helpers::*;
 use crate::process::run;
@@ -40,8 +39,8 @@ async fn purge(app: &TestApp) -> (u64, u64) {
 async fn rotate(app: &TestApp, token: &str) -> String {
     let response = app.refresh_with_body(token).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
-    body["refreshToken"].as_str().unwrap().to_owned()
+    let body: SignInBody = response.json().await.unwrap();
+    body.refresh_token().to_owned()
 }
 
 #[actix_web::test]
@@ -53,10 +52,7 @@ async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
     let third = rotate(&app, &second).await;
     let ended = app.sign_in(&user.email).await;
     let response = app
-        .post_json(
-            "/auth/logout",
-            &serde_json::json!({"refreshToken": ended.refresh_token}),
-        )
+        .logout_with_body(Headers::new(), &ended.refresh_token)
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     sleep_ms(2200).await; // `first` and `second` are now spent for longer than the grace
@@ -69,8 +65,8 @@ async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
 
     // What is valid still works: the current token, and the one just spent
     // (within its grace it gets the current one back).
-    let again: Value = app.refresh_with_body(&third).await.json().await.unwrap();
-    assert_eq!(again["refreshToken"], fourth.as_str());
+    let again: SignInBody = app.refresh_with_body(&third).await.json().await.unwrap();
+    assert_eq!(again.refresh_token(), fourth);
     assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
     let fifth = rotate(&app, &fourth).await;
 
@@ -117,10 +113,7 @@ async fn the_server_purges_in_the_background_at_its_interval() {
     let app = spawn_app_with(|s| s.purge_interval = Duration::from_secs(1)).await;
     let user = app.new_user().await;
     let response = app
-        .post_json(
-            "/auth/logout",
-            &serde_json::json!({"refreshToken": user.refresh_token}),
-        )
+        .logout_with_body(Headers::new(), &user.refresh_token)
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     sleep_ms(2500).await;

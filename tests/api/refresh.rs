@@ -1,7 +1,9 @@
 use std::collections::HashSet;
+use std::future::IntoFuture;
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::helpers::*;
@@ -18,8 +20,9 @@ async fn refresh_by_cookie_rotates_and_answers_with_new_cookies_only() {
     let cookies = set_cookies(response.headers());
     let body: Value = response.json().await.unwrap();
     assert!(body.get("refreshToken").is_none(), "{body}");
-    assert_eq!(body["user"]["id"], user.id.as_str());
-    let new_access = body["accessToken"].as_str().unwrap();
+    let body = SignInBody::deserialize(&body).expect("a sign-in body");
+    assert_eq!(body.user.id, user.id);
+    let new_access = body.access_token.as_str();
     assert_eq!(cookie_value(&cookies["accessToken"]), new_access);
     let new_refresh = cookie_value(&cookies["refreshToken"]);
     assert_ne!(new_refresh, user.refresh_token);
@@ -50,8 +53,8 @@ async fn refresh_by_body_answers_the_new_token_in_the_body_and_sets_no_refresh_c
     assert_eq!(response.status(), StatusCode::OK);
     let cookies = set_cookies(response.headers());
     assert!(!cookies.contains_key("refreshToken"), "{cookies:?}");
-    let body: Value = response.json().await.unwrap();
-    let new_refresh = body["refreshToken"].as_str().unwrap();
+    let body: SignInBody = response.json().await.unwrap();
+    let new_refresh = body.refresh_token();
     assert_ne!(new_refresh, user.refresh_token);
     assert_eq!(
         app.refresh_with_body(new_refresh).await.status(),
@@ -63,25 +66,20 @@ async fn refresh_by_body_answers_the_new_token_in_the_body_and_sets_no_refresh_c
 async fn the_token_just_spent_gets_the_current_one_back_within_the_grace_window() {
     let app = spawn_app().await;
     let user = app.new_user().await;
-    let first: Value = app
+    let first: SignInBody = app
         .refresh_with_body(&user.refresh_token)
         .await
         .json()
         .await
         .unwrap();
-    let current = first["refreshToken"].as_str().unwrap();
+    let current = first.refresh_token();
 
     // A second tab (or a retry after a lost response) with the old token.
     let again = app.refresh_with_body(&user.refresh_token).await;
     assert_eq!(again.status(), StatusCode::OK);
-    let again: Value = again.json().await.unwrap();
-    assert_eq!(again["refreshToken"], current, "no second rotation");
-    assert_eq!(
-        app.me(again["accessToken"].as_str().unwrap())
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    let again: SignInBody = again.json().await.unwrap();
+    assert_eq!(again.refresh_token(), current, "no second rotation");
+    assert_eq!(app.me(&again.access_token).await.status(), StatusCode::OK);
 
     // The current token is still the one that rotates.
     assert_eq!(
@@ -95,14 +93,14 @@ async fn a_spent_token_after_the_grace_window_revokes_the_whole_session() {
     let app = spawn_app_with(|s| s.reuse_grace = Duration::from_millis(500)).await;
     let user = app.new_user().await;
     let other_session = app.sign_in(&user.email).await;
-    let rotated: Value = app
+    let rotated: SignInBody = app
         .refresh_with_body(&user.refresh_token)
         .await
         .json()
         .await
         .unwrap();
-    let current = rotated["refreshToken"].as_str().unwrap();
-    let access = rotated["accessToken"].as_str().unwrap();
+    let current = rotated.refresh_token();
+    let access = rotated.access_token.as_str();
     sleep_ms(700).await;
 
     let replay = app.refresh_with_cookie(&user.refresh_token).await;
@@ -130,20 +128,20 @@ async fn a_spent_token_after_the_grace_window_revokes_the_whole_session() {
 async fn an_older_spent_token_is_reuse_even_inside_the_grace_window() {
     let app = spawn_app().await;
     let user = app.new_user().await;
-    let second: Value = app
+    let second: SignInBody = app
         .refresh_with_body(&user.refresh_token)
         .await
         .json()
         .await
         .unwrap();
-    let second = second["refreshToken"].as_str().unwrap().to_owned();
-    let third: Value = app.refresh_with_body(&second).await.json().await.unwrap();
-    let third = third["refreshToken"].as_str().unwrap().to_owned();
+    let second = second.refresh_token();
+    let third: SignInBody = app.refresh_with_body(second).await.json().await.unwrap();
+    let third = third.refresh_token();
 
     let replay = app.refresh_with_body(&user.refresh_token).await;
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
-        app.refresh_with_body(&third).await.status(),
+        app.refresh_with_body(third).await.status(),
         StatusCode::UNAUTHORIZED
     );
 }
@@ -152,7 +150,7 @@ async fn an_older_spent_token_is_reuse_even_inside_the_grace_window() {
 async fn a_grace_of_zero_turns_the_window_off() {
     let app = spawn_app_with(|s| s.reuse_grace = Duration::ZERO).await;
     let user = app.new_user().await;
-    let rotated: Value = app
+    let rotated: SignInBody = app
         .refresh_with_body(&user.refresh_token)
         .await
         .json()
@@ -162,7 +160,7 @@ async fn a_grace_of_zero_turns_the_window_off() {
         app.refresh_with_body(&user.refresh_token).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let current = rotated["refreshToken"].as_str().unwrap();
+    let current = rotated.refresh_token();
     assert_eq!(
         app.refresh_with_body(current).await.status(),
         StatusCode::UNAUTHORIZED
@@ -174,36 +172,28 @@ async fn twenty_concurrent_refreshes_with_one_token_rotate_once_and_agree() {
     let app = spawn_app().await;
     let user = app.new_user().await;
 
-    let requests = (0..20).map(|_| app.refresh_with_body(&user.refresh_token));
+    let requests = (0..20).map(|_| app.refresh_with_body(&user.refresh_token).into_future());
     let responses = futures::future::join_all(requests).await;
     let mut tokens = HashSet::new();
     for response in responses {
         assert_eq!(response.status(), StatusCode::OK);
-        let body: Value = response.json().await.unwrap();
-        tokens.insert(body["refreshToken"].as_str().unwrap().to_owned());
+        let body: SignInBody = response.json().await.unwrap();
+        tokens.insert(body.refresh_token().to_owned());
     }
     assert_eq!(tokens.len(), 1, "all end holding the same token");
 
     let current = tokens.into_iter().next().unwrap();
     let next = app.refresh_with_body(&current).await;
     assert_eq!(next.status(), StatusCode::OK);
-    let next: Value = next.json().await.unwrap();
-    assert_eq!(
-        app.me(next["accessToken"].as_str().unwrap()).await.status(),
-        StatusCode::OK
-    );
+    let next: SignInBody = next.json().await.unwrap();
+    assert_eq!(app.me(&next.access_token).await.status(), StatusCode::OK);
 }
 
 #[actix_web::test]
 async fn a_missing_or_unknown_refresh_token_gets_401_and_clears_both_cookies() {
     let app = spawn_app().await;
     let user = app.new_user().await;
-    let no_token = app
-        .client
-        .post(app.url("/auth/refresh"))
-        .send()
-        .await
-        .unwrap();
+    let no_token = app.refresh_without_token().await;
     assert_clears_cookies(no_token.headers());
     assert_error(no_token, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
 
@@ -232,10 +222,10 @@ async fn using_a_session_keeps_it_alive_past_its_first_idle_deadline() {
     sleep_ms(2500).await;
     let rotated = app.refresh_with_body(&user.refresh_token).await;
     assert_eq!(rotated.status(), StatusCode::OK);
-    let rotated: Value = rotated.json().await.unwrap();
+    let rotated: SignInBody = rotated.json().await.unwrap();
     sleep_ms(2500).await;
     // 5 s after login, past the first idle deadline, but 2.5 s after the last use.
-    let current = rotated["refreshToken"].as_str().unwrap();
+    let current = rotated.refresh_token();
     assert_eq!(
         app.refresh_with_body(current).await.status(),
         StatusCode::OK
@@ -275,7 +265,7 @@ async fn no_refresh_extends_a_session_past_its_maximum_age() {
 async fn a_malformed_refresh_body_gets_400_and_clears_both_cookies() {
     let app = spawn_app().await;
     let response = app
-        .post_json("/auth/refresh", &serde_json::json!({"refreshToken": 5}))
+        .refresh_json(&serde_json::json!({"refreshToken": 5}))
         .await;
     assert_clears_cookies(response.headers());
     assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;

@@ -1,5 +1,5 @@
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::helpers::*;
 
@@ -14,17 +14,15 @@ async fn register_with_json_answers_201_with_the_sign_in_body_and_both_cookies()
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_eq!(response.headers()["pragma"], "no-cache");
     let cookies = set_cookies(response.headers());
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["tokenType"], "Bearer");
-    assert_eq!(body["expiresIn"], 900);
-    assert_eq!(body["user"]["name"], "Ada Lovelace");
-    assert_eq!(body["user"]["email"], "ada@example.com");
-    assert!(body["user"]["id"].as_str().is_some_and(|id| !id.is_empty()));
-    assert!(body["user"]["createdAt"]
-        .as_str()
-        .is_some_and(|t| t.ends_with('Z')));
-    let access = body["accessToken"].as_str().unwrap();
-    let refresh = body["refreshToken"].as_str().unwrap();
+    let body: SignInBody = response.json().await.unwrap();
+    assert_eq!(body.token_type, "Bearer");
+    assert_eq!(body.expires_in, 900);
+    assert_eq!(body.user.name, "Ada Lovelace");
+    assert_eq!(body.user.email, "ada@example.com");
+    assert!(!body.user.id.is_empty());
+    assert!(body.user.created_at.ends_with('Z'));
+    let access = body.access_token.as_str();
+    let refresh = body.refresh_token();
 
     let access_line = &cookies["accessToken"];
     assert_eq!(cookie_value(access_line), access);
@@ -70,16 +68,14 @@ async fn cookies_leave_out_secure_when_the_setting_is_off() {
 #[actix_web::test]
 async fn register_with_a_form_redirects_303_to_the_profile_with_cookies() {
     let app = spawn_app().await;
-    let (cookie, csrf) = app.form_session("/register").await;
+    let (cookie, csrf) = form_session(app.register_page()).await;
     let form = [
         ("name", "Ada"),
         ("email", "ada@example.com"),
         ("password", PASSWORD),
         ("csrf", &csrf),
     ];
-    let response = app
-        .post_browser_form("/auth/register", &cookie, &form)
-        .await;
+    let response = app.register_form(&cookie, &form).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/profile");
     let cookies = set_cookies(response.headers());
@@ -91,8 +87,8 @@ async fn register_with_a_form_redirects_303_to_the_profile_with_cookies() {
 async fn email_is_trimmed_and_lower_cased() {
     let app = spawn_app().await;
     let response = app.register("Ada", "  Ada@Example.COM ", PASSWORD).await;
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["user"]["email"], "ada@example.com");
+    let body: SignInBody = response.json().await.unwrap();
+    assert_eq!(body.user.email, "ada@example.com");
     assert_eq!(
         app.login("ADA@example.com", PASSWORD).await.status(),
         StatusCode::OK
@@ -156,7 +152,7 @@ async fn each_invalid_field_gets_422_with_its_code_and_writes_nothing() {
         ),
     ];
     for (body, code) in cases {
-        let response = app.post_json("/auth/register", &body).await;
+        let response = app.register_json(&body).await;
         assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, code).await;
     }
     // None of them created the account.

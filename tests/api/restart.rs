@@ -1,5 +1,4 @@
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::helpers::*;
 
@@ -13,11 +12,8 @@ async fn a_restart_keeps_every_session_and_access_token_valid() {
     assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
     let response = app.refresh_with_body(&user.refresh_token).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(
-        app.me(body["accessToken"].as_str().unwrap()).await.status(),
-        StatusCode::OK
-    );
+    let body: SignInBody = response.json().await.unwrap();
+    assert_eq!(app.me(&body.access_token).await.status(), StatusCode::OK);
     assert_eq!(
         app.login(&user.email, PASSWORD).await.status(),
         StatusCode::OK

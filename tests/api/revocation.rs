@@ -7,16 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::helpers::*;
-
-fn session_id(user: &TestUser) -> String {
-    claims_of(&user.access_token)["sid"]
-        .as_str()
-        .expect("a sid claim")
-        .to_owned()
-}
 
 async fn assert_me(app: &TestApp, user: &TestUser, status: StatusCode) {
     assert_eq!(app.me(&user.access_token).await.status(), status);
@@ -38,30 +30,23 @@ async fn every_way_a_session_ends_stops_its_access_token_at_once() {
 
     let logged_out = known_session(&app, &email).await;
     let response = app
-        .post_json(
-            "/auth/logout",
-            &serde_json::json!({ "refreshToken": logged_out.refresh_token }),
-        )
+        .logout_with_body(Headers::new(), &logged_out.refresh_token)
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_me(&app, &logged_out, StatusCode::UNAUTHORIZED).await;
 
     let deleted = known_session(&app, &email).await;
     let response = app
-        .client
-        .delete(app.url(&format!("/api/sessions/{}", session_id(&deleted))))
-        .bearer_auth(&owner.access_token)
-        .send()
-        .await
-        .unwrap();
+        .delete_session(&owner.access_token, &session_of(&deleted.access_token))
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_me(&app, &deleted, StatusCode::UNAUTHORIZED).await;
 
     let replayed = known_session(&app, &email).await;
     let rotated = app.refresh_with_body(&replayed.refresh_token).await;
     assert_eq!(rotated.status(), StatusCode::OK);
-    let rotated: Value = rotated.json().await.unwrap();
-    let new_access = rotated["accessToken"].as_str().unwrap().to_owned();
+    let rotated: SignInBody = rotated.json().await.unwrap();
+    let new_access = rotated.access_token;
     assert_eq!(app.me(&new_access).await.status(), StatusCode::OK);
     let replay = app.refresh_with_body(&replayed.refresh_token).await;
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED, "reuse");
@@ -74,12 +59,8 @@ async fn every_way_a_session_ends_stops_its_access_token_at_once() {
     ];
     assert_me(&app, &owner, StatusCode::OK).await;
     let response = app
-        .client
-        .post(app.url("/auth/logout-all"))
-        .bearer_auth(&everywhere[0].access_token)
-        .send()
-        .await
-        .unwrap();
+        .logout_all(Headers::new().bearer(&everywhere[0].access_token))
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     for session in everywhere.iter().chain([&owner]) {
         assert_me(&app, session, StatusCode::UNAUTHORIZED).await;
@@ -125,19 +106,15 @@ async fn revoke_while_in_use(app: &Arc<TestApp>, owner: &TestUser) {
                 if response.status() != StatusCode::OK {
                     break;
                 }
-                let body: Value = response.json().await.unwrap();
-                token = body["refreshToken"].as_str().unwrap().to_owned();
+                let body: SignInBody = response.json().await.unwrap();
+                token = body.refresh_token().to_owned();
             }
         })
     };
     sleep_ms(300).await;
     let response = app
-        .client
-        .delete(app.url(&format!("/api/sessions/{}", session_id(&target))))
-        .bearer_auth(&owner.access_token)
-        .send()
-        .await
-        .unwrap();
+        .delete_session(&owner.access_token, &session_of(&target.access_token))
+        .await;
     let answered = Instant::now();
     revoked.store(true, Ordering::SeqCst);
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
@@ -167,8 +144,8 @@ async fn a_refresh_moves_the_end_of_a_known_session() {
     sleep_ms(2500).await;
     let refreshed = app.refresh_with_body(&user.refresh_token).await;
     assert_eq!(refreshed.status(), StatusCode::OK);
-    let refreshed: Value = refreshed.json().await.unwrap();
-    let access = refreshed["accessToken"].as_str().unwrap();
+    let refreshed: SignInBody = refreshed.json().await.unwrap();
+    let access = refreshed.access_token.as_str();
 
     // Past the first end (before the second whole second after the first
     // token's `exp`), before the new token's `exp`: 0.5 s at least apart.

@@ -1,22 +1,14 @@
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::helpers::*;
 
-async fn list(app: &TestApp, access_token: &str) -> Vec<Value> {
-    let response = app.get_with_bearer("/api/sessions", access_token).await;
+/// The user's sessions; every row has its `id`, `createdAt`, `lastUsedAt`
+/// and `expiresAt` as strings (or it does not read as a `SessionRow`).
+async fn list(app: &TestApp, access_token: &str) -> Vec<SessionRow> {
+    let response = app.sessions(access_token).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["cache-control"], "no-store");
     response.json().await.unwrap()
-}
-
-async fn delete(app: &TestApp, access_token: &str, session_id: &str) -> reqwest::Response {
-    app.client
-        .delete(app.url(&format!("/api/sessions/{session_id}")))
-        .bearer_auth(access_token)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[actix_web::test]
@@ -24,26 +16,22 @@ async fn sessions_lists_the_active_sessions_and_marks_this_one() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let phone = app
-        .client
-        .post(app.url("/auth/login"))
-        .header("User-Agent", "Phone/1.0")
-        .json(&serde_json::json!({"email": user.email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .login_with(
+            Headers::new().header("User-Agent", "Phone/1.0"),
+            &user.email,
+            PASSWORD,
+        )
+        .await;
     let phone = TestUser::from_sign_in(&user.email, phone).await;
 
+    // Every row's `id`, `createdAt`, `lastUsedAt` and `expiresAt` are
+    // strings: `list` reads the rows as `SessionRow`s.
     let sessions = list(&app, &phone.access_token).await;
     assert_eq!(sessions.len(), 2);
-    let current: Vec<&Value> = sessions.iter().filter(|s| s["current"] == true).collect();
+    let current: Vec<&SessionRow> = sessions.iter().filter(|s| s.current).collect();
     assert_eq!(current.len(), 1);
-    assert_eq!(current[0]["userAgent"], "Phone/1.0");
-    assert_eq!(current[0]["id"], claims_of(&phone.access_token)["sid"]);
-    for session in &sessions {
-        for field in ["id", "createdAt", "lastUsedAt", "expiresAt"] {
-            assert!(session[field].is_string(), "{field} in {session}");
-        }
-    }
+    assert_eq!(current[0].user_agent.as_deref(), Some("Phone/1.0"));
+    assert_eq!(current[0].id, session_of(&phone.access_token));
 }
 
 #[actix_web::test]
@@ -51,12 +39,9 @@ async fn deleting_a_session_stops_its_tokens_at_once() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let laptop = app.sign_in(&user.email).await;
-    let laptop_id = claims_of(&laptop.access_token)["sid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let laptop_id = session_of(&laptop.access_token);
 
-    let response = delete(&app, &user.access_token, &laptop_id).await;
+    let response = app.delete_session(&user.access_token, &laptop_id).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
     assert_eq!(
@@ -69,7 +54,7 @@ async fn deleting_a_session_stops_its_tokens_at_once() {
     );
     let remaining = list(&app, &user.access_token).await;
     assert_eq!(remaining.len(), 1);
-    assert_ne!(remaining[0]["id"], laptop_id.as_str());
+    assert_ne!(remaining[0].id, laptop_id);
 }
 
 #[actix_web::test]
@@ -77,37 +62,26 @@ async fn someone_elses_or_an_unknown_session_is_404() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let stranger = app.new_user().await;
-    let strangers_id = claims_of(&stranger.access_token)["sid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let strangers_id = session_of(&stranger.access_token);
 
-    let response = delete(&app, &user.access_token, &strangers_id).await;
+    let response = app.delete_session(&user.access_token, &strangers_id).await;
     assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(
         app.me(&stranger.access_token).await.status(),
         StatusCode::OK
     );
 
-    let response = delete(&app, &user.access_token, "no-such-session").await;
+    let response = app
+        .delete_session(&user.access_token, "no-such-session")
+        .await;
     assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
 }
 
 #[actix_web::test]
 async fn the_session_api_needs_an_access_token() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(app.url("/api/sessions"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.sessions_with(Headers::new()).await;
     assert_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
-    let response = app
-        .client
-        .delete(app.url("/api/sessions/x"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.delete_session_with(Headers::new(), "x").await;
     assert_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
