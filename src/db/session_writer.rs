@@ -7,7 +7,20 @@
 //! one, startup hands it to `Sessions`, and no other code can hold one.
 //! Reading stays open to all.
 
-/// Permission to write session and refresh-token rows.
+/// Permission to write session and refresh-token rows. Code outside `db`
+/// cannot make one:
+///
+/// ```compile_fail
+/// let writer = sesame::db::SessionWriter(());
+/// ```
+///
+/// nor copy the one it was given to keep a second:
+///
+/// ```compile_fail
+/// fn twice(writer: sesame::db::SessionWriter) {
+///     let kept = writer.clone();
+/// }
+/// ```
 pub struct SessionWriter(());
 
 impl SessionWriter {

@@ -6,6 +6,7 @@ mod audit;
 mod binary;
 mod crash;
 mod errors;
+mod forms;
 mod health;
 mod helpers;
 mod hostile;
