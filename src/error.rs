@@ -35,7 +35,7 @@ pub enum AppError {
     MalformedBody(&'static str),
     #[error("the request body is larger than 64 KiB")]
     PayloadTooLarge,
-    #[error("the content type must be application/json or application/x-www-form-urlencoded")]
+    #[error("this content type is not accepted here: send JSON, or a form from the pages")]
     UnsupportedMediaType,
     /// Too many failed logins for this account or address (429).
     #[error("too many failed sign-in attempts; try again in {} s", retry_after_secs(*.retry_after))]

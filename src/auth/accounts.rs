@@ -6,7 +6,6 @@ use std::sync::Arc;
 use super::login_limits::LoginLimits;
 use super::password::PasswordHasher;
 use super::{audit, Sessions, SignIn};
-use crate::clock::now_ms;
 use crate::config::Settings;
 use crate::db::users::{self, NewUser};
 use crate::db::Db;
@@ -46,13 +45,13 @@ impl Accounts {
         let password_hash = self.hasher.hash(password).await?;
         let signed_in = self
             .sessions
-            .open(client, move |conn| {
+            .open(client, move |conn, now| {
                 let new_user = NewUser {
                     id: &uuid::Uuid::new_v4().to_string(),
                     name: name.as_str(),
                     email: email.as_str(),
                     password_hash: &password_hash,
-                    created_at: now_ms(),
+                    created_at: now,
                 };
                 users::insert(conn, &new_user)?.ok_or(AppError::EmailTaken)
             })
@@ -107,7 +106,7 @@ impl Accounts {
             return Err(AppError::InvalidCredentials);
         };
         self.limits.succeeded(email.as_str(), client.address);
-        let signed_in = self.sessions.open(client, move |_| Ok(user)).await?;
+        let signed_in = self.sessions.open(client, move |_, _| Ok(user)).await?;
         audit::event(
             "sign_in",
             &[

@@ -3,7 +3,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{ErrorKind, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
@@ -37,11 +37,6 @@ pub enum SecretsError {
 struct StoredKeys {
     access_secret: String,
     refresh_secret: String,
-}
-
-/// Where the keys of the database at `database_path` are kept.
-pub fn path_for(database_path: &str) -> PathBuf {
-    PathBuf::from(format!("{database_path}.secrets"))
 }
 
 /// The keys to use: each one from the environment when given there, else

@@ -1,10 +1,11 @@
 //! Storage: the pool, the pragmas, the embedded migrations, and the only
-//! place that knows SQL or Diesel. The rest of the service calls the query
-//! functions of `users`, `sessions` and `refresh_tokens` through `Db::read`
-//! and `Db::write`, so another backend (PostgreSQL) only changes this module.
+//! place that knows SQL or Diesel. The rest of the service runs the query
+//! functions of `users`, `sessions` and `refresh_tokens` inside `Db::read`
+//! and `Db::write` (a transaction), so another backend (PostgreSQL) only
+//! changes this module.
 //!
-//! Session and refresh-token rows are written only through the one
-//! `SessionWriter` that `Db::open` hands out (see `session_writer`).
+//! The queries that write session and refresh-token rows are methods of the
+//! one `SessionWriter` that `Db::open` hands out (see `session_writer`).
 
 mod open;
 pub mod refresh_tokens;

@@ -3,7 +3,7 @@
 //! process ends, however it ends.
 //!
 //! The server keeps what it knows about sessions in memory (see
-//! `auth::session_cache`), which is only right while no other server can
+//! `auth::Sessions`), which is only right while no other server can
 //! revoke a session in the same file. Several instances need PostgreSQL
 //! and a shared revocation feed, not one SQLite file.
 

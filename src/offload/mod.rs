@@ -7,47 +7,45 @@
 mod bcrypt_pool;
 mod gate;
 
-use std::future::Future;
-
 pub use bcrypt_pool::BcryptPool;
 pub use gate::Gate;
 
-use crate::error::AppError;
-
-/// A bounded place to run blocking work.
-pub trait Offload: Clone + 'static {
-    /// Runs `work` off the async workers; `Busy` when the queue is full.
-    fn run<T, F>(&self, work: F) -> impl Future<Output = Result<T, AppError>>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static;
-}
-
-impl Offload for Gate {
-    fn run<T, F>(&self, work: F) -> impl Future<Output = Result<T, AppError>>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        Gate::run(self, work)
-    }
-}
-
-impl Offload for BcryptPool {
-    fn run<T, F>(&self, work: F) -> impl Future<Output = Result<T, AppError>>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        BcryptPool::run(self, work)
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::future::Future;
     use std::time::Duration;
 
     use super::*;
+    use crate::error::AppError;
+
+    /// A bounded place to run blocking work.
+    trait Offload: Clone + 'static {
+        /// Runs `work` off the async workers; `Busy` when the queue is full.
+        fn run<T, F>(&self, work: F) -> impl Future<Output = Result<T, AppError>>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static;
+    }
+
+    impl Offload for Gate {
+        fn run<T, F>(&self, work: F) -> impl Future<Output = Result<T, AppError>>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            Gate::run(self, work)
+        }
+    }
+
+    impl Offload for BcryptPool {
+        fn run<T, F>(&self, work: F) -> impl Future<Output = Result<T, AppError>>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            BcryptPool::run(self, work)
+        }
+    }
 
     /// With one job running and one waiting, a third is refused at once;
     /// the two accepted ones still finish.

@@ -9,7 +9,7 @@ use askama::Template;
 use super::html;
 use crate::error::AppError;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 pub enum FormError {
     /// The form again, rendered, with the error that made it fail.
     #[error("{error}")]
@@ -19,6 +19,23 @@ pub enum FormError {
     Forbidden { back: &'static str },
     #[error(transparent)]
     Other(#[from] AppError),
+}
+
+/// Without the page: it holds the browser's CSRF token, and actix logs an
+/// error's `Debug` at debug level.
+impl std::fmt::Debug for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormError::Page { error, .. } => f
+                .debug_struct("Page")
+                .field("error", error)
+                .finish_non_exhaustive(),
+            FormError::Forbidden { back } => {
+                f.debug_struct("Forbidden").field("back", back).finish()
+            }
+            FormError::Other(error) => f.debug_tuple("Other").field(error).finish(),
+        }
+    }
 }
 
 impl FormError {
@@ -51,5 +68,28 @@ impl ResponseError for FormError {
             FormError::Forbidden { back } => html::forbidden(back),
             FormError::Other(error) => error.error_response(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::{FormContext, LoginPage};
+
+    #[test]
+    fn its_debug_form_leaves_out_the_page_and_its_csrf_token() {
+        let context = FormContext {
+            csrf: "csrf-token-value".into(),
+            flash: None,
+        };
+        let error = AppError::InvalidCredentials;
+        let page = LoginPage::new(context, "ada@example.com", None, Some(&error));
+        let failed = FormError::page(error, &page);
+        assert!(
+            matches!(&failed, FormError::Page { html, .. } if html.contains("csrf-token-value"))
+        );
+        let logged = format!("{failed:?}");
+        assert!(!logged.contains("csrf-token-value"), "{logged}");
+        assert!(logged.contains("InvalidCredentials"), "{logged}");
     }
 }

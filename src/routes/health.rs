@@ -1,10 +1,10 @@
 use actix_web::{web, HttpResponse};
 
-use crate::db::Db;
+use crate::auth::Sessions;
 
 /// `GET /healthz`: 200 `ok` when the database answers, else 503.
-pub async fn get(db: web::Data<Db>) -> HttpResponse {
-    if db.ping().await {
+pub async fn get(sessions: web::Data<Sessions>) -> HttpResponse {
+    if sessions.database_answers().await {
         HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")
             .body("ok")

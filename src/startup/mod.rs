@@ -64,7 +64,6 @@ impl Application {
         let accounts = web::Data::new(Accounts::new(db.clone(), Arc::clone(&sessions), &settings));
         let sessions = web::Data::from(sessions);
         maintenance::spawn(accounts.clone(), sessions.clone(), settings.purge_interval);
-        let db_data = web::Data::new(db.clone());
         let cookies = web::Data::new(CookiePolicy {
             secure: settings.cookie_secure,
         });
@@ -84,7 +83,6 @@ impl Application {
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(accounts.clone())
                 .app_data(sessions.clone())
-                .app_data(db_data.clone())
                 .app_data(cookies.clone())
                 .configure(crate::routes::configure)
         })

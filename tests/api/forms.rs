@@ -88,3 +88,25 @@ async fn json_at_a_form_url_is_answered_in_json_whatever_its_csrf_field() {
         .await;
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
 }
+
+#[actix_web::test]
+async fn a_form_logout_also_ends_the_session_of_a_refresh_token_it_carries() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let phone = app.sign_in(&user.email).await;
+    let (form_cookie, csrf) = form_session(app.login_page()).await;
+    let cookies = format!("{form_cookie}; refreshToken={}", user.refresh_token);
+    let response = app
+        .logout_form(
+            &cookies,
+            &[("csrf", &csrf), ("refreshToken", &phone.refresh_token)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    for ended in [&user, &phone] {
+        assert_eq!(
+            app.me(&ended.access_token).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}

@@ -92,11 +92,13 @@ impl Sessions {
         }
     }
 
-    /// Opens a new session for the user `account` finds or creates, in the
-    /// same transaction (so a sign-up leaves both rows or neither).
+    /// Opens a new session for the user `account` finds or creates at the
+    /// time it is given, in the same transaction (so a sign-up leaves both
+    /// rows or neither). `account` must not touch session rows: they change
+    /// only through `change`, which this is.
     pub async fn open<F>(&self, client: &Client, account: F) -> Result<SignIn, AppError>
     where
-        F: FnOnce(&mut Conn) -> Result<User, AppError> + Send + 'static,
+        F: FnOnce(&mut Conn, Millis) -> Result<User, AppError> + Send + 'static,
     {
         let now = now_ms();
         let session_id = uuid::Uuid::new_v4().to_string();
@@ -104,7 +106,7 @@ impl Sessions {
         let (lifetimes, user_agent) = (self.lifetimes, client.user_agent().map(str::to_owned));
         let (user, session) = self
             .change(Changed::Nothing, move |conn, writer| {
-                let user = account(conn)?;
+                let user = account(conn, now)?;
                 let session = Session {
                     id: session_id,
                     user_id: user.id.clone(),
@@ -139,6 +141,11 @@ impl Sessions {
         self.db
             .read(move |conn| session_rows::list_active_of_user(conn, &owner, now_ms()))
             .await
+    }
+
+    /// Whether the database answers (`/healthz`).
+    pub async fn database_answers(&self) -> bool {
+        self.db.ping().await
     }
 
     /// The sign-in answer for `session` as of `now`.

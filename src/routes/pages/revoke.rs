@@ -1,4 +1,4 @@
-use actix_web::{web, HttpResponse};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 
 use crate::auth::Sessions;
 use crate::routes::cookies::CookiePolicy;
@@ -9,12 +9,15 @@ use crate::routes::respond::{see_other, signed_out};
 /// `POST /profile/sessions/{id}/revoke`: the profile's revoke button.
 pub async fn post(
     _: CsrfForm<ProfileButton>,
-    MaybeSignedIn(principal): MaybeSignedIn,
+    req: HttpRequest,
     id: web::Path<String>,
     forms: FormSession,
     sessions: web::Data<Sessions>,
     cookies: web::Data<CookiePolicy>,
 ) -> Result<HttpResponse, FormError> {
+    // Only once the form's CSRF token has been checked (extractors in the
+    // signature run together): a forged form learns nothing and costs nothing.
+    let MaybeSignedIn(principal) = MaybeSignedIn::extract(&req).await?;
     let Some(principal) = principal else {
         // Not the 401 page: reloading it would post the form again.
         return Ok(see_other("/login?next=/profile").finish());

@@ -1,19 +1,21 @@
 use actix_web::{web, HttpResponse};
 
+use super::LogoutForm;
 use crate::auth::Sessions;
 use crate::routes::cookies::CookiePolicy;
-use crate::routes::extract::{CsrfForm, FormSession, PresentedTokens, ProfileButton};
+use crate::routes::extract::{CsrfForm, FormSession, PresentedTokens};
 use crate::routes::form_error::FormError;
 use crate::routes::respond::{see_other, signed_out};
 
 /// `POST /auth/logout` from the profile's button: 303 to the sign-in page.
 pub async fn post(
-    _: CsrfForm<ProfileButton>,
+    CsrfForm(input): CsrfForm<LogoutForm>,
     tokens: PresentedTokens,
     forms: FormSession,
     sessions: web::Data<Sessions>,
     cookies: web::Data<CookiePolicy>,
 ) -> Result<HttpResponse, FormError> {
+    let tokens = tokens.with_body(input.refresh_token);
     sessions
         .logout(&tokens.every_refresh(), tokens.access())
         .await?;
