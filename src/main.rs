@@ -50,7 +50,7 @@ fn purge(settings: config::Settings) -> ExitCode {
         match sesame::startup::purge_once(&settings).await {
             Ok(purged) => {
                 println!(
-                    "purged {} ended sessions and {} spent refresh tokens",
+                    "purged {} ended sessions and {} refresh tokens",
                     purged.sessions, purged.refresh_tokens
                 );
                 ExitCode::SUCCESS

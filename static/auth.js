@@ -10,6 +10,9 @@
  *   by a stuck tab never blocks the others).
  * - On the 401 page it refreshes and reloads by itself.
  * - On signed-in pages it refreshes ahead of expiry while the page is visible.
+ *   One that fails for another reason than a 401 (network, timeout, 5xx,
+ *   403) is tried again after growing pauses: 2 s, 4 s, 8 s ... at most 60 s
+ *   (give or take 10%), back to 2 s after any successful refresh.
  *
  * Tokens live only in HttpOnly cookies: this script never sees or stores one,
  * and it uses no Web Storage at all.
@@ -22,12 +25,15 @@
   var LOCK_WAIT_MS = 5000; // how long to wait for another tab's refresh
   var REFRESH_TIMEOUT_MS = 10000; // how long a refresh request may take
   var MAX_TIMER_MS = 2147483647; // setTimeout's limit (about 24.8 days)
+  var RETRY_FIRST_MS = 2000; // pause before retrying a failed refresh ahead
+  var RETRY_MAX_MS = 60000; // the pauses double up to this
 
   var inFlight = null; // this tab's refresh, while it runs
   var refreshes = 0; // successful refreshes in this tab so far
   var keepAlive = false; // whether this page refreshes ahead of expiry
   var aheadTimer = null;
   var aheadDueAt = Infinity;
+  var retryPause = RETRY_FIRST_MS; // the next pause after a failed refresh
 
   function loginUrl() {
     var here = encodeURIComponent(location.pathname + location.search).replace(/%2F/gi, "/");
@@ -77,6 +83,7 @@
       return response.json().then(function (body) {
         var expiresIn = Number(body.expiresIn);
         refreshes += 1;
+        retryPause = RETRY_FIRST_MS;
         if (keepAlive) scheduleAhead(expiresIn);
         document.dispatchEvent(new CustomEvent("sesame:refreshed", { detail: { expiresIn: expiresIn } }));
         return "ok";
@@ -142,7 +149,18 @@
     clearTimeout(aheadTimer);
     if (!(expiresIn > 0)) return;
     var lead = Math.min(60, Math.max(2, expiresIn * 0.25), expiresIn / 2);
-    var delay = Math.min(MAX_TIMER_MS, Math.max(0, (expiresIn - lead) * 1000));
+    runAheadIn(Math.min(MAX_TIMER_MS, Math.max(0, (expiresIn - lead) * 1000)));
+  }
+
+  // After a failed refresh: try again after a pause that doubles each time
+  // (capped), with a little jitter so tabs do not retry in step.
+  function retryAhead() {
+    runAheadIn(retryPause * (0.9 + Math.random() * 0.2));
+    retryPause = Math.min(RETRY_MAX_MS, retryPause * 2);
+  }
+
+  function runAheadIn(delay) {
+    clearTimeout(aheadTimer);
     aheadDueAt = Date.now() + delay;
     aheadTimer = setTimeout(refreshAhead, delay);
   }
@@ -153,7 +171,7 @@
     aheadDueAt = Infinity;
     refresh().then(function (outcome) {
       if (outcome === "refused") goToLogin();
-      if (outcome === "error") scheduleAhead(5); // try again shortly
+      if (outcome === "error") retryAhead();
     });
   }
 

@@ -1,5 +1,8 @@
 //! What the load generator's connections send to sesame.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::{Request, StatusCode};
@@ -86,5 +89,54 @@ impl Client for Refresher {
             Some(token) if status == StatusCode::OK => self.0 = token,
             _ => panic!("a rotation failed ({status}): the benchmark would measure errors"),
         }
+    }
+}
+
+/// How many answers had each status, over all of a run's connections.
+#[derive(Default)]
+pub struct Tally {
+    pub unauthorized: AtomicU64,
+    pub too_many: AtomicU64,
+    pub busy: AtomicU64,
+    pub other: AtomicU64,
+}
+
+/// Wrong-password sign-ins, each for an email no one used before
+/// (`guess{n}@example.com` for n in `next..end`); done after the last.
+pub struct Guesser {
+    next: u64,
+    end: u64,
+    tally: Arc<Tally>,
+}
+
+/// `total` guesses shared out over `count` connections, counted in `tally`.
+pub fn guessers(total: u64, count: u64, tally: &Arc<Tally>) -> Vec<Guesser> {
+    (0..count)
+        .map(|i| Guesser {
+            next: total * i / count,
+            end: total * (i + 1) / count,
+            tally: Arc::clone(tally),
+        })
+        .collect()
+}
+
+impl Client for Guesser {
+    fn next(&mut self, host: &str) -> Request<Full<Bytes>> {
+        let email = format!("guess{}@example.com", self.next);
+        self.next += 1;
+        let json = json!({"email": email, "password": "wrong password 123"});
+        request("POST", host, "/auth/login", None, Some(json.to_string()))
+    }
+    fn answered(&mut self, status: StatusCode, _body: &[u8]) {
+        let counter = match status {
+            StatusCode::UNAUTHORIZED => &self.tally.unauthorized,
+            StatusCode::TOO_MANY_REQUESTS => &self.tally.too_many,
+            StatusCode::SERVICE_UNAVAILABLE => &self.tally.busy,
+            _ => &self.tally.other,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+    fn done(&self) -> bool {
+        self.next >= self.end
     }
 }

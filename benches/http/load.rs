@@ -53,9 +53,15 @@ pub fn median_by(mut rounds: Vec<Stats>, key: impl Fn(&Stats) -> f64) -> Stats {
 pub trait Client: Send + 'static {
     fn next(&mut self, host: &str) -> Request<Full<Bytes>>;
     fn answered(&mut self, _status: StatusCode, _body: &[u8]) {}
+    /// True once it has sent all it means to: its connection then stops
+    /// before the deadline (for a fixed number of requests).
+    fn done(&self) -> bool {
+        false
+    }
 }
 
-/// Drives every client on its own connection for `duration`.
+/// Drives every client on its own connection for `duration`, or until every
+/// client is `done`.
 pub async fn drive<C: Client>(address: SocketAddr, clients: Vec<C>, duration: Duration) -> Stats {
     let started = Instant::now();
     let deadline = started + duration;
@@ -78,7 +84,7 @@ pub async fn drive<C: Client>(address: SocketAddr, clients: Vec<C>, duration: Du
 async fn run_connection<C: Client>(address: SocketAddr, mut client: C, deadline: Instant) -> Stats {
     let mut stats = Stats::default();
     let host = address.to_string();
-    'reconnect: while Instant::now() < deadline {
+    'reconnect: while Instant::now() < deadline && !client.done() {
         let Ok(stream) = TcpStream::connect(address).await else {
             stats.errors += 1;
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -92,7 +98,7 @@ async fn run_connection<C: Client>(address: SocketAddr, mut client: C, deadline:
             continue;
         };
         tokio::spawn(connection);
-        while Instant::now() < deadline {
+        while Instant::now() < deadline && !client.done() {
             let request = client.next(&host);
             let sent = Instant::now();
             let Ok(response) = sender.send_request(request).await else {

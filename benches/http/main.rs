@@ -2,7 +2,8 @@
 //! baseline measured in the same run. See README.md, "Performance".
 //!
 //! Settings (environment): BENCH_SECONDS (5) per measurement, BENCH_COST
-//! (10) the bcrypt cost, BENCH_SESSIONS (1000000) rows for the scale test.
+//! (10) the bcrypt cost, BENCH_SESSIONS (1000000) rows for the scale test,
+//! BENCH_LIMITER_ATTEMPTS (1000000) sign-ins for the login limits' memory.
 //!
 //! `run` is the order of the measurements; each row is measured in
 //! `scenarios/`, `storage.rs` holds what uses sesame's library directly.
@@ -16,7 +17,9 @@ mod storage;
 
 use std::time::Duration;
 
-use scenarios::{login, me, memory, print_table, refresh, scale, startup, storm, CONNECTIONS};
+use scenarios::{
+    disk, limiter, login, me, memory, print_table, refresh, scale, startup, storm, CONNECTIONS,
+};
 use server::temp_database;
 use setup::{sessions, start_with_user};
 
@@ -44,6 +47,7 @@ async fn run() {
     let seconds = Duration::from_secs(setting("BENCH_SECONDS", 5));
     let cost = u32::try_from(setting("BENCH_COST", 10)).expect("a bcrypt cost");
     let bulk = setting("BENCH_SESSIONS", 1_000_000);
+    let attempts = setting("BENCH_LIMITER_ATTEMPTS", 1_000_000);
     let folder = tempfile::tempdir().expect("a temporary folder");
     println!(
         "sesame benchmark: {}s per measurement, bcrypt cost {cost}, release build",
@@ -75,5 +79,9 @@ async fn run() {
     let startup = startup::measure(&db);
     let memory = memory::measure(&folder, seconds).await;
     let scale = scale::measure(&folder, &flags, bulk, seconds, &empty).await;
-    print_table(&[me, refresh, login, storm, startup, memory, scale]);
+    let limiter = limiter::measure(&folder, attempts).await;
+    let disk = disk::measure(&folder, seconds).await;
+    print_table(&[
+        me, refresh, login, storm, startup, memory, scale, limiter, disk,
+    ]);
 }

@@ -147,3 +147,10 @@ pub fn start_baseline() -> SocketAddr {
 pub fn temp_database(folder: &tempfile::TempDir, name: &str) -> PathBuf {
     folder.path().join(name)
 }
+
+/// The database's bytes on disk: the file plus its `-wal` (not the `-shm`
+/// index, which holds no data).
+pub fn database_bytes(path: &Path) -> u64 {
+    let wal = std::fs::metadata(format!("{}-wal", path.display())).map_or(0, |m| m.len());
+    std::fs::metadata(path).map_or(0, |m| m.len()) + wal
+}

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::server::temp_database;
+use crate::server::{database_bytes, temp_database};
 use crate::PASSWORD;
 
 /// Rotations per second through the storage layer itself (`Sessions::refresh`:
@@ -78,11 +78,7 @@ pub fn fill(path: &std::path::Path, count: u64) -> (Duration, f64) {
     use diesel::Connection;
     // Create and migrate it as sesame does.
     drop(sesame::db::Db::open(&sesame::config::SqliteFile::new(path)).expect("a database"));
-    let size = |p: &std::path::Path| {
-        let wal = std::fs::metadata(format!("{}-wal", p.display())).map_or(0, |m| m.len());
-        std::fs::metadata(p).map_or(0, |m| m.len()) + wal
-    };
-    let before = size(path);
+    let before = database_bytes(path);
     let started = Instant::now();
     let mut conn =
         diesel::sqlite::SqliteConnection::establish(path.to_str().expect("a UTF-8 path"))
@@ -110,5 +106,5 @@ pub fn fill(path: &std::path::Path, count: u64) -> (Duration, f64) {
     .expect("bulk insert");
     let took = started.elapsed();
     drop(conn);
-    (took, (size(path) - before) as f64 / count as f64)
+    (took, (database_bytes(path) - before) as f64 / count as f64)
 }

@@ -1,13 +1,13 @@
 //! Accounts: signing up and signing in. Passwords are checked here, against
-//! the login limits; the session that follows is opened by `Sessions`.
+//! the limits; the session that follows is opened by `Sessions`.
 
 use std::sync::Arc;
 
-use super::login_limits::LoginLimits;
-use super::password::PasswordHasher;
+use super::limits::{LoginLimits, RegisterLimits};
+use super::password::{cost_of, PasswordHasher};
 use super::{audit, Sessions, SignIn};
 use crate::config::Settings;
-use crate::db::users::{self, NewUser};
+use crate::db::users::{self, NewUser, User};
 use crate::db::Db;
 use crate::domain::{Client, Credentials, NewAccount};
 use crate::error::{retry_after_secs, AppError};
@@ -15,34 +15,48 @@ use crate::error::{retry_after_secs, AppError};
 pub struct Accounts {
     db: Db,
     hasher: PasswordHasher,
-    limits: LoginLimits,
+    login_limits: LoginLimits,
+    register_limits: RegisterLimits,
     sessions: Arc<Sessions>,
 }
 
 impl Accounts {
     pub fn new(db: Db, sessions: Arc<Sessions>, settings: &Settings) -> Self {
         let hasher = PasswordHasher::new(settings.bcrypt_cost);
-        hasher.warm_up();
+        hasher.use_dummy_cost(settings.bcrypt_cost);
         Accounts {
             db,
             hasher,
-            limits: LoginLimits::new(
-                settings.login_max_failures,
-                settings.login_max_failures_per_ip,
-                settings.login_window,
-            ),
+            login_limits: LoginLimits::new(settings),
+            register_limits: RegisterLimits::new(settings),
             sessions,
         }
     }
 
-    /// Creates the account and its first session in one transaction.
+    /// Unknown emails cost what most accounts' hashes cost (run at start and
+    /// now and then: the mix changes as sign-ins rehash old hashes).
+    pub async fn match_unknown_emails_to_stored_costs(&self) -> Result<(), AppError> {
+        let stored = self.db.read(users::most_common_cost).await?;
+        self.hasher
+            .use_dummy_cost(stored.unwrap_or(self.hasher.cost()));
+        Ok(())
+    }
+
+    /// Creates the account and its first session in one transaction. Each
+    /// address may register `--register-max-per-ip` times per window, and a
+    /// taken email costs the same bcrypt work as a new one.
     pub async fn register(&self, account: NewAccount, client: &Client) -> Result<SignIn, AppError> {
         let NewAccount {
             name,
             email,
             password,
         } = account;
-        let password_hash = self.hasher.hash(password).await?;
+        let registration = self
+            .register_limits
+            .begin(client.address_key())
+            .map_err(|wait| rate_limited("register", None, client, wait))?;
+        let password_hash = self.hasher.hash(password, client.address_key()).await?;
+        registration.done();
         let signed_in = self
             .sessions
             .open(client, move |conn, now| {
@@ -67,9 +81,9 @@ impl Accounts {
     }
 
     /// Checks the password and opens a new session. An unknown email and a
-    /// wrong password cost the same bcrypt work and get the same error; an
-    /// account or address past its failure limit is refused before any check
-    /// (each attempt takes its try first; a success gives it back).
+    /// wrong password cost the same bcrypt work and get the same error; past
+    /// a limit a login is refused before any check. Only a wrong password
+    /// counts against the limits (see `limits`).
     pub async fn login(
         &self,
         credentials: Credentials,
@@ -77,17 +91,10 @@ impl Accounts {
     ) -> Result<SignIn, AppError> {
         let Credentials { email, password } = credentials;
         let address = client.address_text();
-        if let Err(retry_after) = self.limits.begin(email.as_str(), client.address) {
-            audit::event(
-                "rate_limited",
-                &[
-                    ("email", &email.as_str()),
-                    ("ip", &address),
-                    ("retry_after_s", &retry_after_secs(retry_after)),
-                ],
-            );
-            return Err(AppError::TooManyAttempts { retry_after });
-        }
+        let attempt = self
+            .login_limits
+            .begin(email.as_str(), client.address_key())
+            .map_err(|wait| rate_limited("login", Some(email.as_str()), client, wait))?;
         let lookup = email.as_str().to_owned();
         let user = self
             .db
@@ -96,16 +103,22 @@ impl Accounts {
         let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
         let matches = self
             .hasher
-            .verify(password.expose().to_owned(), stored_hash)
+            .verify(
+                password.expose().to_owned(),
+                stored_hash,
+                client.address_key(),
+            )
             .await?;
         let Some(user) = user.filter(|_| matches) else {
+            attempt.failed();
             audit::event(
                 "sign_in_failed",
                 &[("email", &email.as_str()), ("ip", &address)],
             );
             return Err(AppError::InvalidCredentials);
         };
-        self.limits.succeeded(email.as_str(), client.address);
+        attempt.succeeded();
+        self.rehash_if_needed(&user, password, client).await;
         let signed_in = self.sessions.open(client, move |_, _| Ok(user)).await?;
         audit::event(
             "sign_in",
@@ -118,8 +131,66 @@ impl Accounts {
         Ok(signed_in)
     }
 
-    /// Forgets login-failure counts that are back to zero (run periodically).
-    pub fn forget_idle_login_failures(&self) {
-        self.limits.forget_idle();
+    /// A hash made at another cost than today's is made again now that the
+    /// password is known. Failing that (a busy server) changes nothing: the
+    /// next sign-in tries again.
+    async fn rehash_if_needed(
+        &self,
+        user: &User,
+        password: crate::domain::Password,
+        client: &Client,
+    ) {
+        if cost_of(&user.password_hash) == Some(self.hasher.cost()) {
+            return;
+        }
+        let rehashed = match self.hasher.hash(password, client.address_key()).await {
+            Ok(hash) => hash,
+            Err(error) => return error.log_if_unexpected(),
+        };
+        let id = user.id.clone();
+        let stored = self
+            .db
+            .write(move |conn| users::set_password_hash(conn, &id, &rehashed))
+            .await;
+        match stored {
+            Ok(()) => audit::event("password_rehashed", &[("user", &user.id)]),
+            Err(error) => error.log_if_unexpected(),
+        }
     }
+
+    /// Forgets limit states that are back to full (run periodically).
+    pub fn forget_idle_limits(&self) {
+        self.login_limits.forget_idle();
+        self.register_limits.forget_idle();
+    }
+}
+
+/// 429, with its audit line.
+fn rate_limited(
+    action: &str,
+    email: Option<&str>,
+    client: &Client,
+    retry_after: std::time::Duration,
+) -> AppError {
+    let address = client.address_text();
+    let wait = retry_after_secs(retry_after);
+    match email {
+        Some(email) => audit::event(
+            "rate_limited",
+            &[
+                ("email", &email),
+                ("ip", &address),
+                ("retry_after_s", &wait),
+            ],
+        ),
+        None => audit::event(
+            "rate_limited",
+            &[
+                ("action", &action),
+                ("ip", &address),
+                ("retry_after_s", &wait),
+            ],
+        ),
+    }
+    AppError::TooManyAttempts { retry_after }
 }

@@ -9,7 +9,7 @@ pub mod access_token;
 mod accounts;
 mod audit;
 mod generations;
-pub mod login_limits;
+mod limits;
 pub mod password;
 mod profile;
 pub mod refresh_token;

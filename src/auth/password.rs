@@ -1,23 +1,36 @@
 //! Password hashing and checking with bcrypt, always on its own threads
-//! (see `bcrypt_pool`).
+//! (see `offload::BcryptPool`), each client address holding at most a fair
+//! share of their queue.
+//!
+//! An unknown email is checked against a dummy hash, so it costs what a
+//! known one costs. Hashes keep the cost they were made at until their
+//! owner's next sign-in rehashes them (`Accounts::login`), so the dummy is
+//! made at the cost most stored hashes have (`use_dummy_cost`), not blindly
+//! at the configured one: after a change of `--bcrypt-cost`, unknown emails
+//! keep costing what most accounts cost.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::domain::password::MAX_BYTES;
-use crate::domain::Password;
+use crate::domain::{AddressKey, Password};
 use crate::error::AppError;
-use crate::offload::BcryptPool;
+use crate::offload::{BcryptPool, FairShare};
 
 /// Hashes waiting for a core beyond those running; past it logins get 503.
 const MAX_QUEUED_PER_CORE: usize = 32;
+/// What one client address may hold of that queue: a quarter.
+const SHARE_PER_CORE: usize = MAX_QUEUED_PER_CORE / 4;
 
 #[derive(Clone)]
 pub struct PasswordHasher {
     cost: u32,
     pool: BcryptPool,
-    /// A hash of nothing in particular at the configured cost: an unknown
-    /// email is checked against it, so it costs what a wrong password costs.
-    dummy: Arc<OnceLock<String>>,
+    share: FairShare<Option<AddressKey>>,
+    dummy_cost: Arc<AtomicU32>,
+    /// A hash of nothing in particular, by cost.
+    dummies: Arc<RwLock<HashMap<u32, Arc<str>>>>,
 }
 
 impl PasswordHasher {
@@ -26,20 +39,34 @@ impl PasswordHasher {
         PasswordHasher {
             cost,
             pool: BcryptPool::new(cores, cores * MAX_QUEUED_PER_CORE),
-            dummy: Arc::new(OnceLock::new()),
+            share: FairShare::new(cores * SHARE_PER_CORE),
+            dummy_cost: Arc::new(AtomicU32::new(cost)),
+            dummies: Arc::default(),
         }
     }
 
-    /// Computes the dummy hash now, in the background, so the first login
-    /// with an unknown email does not pay for it.
-    pub fn warm_up(&self) {
+    /// The cost new hashes are made at.
+    pub fn cost(&self) -> u32 {
+        self.cost
+    }
+
+    /// Unknown emails are checked at `cost` from now on; its dummy hash is
+    /// made now, in the background, so no login pays for it.
+    pub fn use_dummy_cost(&self, cost: u32) {
+        let cost = cost.clamp(4, 31);
+        self.dummy_cost.store(cost, Ordering::Relaxed);
         let hasher = self.clone();
         std::thread::spawn(move || {
-            hasher.dummy_hash();
+            hasher.dummy_hash(cost);
         });
     }
 
-    pub async fn hash(&self, password: Password) -> Result<String, AppError> {
+    pub async fn hash(
+        &self,
+        password: Password,
+        client: Option<AddressKey>,
+    ) -> Result<String, AppError> {
+        let _share = self.share.enter(client)?;
         let cost = self.cost;
         self.pool
             .run(move || bcrypt::hash(password.expose(), cost))
@@ -49,8 +76,15 @@ impl PasswordHasher {
 
     /// Whether `candidate` matches `hash`; with no hash (unknown account)
     /// always false, after the same bcrypt work.
-    pub async fn verify(&self, candidate: String, hash: Option<String>) -> Result<bool, AppError> {
+    pub async fn verify(
+        &self,
+        candidate: String,
+        hash: Option<String>,
+        client: Option<AddressKey>,
+    ) -> Result<bool, AppError> {
+        let _share = self.share.enter(client)?;
         let hasher = self.clone();
+        let dummy_cost = self.dummy_cost.load(Ordering::Relaxed);
         self.pool
             .run(move || match hash {
                 // bcrypt reads 72 bytes at most: a longer candidate would be
@@ -58,20 +92,36 @@ impl PasswordHasher {
                 Some(hash) if candidate.len() <= MAX_BYTES => {
                     bcrypt::verify(candidate.as_bytes(), &hash)
                 }
-                _ => bcrypt::verify(candidate.as_bytes(), hasher.dummy_hash()).map(|_| false),
+                _ => bcrypt::verify(candidate.as_bytes(), &hasher.dummy_hash(dummy_cost))
+                    .map(|_| false),
             })
             .await?
             .map_err(bcrypt_failure)
     }
 
-    fn dummy_hash(&self) -> &str {
-        self.dummy.get_or_init(|| {
-            bcrypt::hash("sesame: no such account", self.cost)
-                // Hashing a short constant at a cost already checked to be in
-                // 4..=31 cannot fail.
-                .expect("bcrypt hash of a constant")
-        })
+    fn dummy_hash(&self, cost: u32) -> Arc<str> {
+        let known = self.dummies.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(hash) = known.get(&cost) {
+            return Arc::clone(hash);
+        }
+        drop(known);
+        // Hashing a short constant at a cost in 4..=31 cannot fail.
+        let hash: Arc<str> = bcrypt::hash("sesame: no such account", cost)
+            .expect("bcrypt hash of a constant")
+            .into();
+        self.dummies
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(cost, Arc::clone(&hash));
+        hash
     }
+}
+
+/// The cost a stored bcrypt hash was made at, if it is one.
+pub fn cost_of(hash: &str) -> Option<u32> {
+    hash.parse::<bcrypt::HashParts>()
+        .ok()
+        .map(|parts| parts.get_cost())
 }
 
 /// A bcrypt failure, described without its details: some (an invalid
@@ -93,30 +143,38 @@ mod tests {
     async fn verifies_only_the_right_password() {
         let hasher = PasswordHasher::new(4);
         let hash = hasher
-            .hash(Password::parse("correct horse".into()).unwrap())
+            .hash(Password::parse("correct horse".into()).unwrap(), None)
             .await
             .unwrap();
+        assert_eq!(cost_of(&hash), Some(4));
         assert!(hasher
-            .verify("correct horse".into(), Some(hash.clone()))
+            .verify("correct horse".into(), Some(hash.clone()), None)
             .await
             .unwrap());
         assert!(!hasher
-            .verify("wrong horse".into(), Some(hash))
+            .verify("wrong horse".into(), Some(hash), None)
             .await
             .unwrap());
         assert!(!hasher
-            .verify("sesame: no such account".into(), None)
+            .verify("sesame: no such account".into(), None, None)
             .await
             .unwrap());
         // Its first 72 bytes match, but the password given is longer.
         let long = "y".repeat(72);
         let hash = hasher
-            .hash(Password::parse(long.clone()).unwrap())
+            .hash(Password::parse(long.clone()).unwrap(), None)
             .await
             .unwrap();
         assert!(!hasher
-            .verify(format!("{long}zz"), Some(hash))
+            .verify(format!("{long}zz"), Some(hash), None)
             .await
             .unwrap());
+    }
+
+    #[test]
+    fn the_dummy_is_made_at_the_cost_asked_for() {
+        let hasher = PasswordHasher::new(4);
+        assert_eq!(cost_of(&hasher.dummy_hash(5)), Some(5));
+        assert_eq!(cost_of("not a hash"), None);
     }
 }

@@ -8,7 +8,7 @@ use clap::{value_parser, ArgAction, CommandFactory, FromArgMatches, Parser, Subc
 
 use super::secret::secret_from_env;
 use super::values::{duration, positive_duration, socket_address};
-use super::{Database, Secret, Settings};
+use super::{Database, Secret, Settings, TrustedProxies};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,15 +48,27 @@ pub struct Cli {
     #[arg(long, global = true, env = "SESAME_BCRYPT_COST", default_value_t = 12, value_name = "COST", value_parser = value_parser!(u32).range(4..=31))]
     pub bcrypt_cost: u32,
 
-    /// Failed logins for one account within the window before 429.
+    /// Failed logins for one account from one client address within the window before 429.
     #[arg(long, global = true, env = "SESAME_LOGIN_MAX_FAILURES", default_value_t = 5, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
     pub login_max_failures: u32,
 
-    /// Failed logins from one client address within the window before 429.
+    /// Failed logins for one account from all addresses within the window before 429.
+    #[arg(long, global = true, env = "SESAME_LOGIN_MAX_FAILURES_PER_ACCOUNT", default_value_t = 100, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
+    pub login_max_failures_per_account: u32,
+
+    /// Failed logins from one client address (IPv6: its /64) within the window before 429.
     #[arg(long, global = true, env = "SESAME_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 50, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
     pub login_max_failures_per_ip: u32,
 
-    /// The window both login limits count in.
+    /// Registrations from one client address (IPv6: its /64) within the window before 429.
+    #[arg(long, global = true, env = "SESAME_REGISTER_MAX_PER_IP", default_value_t = 20, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
+    pub register_max_per_ip: u32,
+
+    /// Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed.
+    #[arg(long, global = true, env = "SESAME_TRUSTED_PROXIES", default_value = "", value_name = "CIDRS", value_parser = TrustedProxies::parse)]
+    pub trusted_proxies: TrustedProxies,
+
+    /// The window the login and registration limits count in.
     #[arg(long, global = true, env = "SESAME_LOGIN_WINDOW", default_value = "15m", value_name = "DURATION", value_parser = positive_duration)]
     pub login_window: Duration,
 
@@ -136,7 +148,10 @@ impl Cli {
             reuse_grace: self.reuse_grace,
             bcrypt_cost: self.bcrypt_cost,
             login_max_failures: self.login_max_failures,
+            login_max_failures_per_account: self.login_max_failures_per_account,
             login_max_failures_per_ip: self.login_max_failures_per_ip,
+            register_max_per_ip: self.register_max_per_ip,
+            trusted_proxies: self.trusted_proxies,
             login_window: self.login_window,
             cookie_secure: self.cookie_secure,
             purge_interval: self.purge_interval,
@@ -210,9 +225,11 @@ mod tests {
         assert_eq!(
             (
                 defaults.login_max_failures,
-                defaults.login_max_failures_per_ip
+                defaults.login_max_failures_per_account,
+                defaults.login_max_failures_per_ip,
+                defaults.register_max_per_ip
             ),
-            (5, 50)
+            (5, 100, 50, 20)
         );
         assert_eq!(defaults.login_window, Duration::from_secs(15 * 60));
         assert!(defaults.cookie_secure);

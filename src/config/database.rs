@@ -16,8 +16,8 @@ impl Database {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Err("PostgreSQL is not supported yet; give a SQLite file path".into());
         }
-        // SQLite would read `file:` names as URIs (other paths, options), and
-        // one file could then go by several names: see `lock_path`.
+        // SQLite would read `file:` names as URIs (other paths, options,
+        // a database in memory).
         if url.starts_with("file:") {
             return Err("give a file path, not a file: URI".into());
         }
@@ -27,6 +27,12 @@ impl Database {
             .unwrap_or(url);
         if path.is_empty() {
             return Err("give a SQLite file path".into());
+        }
+        // A database in memory would be empty for every connection of the
+        // pool, and gone at exit; its keys file would land in the working
+        // folder as `:memory:.secrets`.
+        if path == ":memory:" {
+            return Err("give a SQLite file path, not :memory:".into());
         }
         Ok(Database::Sqlite(SqliteFile(PathBuf::from(path))))
     }
@@ -53,27 +59,6 @@ impl SqliteFile {
     /// Where the generated keys are kept: `<database>.secrets`.
     pub fn secrets_path(&self) -> PathBuf {
         with_suffix(&self.0, ".secrets")
-    }
-
-    /// `<database>.lock` beside the file the path leads to, whatever it is
-    /// called: relative or absolute, through symbolic links or not, so one
-    /// file has one lock. Its folder must exist.
-    pub fn lock_path(&self) -> std::io::Result<PathBuf> {
-        let canonical = match self.0.canonicalize() {
-            Ok(path) => path,
-            // Not created yet: its folder exists.
-            Err(_) => {
-                let folder = match self.0.parent() {
-                    Some(folder) if !folder.as_os_str().is_empty() => folder,
-                    _ => Path::new("."),
-                };
-                let name = self.0.file_name().ok_or_else(|| {
-                    std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name")
-                })?;
-                folder.canonicalize()?.join(name)
-            }
-        };
-        Ok(with_suffix(&canonical, ".lock"))
     }
 }
 
@@ -109,6 +94,8 @@ mod tests {
             "postgres://localhost/sesame",
             "",
             "sqlite://",
+            ":memory:",
+            "sqlite::memory:",
         ] {
             assert!(Database::parse(url).is_err(), "{url}");
         }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod database;
+mod proxies;
 mod secret;
 pub mod secrets_file;
 mod values;
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 pub use cli::{from_args, Cli, Command, ConfigError};
 pub use database::{Database, SqliteFile};
+pub use proxies::TrustedProxies;
 pub use secret::{Secret, MIN_SECRET_BYTES};
 
 /// Everything the service can be told. `Default` gives the defaults written
@@ -26,8 +28,13 @@ pub struct Settings {
     pub session_max_age: Duration,
     pub reuse_grace: Duration,
     pub bcrypt_cost: u32,
+    /// Failed logins for one account from one address.
     pub login_max_failures: u32,
+    /// Failed logins for one account from all addresses together.
+    pub login_max_failures_per_account: u32,
     pub login_max_failures_per_ip: u32,
+    pub register_max_per_ip: u32,
+    pub trusted_proxies: TrustedProxies,
     pub login_window: Duration,
     pub cookie_secure: bool,
     /// How often ended sessions and long-spent refresh tokens are deleted.

@@ -17,13 +17,14 @@ pub mod users;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
+use diesel::Connection;
 
 use crate::config::SqliteFile;
 use crate::error::AppError;
 use crate::offload::Gate;
 
 pub use diesel::sqlite::SqliteConnection as Conn;
-pub use open::{create_folder, OpenError};
+pub use open::{create_private, OpenError};
 pub use session_writer::SessionWriter;
 
 /// Queries that may wait for a connection before the service answers 503.
@@ -48,7 +49,9 @@ impl Db {
         Ok((db, SessionWriter::new()))
     }
 
-    /// Runs read-only queries on a pooled connection, off the async workers.
+    /// Runs read-only queries on a pooled connection, off the async workers,
+    /// in one read transaction: several reads see one state of the database,
+    /// never a write committed between two of them.
     pub async fn read<T, F>(&self, query: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
@@ -58,7 +61,7 @@ impl Db {
         self.gate
             .run(move || {
                 let mut conn = pool.get().map_err(|_| AppError::Busy)?;
-                query(&mut conn)
+                (*conn).transaction(query)
             })
             .await?
     }
@@ -100,6 +103,19 @@ impl Db {
     /// has stopped): only then may another server take over the file.
     pub async fn until_idle(&self) {
         self.gate.until_idle().await;
+    }
+
+    /// Hands the pages that deleted rows freed back to the file system
+    /// (incremental auto-vacuum), so the file shrinks after a purge.
+    pub async fn give_space_back(&self) -> Result<(), AppError> {
+        let pool = self.pool.clone();
+        self.gate
+            .run(move || {
+                let mut conn = pool.get().map_err(|_| AppError::Busy)?;
+                conn.batch_execute("PRAGMA incremental_vacuum")
+                    .map_err(AppError::from)
+            })
+            .await?
     }
 
     /// Whether the database answers a query that reads it (`SELECT 1` alone

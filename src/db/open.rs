@@ -15,6 +15,9 @@ const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 /// Connections in the pool; also how many queries run at once.
 pub const POOL_SIZE: u32 = 8;
+/// The write-ahead log is cut back to this size after each checkpoint, so
+/// a burst of writes does not leave a large file behind.
+const WAL_SIZE_LIMIT: u64 = 4 * 1024 * 1024;
 /// How long a write waits for SQLite's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -24,6 +27,8 @@ pub enum OpenError {
     NotUtf8,
     #[error("cannot create the folder {0}: {1}")]
     Folder(String, std::io::Error),
+    #[error("cannot create {0}: {1}")]
+    File(String, std::io::Error),
     #[error("cannot open the database: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("cannot migrate the database: {0}")]
@@ -33,7 +38,7 @@ pub enum OpenError {
 /// The migrated database's pool (creating the file and its folder if need be).
 pub fn open_pool(file: &SqliteFile) -> Result<Pool<ConnectionManager<Conn>>, OpenError> {
     configure_sqlite();
-    create_folder(file)?;
+    create_private(file)?;
     let path = file.path().to_str().ok_or(OpenError::NotUtf8)?;
     let pool = Pool::builder()
         .max_size(POOL_SIZE)
@@ -44,18 +49,53 @@ pub fn open_pool(file: &SqliteFile) -> Result<Pool<ConnectionManager<Conn>>, Ope
         .connection_customizer(Box::new(Pragmas))
         .build(ConnectionManager::<Conn>::new(path))?;
     let mut conn = pool.get().map_err(|e| OpenError::Migrate(e.to_string()))?;
+    give_space_back_from_now_on(&mut conn)?;
     conn.run_pending_migrations(MIGRATIONS)
         .map_err(|e| OpenError::Migrate(e.to_string()))?;
     Ok(pool)
 }
 
-/// Creates the folder the database file goes in, if need be.
-pub fn create_folder(file: &SqliteFile) -> Result<(), OpenError> {
-    match file.path().parent().filter(|p| !p.as_os_str().is_empty()) {
-        Some(folder) => std::fs::create_dir_all(folder)
-            .map_err(|e| OpenError::Folder(folder.display().to_string(), e)),
-        None => Ok(()),
+/// Creates the database file, if need be, with its folder, readable by its
+/// owner only (mode 0600): it holds password hashes and emails. SQLite
+/// gives its `-wal` and `-shm` files the database file's mode.
+pub fn create_private(file: &SqliteFile) -> Result<std::fs::File, OpenError> {
+    if let Some(folder) = file.path().parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| OpenError::Folder(folder.display().to_string(), e))?;
     }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(file.path())
+        .map_err(|e| OpenError::File(file.to_string(), e))
+}
+
+/// Incremental auto-vacuum, so that space freed by deleted rows can be
+/// handed back to the file system (`Db::give_space_back`). It must be set
+/// before the first table is made; a database made without it is rebuilt
+/// once (`VACUUM`).
+fn give_space_back_from_now_on(conn: &mut Conn) -> Result<(), OpenError> {
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        auto_vacuum: i32,
+    }
+    let vacuum_error = |e: diesel::result::Error| OpenError::Migrate(e.to_string());
+    let mode = |conn: &mut Conn| {
+        diesel::RunQueryDsl::get_result::<Mode>(diesel::sql_query("PRAGMA auto_vacuum"), conn)
+            .map(|m| m.auto_vacuum)
+    };
+    const INCREMENTAL: i32 = 2;
+    if mode(conn).map_err(vacuum_error)? != INCREMENTAL {
+        conn.batch_execute("PRAGMA auto_vacuum = INCREMENTAL; VACUUM;")
+            .map_err(vacuum_error)?;
+    }
+    Ok(())
 }
 
 /// Process-wide SQLite settings, before its first connection: no memory
@@ -93,8 +133,10 @@ impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
             "PRAGMA busy_timeout = {};
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
+             PRAGMA journal_size_limit = {};
              PRAGMA foreign_keys = ON;",
-            BUSY_TIMEOUT.as_millis()
+            BUSY_TIMEOUT.as_millis(),
+            WAL_SIZE_LIMIT
         ))
         .map_err(diesel::r2d2::Error::QueryError)
     }

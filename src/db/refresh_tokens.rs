@@ -56,15 +56,20 @@ impl SessionWriter {
         Ok(updated == 1)
     }
 
-    /// Deletes the tokens spent before `spent_before`; how many.
-    pub fn delete_refresh_tokens_spent_before(
+    /// Deletes the session's tokens older than `generation`: a session
+    /// keeps only its current token and the one spent last (an older one
+    /// presented again is reuse whether its row is there or not).
+    pub fn prune_refresh_tokens_before(
         &self,
         conn: &mut Conn,
-        spent_before: Millis,
+        session_id: &str,
+        generation: i64,
     ) -> Result<usize, AppError> {
-        Ok(
-            diesel::delete(refresh_tokens::table.filter(refresh_tokens::spent_at.lt(spent_before)))
-                .execute(conn)?,
+        Ok(diesel::delete(
+            refresh_tokens::table
+                .filter(refresh_tokens::session_id.eq(session_id))
+                .filter(refresh_tokens::generation.lt(generation)),
         )
+        .execute(conn)?)
     }
 }

@@ -1,23 +1,29 @@
-//! One server per database file: an exclusive lock on `<database>.lock`,
-//! held for as long as the server runs and released by the kernel when the
-//! process ends, however it ends.
+//! One server per database file: an exclusive lock (`flock`) on the
+//! database file itself, held for as long as the server runs and released by
+//! the kernel when the process ends, however it ends. On the file, not on a
+//! name: a symbolic link, a `./` detour or a hard link to the same file all
+//! meet the same lock. (SQLite's own locks are `fcntl` locks, which do not
+//! interact with `flock` on Linux.)
 //!
 //! The server keeps what it knows about sessions in memory (see
 //! `auth::Sessions`), which is only right while no other server can
 //! revoke a session in the same file. Several instances need PostgreSQL
 //! and a shared revocation feed, not one SQLite file.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::time::{Duration, Instant};
 
+use super::open::{create_private, OpenError};
 use crate::config::SqliteFile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error("another sesame server is using {0} (it holds {0}.lock); one server per SQLite file")]
+    #[error("another sesame server is using {0}; one server per SQLite file")]
     InUse(String),
-    #[error("cannot lock {0}.lock: {1}")]
+    #[error("cannot lock {0}: {1}")]
     Io(String, std::io::Error),
+    #[error("{0}")]
+    Create(#[from] OpenError),
 }
 
 /// Held while the server runs; dropping it lets another server start.
@@ -27,18 +33,13 @@ pub struct ServerLock {
 }
 
 impl ServerLock {
-    /// Locks the database `database` (whose folder exists), waiting up to
-    /// `wait` for a server still holding it to exit. Blocks the thread
-    /// meanwhile: it runs before serving.
+    /// Locks the database `database` (creating it, mode 0600, with its
+    /// folder, if need be), waiting up to `wait` for a server still holding
+    /// it to exit. Blocks the thread meanwhile: it runs before serving.
     pub fn acquire(database: &SqliteFile, wait: Duration) -> Result<ServerLock, LockError> {
         let database_path = database.to_string();
         let io_error = |e| LockError::Io(database_path.clone(), e);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(database.lock_path().map_err(io_error)?)
-            .map_err(io_error)?;
+        let file = create_private(database)?;
         let deadline = Instant::now() + wait;
         let mut waiting = false;
         loop {
@@ -85,9 +86,11 @@ mod tests {
         std::fs::write(&path, "").unwrap();
         let link = folder.path().join("link.db");
         std::os::unix::fs::symlink(&path, &link).unwrap();
+        let hard = folder.path().join("hard.db");
+        std::fs::hard_link(&path, &hard).unwrap();
         let _held = ServerLock::acquire(&SqliteFile::new(&path), Duration::ZERO).unwrap();
         let roundabout = folder.path().join(".").join("a.db");
-        for other in [link, roundabout] {
+        for other in [link, roundabout, hard] {
             let other = SqliteFile::new(other);
             assert!(
                 ServerLock::acquire(&other, Duration::ZERO).is_err(),

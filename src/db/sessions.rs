@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{sessions, users};
+use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
 use super::{Conn, SessionWriter};
 use crate::clock::Millis;
@@ -133,17 +133,24 @@ impl SessionWriter {
         .execute(conn)?)
     }
 
-    /// Deletes the sessions that have ended (revoked, idle or past their maximum
-    /// age) with their refresh tokens; how many.
-    pub fn delete_ended_sessions(&self, conn: &mut Conn, now: Millis) -> Result<usize, AppError> {
-        Ok(diesel::delete(
-            sessions::table.filter(
-                sessions::revoked_at
-                    .is_not_null()
-                    .or(sessions::idle_expires_at.le(now))
-                    .or(sessions::expires_at.le(now)),
-            ),
-        )
-        .execute(conn)?)
+    /// Deletes the sessions that have ended (revoked, idle or past their
+    /// maximum age) with their refresh tokens; how many of each.
+    pub fn delete_ended_sessions(
+        &self,
+        conn: &mut Conn,
+        now: Millis,
+    ) -> Result<(usize, usize), AppError> {
+        let ended = sessions::revoked_at
+            .is_not_null()
+            .or(sessions::idle_expires_at.le(now))
+            .or(sessions::expires_at.le(now));
+        let tokens: i64 = refresh_tokens::table
+            .inner_join(sessions::table)
+            .filter(ended)
+            .count()
+            .get_result(conn)?;
+        let sessions = diesel::delete(sessions::table.filter(ended)).execute(conn)?;
+        // Their tokens go with them (ON DELETE CASCADE).
+        Ok((sessions, usize::try_from(tokens).unwrap_or(usize::MAX)))
     }
 }

@@ -46,3 +46,27 @@ pub fn find_by_email(conn: &mut Conn, email: &str) -> Result<Option<User>, AppEr
         .get_result(conn)
         .optional()?)
 }
+
+/// Replaces the user's password hash (a rehash at another cost).
+pub fn set_password_hash(conn: &mut Conn, id: &str, password_hash: &str) -> Result<(), AppError> {
+    diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(password_hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The bcrypt cost most stored hashes have (`$2b$12$…` is 12), if any.
+pub fn most_common_cost(conn: &mut Conn) -> Result<Option<u32>, AppError> {
+    #[derive(QueryableByName)]
+    struct Cost {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        cost: String,
+    }
+    let found = diesel::sql_query(
+        "SELECT substr(password_hash, 5, 2) AS cost FROM users \
+         GROUP BY cost ORDER BY count(*) DESC, cost DESC LIMIT 1",
+    )
+    .get_result::<Cost>(conn)
+    .optional()?;
+    Ok(found.and_then(|c| c.cost.parse().ok()))
+}

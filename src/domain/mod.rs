@@ -8,7 +8,7 @@ mod local_path;
 pub mod password;
 mod user_name;
 
-pub use client::Client;
+pub use client::{AddressKey, Client};
 pub use credentials::{Credentials, NewAccount};
 pub use email::Email;
 pub use field_errors::{FieldError, FieldErrors};

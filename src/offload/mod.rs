@@ -5,9 +5,11 @@
 //! their queue is full, rather than letting a flood wait without end.
 
 mod bcrypt_pool;
+mod fair_share;
 mod gate;
 
 pub use bcrypt_pool::BcryptPool;
+pub use fair_share::{FairShare, Share};
 pub use gate::Gate;
 
 #[cfg(test)]

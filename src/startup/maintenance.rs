@@ -4,22 +4,40 @@ use actix_web::web;
 
 use crate::auth::{Accounts, Sessions};
 
-/// Background housekeeping: forget idle login-failure counts every minute,
-/// purge the database every `purge_interval` (first one interval after start,
-/// so start-up does no extra work).
+/// The housekeeping tasks, stopped with the server (an in-process restart
+/// must not leave a purge running on a database another server now owns).
+pub struct Maintenance(Vec<actix_web::rt::task::JoinHandle<()>>);
+
+impl Maintenance {
+    pub fn stop(self) {
+        for task in self.0 {
+            task.abort();
+        }
+    }
+}
+
+/// Background housekeeping: forget limit states back to full every minute;
+/// purge the database every `purge_interval` (first one interval after
+/// start, so start-up does no extra work); and, at start and with each
+/// purge, set the cost unknown emails are checked at to the one most stored
+/// hashes have.
 pub fn spawn(
     accounts: web::Data<Accounts>,
     sessions: web::Data<Sessions>,
     purge_interval: Duration,
-) {
-    actix_web::rt::spawn(async move {
+) -> Maintenance {
+    let idle = accounts.clone();
+    let forgetting = actix_web::rt::spawn(async move {
         let mut every_minute = actix_web::rt::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            accounts.forget_idle_login_failures();
+            idle.forget_idle_limits();
         }
     });
-    actix_web::rt::spawn(async move {
+    let purging = actix_web::rt::spawn(async move {
+        if let Err(error) = accounts.match_unknown_emails_to_stored_costs().await {
+            error.log_if_unexpected();
+        }
         let start = actix_web::rt::time::Instant::now() + purge_interval;
         let mut every_interval = actix_web::rt::time::interval_at(start, purge_interval);
         loop {
@@ -27,6 +45,10 @@ pub fn spawn(
             if let Err(error) = sessions.purge().await {
                 error.log_if_unexpected();
             }
+            if let Err(error) = accounts.match_unknown_emails_to_stored_costs().await {
+                error.log_if_unexpected();
+            }
         }
     });
+    Maintenance(vec![forgetting, purging])
 }

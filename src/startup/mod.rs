@@ -15,7 +15,7 @@ use crate::auth::{Accounts, Purged, Sessions};
 use crate::config::secrets_file::{self, Keys, SecretsError};
 use crate::config::{Database, Settings};
 use crate::db::server_lock::{LockError, ServerLock};
-use crate::db::{self, Db, OpenError};
+use crate::db::{Db, OpenError};
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::cross_site::refuse_cross_site;
 use crate::routes::MAX_BODY_BYTES;
@@ -46,6 +46,7 @@ pub struct Application {
     /// No other server may use the database while this one runs.
     lock: ServerLock,
     db: Db,
+    maintenance: maintenance::Maintenance,
 }
 
 impl Application {
@@ -58,12 +59,13 @@ impl Application {
         let address = listener.local_addr().map_err(bind_error)?;
         // Then the database's lock, before touching the database itself.
         let Database::Sqlite(file) = &settings.database;
-        db::create_folder(file)?;
         let lock = ServerLock::acquire(file, WAIT_FOR_PREVIOUS)?;
         let Opened { db, sessions, keys } = open(&settings)?;
         let accounts = web::Data::new(Accounts::new(db.clone(), Arc::clone(&sessions), &settings));
         let sessions = web::Data::from(sessions);
-        maintenance::spawn(accounts.clone(), sessions.clone(), settings.purge_interval);
+        let maintenance =
+            maintenance::spawn(accounts.clone(), sessions.clone(), settings.purge_interval);
+        let proxies = web::Data::new(settings.trusted_proxies.clone());
         let cookies = web::Data::new(CookiePolicy {
             secure: settings.cookie_secure,
         });
@@ -84,6 +86,7 @@ impl Application {
                 .app_data(accounts.clone())
                 .app_data(sessions.clone())
                 .app_data(cookies.clone())
+                .app_data(proxies.clone())
                 .configure(crate::routes::configure)
         })
         .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
@@ -96,6 +99,7 @@ impl Application {
             server,
             lock,
             db,
+            maintenance,
         })
     }
 
@@ -114,9 +118,14 @@ impl Application {
     /// short by the shutdown timeout may have left one running).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let Application {
-            server, lock, db, ..
+            server,
+            lock,
+            db,
+            maintenance,
+            ..
         } = self;
         let stopped = server.await;
+        maintenance.stop();
         db.until_idle().await;
         drop(lock);
         stopped

@@ -116,3 +116,40 @@ async fn every_security_event_leaves_one_audit_line() {
         .iter()
         .all(|l| !l.contains(first) && !l.contains(access) && !l.contains(PASSWORD)));
 }
+
+#[actix_web::test]
+async fn a_grace_window_resend_leaves_an_audit_line() {
+    let folder = tempfile::tempdir().unwrap();
+    let db = folder.path().join("sesame.db");
+    let args = [
+        "--bind",
+        "127.0.0.1:0",
+        "--database-url",
+        db.to_str().unwrap(),
+        "--bcrypt-cost",
+        "4",
+    ];
+    let server = Running::start(folder.path(), &args, &[("RUST_LOG", "sesame::audit=info")]).await;
+    let sign_up: SignInBody = server
+        .register("Ada", "ada@example.com", PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = sign_up.refresh_token();
+    for _ in 0..2 {
+        assert_eq!(
+            server.refresh_with_body(first).await.status(),
+            StatusCode::OK
+        );
+    }
+    let log = server.kill().await;
+    let session = session_of(&sign_up.access_token);
+    let resends: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("event=refresh_grace_resend"))
+        .collect();
+    assert_eq!(resends.len(), 1, "{log}");
+    assert!(resends[0].contains(&format!("user={} session={session}", sign_up.user.id)));
+    assert!(!resends[0].contains(first));
+}

@@ -47,15 +47,28 @@ async fn invalid_utf8_in_json_or_a_form_gets_400_not_a_panic() {
         .await;
     assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
 
+    // A form: with this browser's CSRF token, 400; without one, refused
+    // first, as any form without its token (403).
+    let (form_cookie, csrf) = form_session(app.login_page()).await;
+    let with_token = format!("csrf={csrf}&email=%FF%FE&password=12345678");
     let response = app
         .send_raw(
             Method::POST,
             "/auth/login",
-            content_type("application/x-www-form-urlencoded"),
-            Some("email=%FF%FE&password=12345678".into()),
+            content_type("application/x-www-form-urlencoded").cookie(&form_cookie),
+            Some(with_token.into()),
         )
         .await;
     assert_error(response, StatusCode::BAD_REQUEST, "malformed_body").await;
+    let response = app
+        .send_raw(
+            Method::POST,
+            "/auth/login",
+            content_type("application/x-www-form-urlencoded").cookie(&form_cookie),
+            Some("email=%FF%FE&password=12345678".into()),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.healthz().await.status(), StatusCode::OK);
 }
 

@@ -31,6 +31,24 @@ async fn a_form_logout_whose_body_cannot_be_read_ends_no_session() {
 }
 
 #[actix_web::test]
+async fn a_form_logout_whose_body_cannot_be_read_is_refused_without_its_token() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let (form_cookie, _) = form_session(app.login_page()).await;
+    let headers = Headers::new()
+        .cookie(&format!(
+            "{form_cookie}; accessToken={}; refreshToken={}",
+            user.access_token, user.refresh_token
+        ))
+        .header("Content-Type", "application/x-www-form-urlencoded");
+    let response = app
+        .send_raw(Method::POST, "/auth/logout", headers, Some("x=%FF".into()))
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
 async fn a_form_content_type_with_parameters_is_still_a_form() {
     let app = spawn_app().await;
     let user = app.new_user().await;

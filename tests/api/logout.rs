@@ -173,3 +173,18 @@ async fn logout_all_needs_a_valid_access_token_or_current_refresh_token() {
     let response = app.logout_all(headers).await;
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
 }
+
+#[actix_web::test]
+async fn logout_all_refuses_a_refresh_token_spent_just_now() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let rotated = app.refresh_with_body(&user.refresh_token).await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    // Within the grace window it would still fetch the current token, but it
+    // proves nothing about who is asking.
+    let response = app
+        .logout_all(Headers::new().refresh_cookie(&user.refresh_token))
+        .await;
+    assert_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
+}

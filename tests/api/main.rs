@@ -1,6 +1,7 @@
 //! Black-box tests: each spawns the real service on port 0 with its own
 //! SQLite database and talks HTTP to it. One binary, so the suite links once.
 
+mod abuse;
 mod access_tokens;
 mod audit;
 mod binary;
@@ -22,4 +23,5 @@ mod register;
 mod restart;
 mod revocation;
 mod sessions;
+mod storage;
 mod timing;

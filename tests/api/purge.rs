@@ -60,7 +60,10 @@ async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
     let fourth = rotate(&app, &third).await; // `third` spent just now: still in its grace
     let (sessions, tokens) = purge(&app).await;
     assert_eq!(sessions, 1, "the logged-out session");
-    assert_eq!(tokens, 2, "`first` and `second`");
+    assert_eq!(
+        tokens, 1,
+        "its one token; `first` and `second` went at rotation"
+    );
     assert_eq!(purge(&app).await, (0, 0), "nothing more to purge");
 
     // What is valid still works: the current token, and the one just spent
@@ -70,7 +73,8 @@ async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
     assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
     let fifth = rotate(&app, &fourth).await;
 
-    // And a purged spent token is still caught as reuse: the session ends.
+    // And a spent token whose row is gone is still caught as reuse: the
+    // session ends.
     assert_eq!(
         app.refresh_with_body(&first).await.status(),
         StatusCode::UNAUTHORIZED
@@ -96,7 +100,7 @@ async fn purge_deletes_idle_and_too_old_sessions_only() {
     sleep_ms(3000).await;
     let active = app.new_user().await;
     sleep_ms(3200).await; // `idle` is 6.2 s unused (ended), `active` 3.2 s
-    assert_eq!(purge(&app).await, (1, 0));
+    assert_eq!(purge(&app).await, (1, 1), "the idle session and its token");
     assert_eq!(app.me(&active.access_token).await.status(), StatusCode::OK);
     assert_eq!(
         app.refresh_with_body(&active.refresh_token).await.status(),

@@ -16,17 +16,22 @@ const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 
 export const PASSWORD = "correct horse battery";
 
-/** Starts sesame with extra flags; resolves { url, stop, log }. */
-export async function startServer(flags = []) {
-  const folder = await mkdtemp(join(tmpdir(), "sesame-browser-"));
+/**
+ * Starts sesame with extra flags; resolves { url, port, folder, log, kill, stop }.
+ * `port` and `folder` (a killed server's) start it again at the same address
+ * with the same database and keys.
+ */
+export async function startServer(flags = [], { port = 0, folder } = {}) {
+  folder = folder || (await mkdtemp(join(tmpdir(), "sesame-browser-")));
   const child = spawn(
     binary,
-    ["--bind", "127.0.0.1:0", "--database-url", join(folder, "sesame.db"), "--bcrypt-cost", "4", ...flags],
+    ["--bind", `127.0.0.1:${port}`, "--database-url", join(folder, "sesame.db"), "--bcrypt-cost", "4", ...flags],
     { cwd: folder, env: { PATH: process.env.PATH, RUST_LOG: "info" }, stdio: ["ignore", "ignore", "pipe"] },
   );
+  const exited = new Promise((done) => child.once("exit", done));
   const log = [];
   const lines = createInterface({ input: child.stderr });
-  const port = await new Promise((resolvePort, reject) => {
+  const boundPort = await new Promise((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error("sesame did not start in 30 s:\n" + log.join("\n"))), 30000);
     lines.on("line", (line) => {
       log.push(line);
@@ -40,11 +45,18 @@ export async function startServer(flags = []) {
   });
   return {
     // `localhost` is a secure context, so the default Secure cookies work over http.
-    url: `http://localhost:${port}`,
+    url: `http://localhost:${boundPort}`,
+    port: boundPort,
+    folder,
     log,
+    /** Ends the process at once (SIGKILL), keeping its database for a restart. */
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
     async stop() {
       child.kill("SIGTERM");
-      await new Promise((done) => (child.exitCode !== null ? done() : child.once("exit", done)));
+      await exited;
       await rm(folder, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,8 @@
 //! One module per row of the table, each measuring sesame and its baseline
 //! and returning the row; what they share is here.
 
+pub mod disk;
+pub mod limiter;
 pub mod login;
 pub mod me;
 pub mod memory;

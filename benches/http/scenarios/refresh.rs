@@ -39,6 +39,11 @@ pub async fn measure(
 /// its own connection for `seconds`.
 pub async fn rotations(sesame: SocketAddr, email: &str, seconds: Duration) -> Stats {
     let tokens = sessions(sesame, email, CONNECTIONS, "refreshToken").await;
+    rotate(sesame, tokens, seconds).await
+}
+
+/// Each refresh token's session rotating on its own connection for `seconds`.
+pub async fn rotate(sesame: SocketAddr, tokens: Vec<String>, seconds: Duration) -> Stats {
     let clients = tokens.into_iter().map(Refresher).collect();
     drive(sesame, clients, seconds).await
 }

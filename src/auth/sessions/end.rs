@@ -96,23 +96,23 @@ impl Sessions {
     }
 
     /// Deletes ended sessions (revoked, idle past `refresh-ttl`, or past
-    /// `session-max-age`, with their tokens) and refresh tokens spent longer
-    /// ago than the grace window. Nothing still valid goes: an active
-    /// session, its current token, and the token spent last while it may
-    /// still be presented. An older spent token of a live session is still
-    /// caught as reuse after its row is gone, since it names its session.
+    /// `session-max-age`) with their tokens, then gives the space back to
+    /// the file system. Nothing of a live session goes: it holds only its
+    /// current token and the one spent last (rotation deletes older ones),
+    /// both still needed; so no setting of the purge's own, such as a
+    /// shorter `--reuse-grace` given to `sesame purge`, can take a token the
+    /// server still honours.
     pub async fn purge(&self) -> Result<Purged, AppError> {
-        let grace = self.lifetimes.reuse_grace;
         let purged = self
             .change(Changed::Nothing, move |conn, writer| {
-                let now = now_ms();
+                let (sessions, refresh_tokens) = writer.delete_ended_sessions(conn, now_ms())?;
                 Ok(Purged {
-                    sessions: writer.delete_ended_sessions(conn, now)?,
-                    refresh_tokens: writer
-                        .delete_refresh_tokens_spent_before(conn, now.saturating_sub(grace))?,
+                    sessions,
+                    refresh_tokens,
                 })
             })
             .await?;
+        self.db.give_space_back().await?;
         audit::event(
             "purge",
             &[

@@ -15,10 +15,11 @@ use crate::error::AppError;
 
 /// What a refresh did, decided and written in one transaction.
 enum Refreshed {
-    /// The session (advanced, or as it was) and its user, as of `at`.
+    /// The session (advanced, or as it was: `resent`) and its user, as of `at`.
     Issued {
         found: Box<(Session, User)>,
         at: Millis,
+        resent: bool,
     },
     Reused {
         session_id: String,
@@ -65,9 +66,9 @@ impl Sessions {
                             idle_expires_at,
                         };
                         let session = rotation.apply(conn, writer, session)?;
-                        issued(session, user, now)
+                        issued(session, user, now, false)
                     }
-                    Decision::ResendCurrent => issued(session, user, now),
+                    Decision::ResendCurrent => issued(session, user, now, true),
                     Decision::Reuse => {
                         writer.revoke_session(conn, &session.id, now)?;
                         Refreshed::Reused {
@@ -80,8 +81,14 @@ impl Sessions {
             })
             .await?;
         match outcome {
-            Refreshed::Issued { found, at } => {
+            Refreshed::Issued { found, at, resent } => {
                 let (session, user) = *found;
+                if resent {
+                    audit::event(
+                        "refresh_grace_resend",
+                        &[("user", &user.id), ("session", &session.id)],
+                    );
+                }
                 self.sign_in(user, &session, at)
             }
             Refreshed::Reused {
@@ -107,10 +114,11 @@ impl Sessions {
     }
 }
 
-fn issued(session: Session, user: User, at: Millis) -> Refreshed {
+fn issued(session: Session, user: User, at: Millis, resent: bool) -> Refreshed {
     Refreshed::Issued {
         found: Box::new((session, user)),
         at,
+        resent,
     }
 }
 
@@ -150,6 +158,8 @@ impl Rotation<'_> {
             // Cannot happen under the write lock; never half-rotate.
             return Err(AppError::unexpected("refresh token rotated concurrently"));
         }
+        // The token spent before this one is no longer needed.
+        writer.prune_refresh_tokens_before(conn, &session.id, session.generation)?;
         session.generation += 1;
         session.last_used_at = self.now;
         session.idle_expires_at = self.idle_expires_at;

@@ -52,9 +52,10 @@ impl Sessions {
     }
 
     /// The user a request is signed in as: by a valid access token, else by
-    /// its session's current refresh token (or the one spent last, within
-    /// the grace window), so that ending sessions works from a page whose
-    /// access token expired a moment ago. Nothing is rotated.
+    /// its session's current refresh token, so that ending sessions works
+    /// from a page whose access token expired a moment ago. Nothing is
+    /// rotated. A spent token proves nothing, even within the grace window
+    /// (that window is for fetching the current token, not for acting).
     pub async fn owner(
         &self,
         access_token: Option<&str>,
@@ -90,8 +91,8 @@ impl Sessions {
                 let spent = spending(conn, &token_hash)?;
                 Ok(
                     match decide(presented.generation, spent, &session, now, grace) {
-                        Decision::Rotate | Decision::ResendCurrent => Some(user.id),
-                        Decision::Reuse | Decision::Refuse => None,
+                        Decision::Rotate => Some(user.id),
+                        Decision::ResendCurrent | Decision::Reuse | Decision::Refuse => None,
                     },
                 )
             })

@@ -42,7 +42,7 @@ impl Kind {
         }
     }
 
-    fn of_request(req: &HttpRequest) -> Kind {
+    pub fn of_request(req: &HttpRequest) -> Kind {
         Kind::of(req.mime_type().ok().flatten().as_ref())
     }
 }

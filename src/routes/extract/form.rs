@@ -93,9 +93,12 @@ impl FormFields for ProfileButton {
 /// A form that carried this browser's CSRF token, and its fields.
 pub struct CsrfForm<T>(pub T);
 
-#[derive(Deserialize)]
-struct CsrfField {
-    csrf: Option<String>,
+/// The `csrf` field of a form, decoded leniently (a token is plain ASCII;
+/// anything undecodable in it simply makes it not match).
+fn csrf_of(bytes: &[u8]) -> Option<String> {
+    form_urlencoded::parse(bytes)
+        .find(|(name, _)| name == "csrf")
+        .map(|(_, value)| value.into_owned())
 }
 
 impl<T: FormFields> FromRequest for CsrfForm<T> {
@@ -105,17 +108,22 @@ impl<T: FormFields> FromRequest for CsrfForm<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let session = FormSession(req.get_session());
         let body = body::read(req, payload);
+        let is_form = Kind::of_request(req) == Kind::Form;
         Box::pin(async move {
-            let bytes = match body.await? {
-                (Kind::Form, bytes) => bytes,
-                _ => return Err(AppError::UnsupportedMediaType.into()),
-            };
-            let CsrfField { csrf } = body::parse_form(&bytes)?;
-            let fields = body::parse_form::<T>(&bytes)?;
-            if !session.issued(csrf.as_deref()) {
-                return Err(FormError::Forbidden { back: T::PAGE });
+            if !is_form {
+                return Err(AppError::UnsupportedMediaType.into());
             }
-            Ok(CsrfForm(fields))
+            let forbidden = FormError::Forbidden { back: T::PAGE };
+            // A body that cannot be read cannot show a valid token.
+            let Ok((_, bytes)) = body.await else {
+                return Err(forbidden);
+            };
+            // The token first, from the raw pairs: a body that is otherwise
+            // broken is still refused 403 without a valid one.
+            if !session.issued(csrf_of(&bytes).as_deref()) {
+                return Err(forbidden);
+            }
+            Ok(CsrfForm(body::parse_form::<T>(&bytes)?))
         })
     }
 }

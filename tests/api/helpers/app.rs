@@ -75,6 +75,12 @@ struct Secrets {
 impl TestApp {
     /// Stops this server and starts a new one on the same database and settings.
     pub async fn restart(self) -> TestApp {
+        self.restart_with(|_| {}).await
+    }
+
+    /// `restart`, with some settings changed.
+    pub async fn restart_with(mut self, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        adjust(&mut self.settings);
         self.handle.stop(true).await;
         // Stopped for good (the database is free) before the next one starts.
         self.server

@@ -141,6 +141,12 @@ impl Headers {
         )
     }
 
+    /// `X-Forwarded-For: <address>`: a client behind a trusted proxy (the
+    /// tests' own address, 127.0.0.1, made one with `--trusted-proxies`).
+    pub fn forwarded_for(self, address: &str) -> Headers {
+        self.header("X-Forwarded-For", address)
+    }
+
     fn with(mut self, name: HeaderName, value: HeaderValue) -> Headers {
         self.0.push((name, value));
         self

@@ -31,7 +31,19 @@ impl Api {
     // Sign-up: POST /auth/register
 
     pub fn register(&self, name: &str, email: &str, password: &str) -> Request {
-        self.register_json(&json!({"name": name, "email": email, "password": password}))
+        self.register_with(Headers::new(), name, email, password)
+    }
+
+    /// The same JSON sign-up with headers (`X-Forwarded-For`...).
+    pub fn register_with(
+        &self,
+        headers: Headers,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Request {
+        let body = json!({"name": name, "email": email, "password": password});
+        self.post_json("/auth/register", headers, &body)
     }
 
     /// Any JSON body: fields missing, empty or of the wrong type.
