@@ -1,6 +1,6 @@
 //! Password hashing and checking with bcrypt, always on its own threads
-//! (see `offload::BcryptPool`), each client address holding at most a fair
-//! share of their queue.
+//! (see `offload::BcryptPool`), where client addresses take turns and each
+//! holds at most a share of the queue.
 //!
 //! An unknown email is checked against a dummy hash, so it costs what a
 //! known one costs. Hashes keep the cost they were made at until their
@@ -16,18 +16,18 @@ use std::sync::{Arc, PoisonError, RwLock};
 use crate::domain::password::MAX_BYTES;
 use crate::domain::{AddressKey, Password};
 use crate::error::AppError;
-use crate::offload::{BcryptPool, FairShare};
+use crate::offload::BcryptPool;
 
 /// Hashes waiting for a core beyond those running; past it logins get 503.
 const MAX_QUEUED_PER_CORE: usize = 32;
-/// What one client address may hold of that queue: a quarter.
+/// What one client address may have waiting in that queue: a quarter.
 const SHARE_PER_CORE: usize = MAX_QUEUED_PER_CORE / 4;
 
 #[derive(Clone)]
 pub struct PasswordHasher {
     cost: u32,
-    pool: BcryptPool,
-    share: FairShare<Option<AddressKey>>,
+    /// Jobs queued by client address (`None`: unknown).
+    pool: BcryptPool<Option<AddressKey>>,
     dummy_cost: Arc<AtomicU32>,
     /// A hash of nothing in particular, by cost.
     dummies: Arc<RwLock<HashMap<u32, Arc<str>>>>,
@@ -38,8 +38,7 @@ impl PasswordHasher {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         PasswordHasher {
             cost,
-            pool: BcryptPool::new(cores, cores * MAX_QUEUED_PER_CORE),
-            share: FairShare::new(cores * SHARE_PER_CORE),
+            pool: BcryptPool::new(cores, cores * MAX_QUEUED_PER_CORE, cores * SHARE_PER_CORE),
             dummy_cost: Arc::new(AtomicU32::new(cost)),
             dummies: Arc::default(),
         }
@@ -66,10 +65,9 @@ impl PasswordHasher {
         password: Password,
         client: Option<AddressKey>,
     ) -> Result<String, AppError> {
-        let _share = self.share.enter(client)?;
         let cost = self.cost;
         self.pool
-            .run(move || bcrypt::hash(password.expose(), cost))
+            .run(client, move || bcrypt::hash(password.expose(), cost))
             .await?
             .map_err(bcrypt_failure)
     }
@@ -82,11 +80,10 @@ impl PasswordHasher {
         hash: Option<String>,
         client: Option<AddressKey>,
     ) -> Result<bool, AppError> {
-        let _share = self.share.enter(client)?;
         let hasher = self.clone();
         let dummy_cost = self.dummy_cost.load(Ordering::Relaxed);
         self.pool
-            .run(move || match hash {
+            .run(client, move || match hash {
                 // bcrypt reads 72 bytes at most: a longer candidate would be
                 // checked by its prefix, so it is refused (after the same work).
                 Some(hash) if candidate.len() <= MAX_BYTES => {

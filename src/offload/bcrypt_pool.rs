@@ -1,5 +1,7 @@
 //! bcrypt's own threads: one per core, at a lower scheduling priority, fed
-//! through a bounded queue.
+//! through a bounded queue in which clients take turns (`RoundRobin`): a
+//! client flooding it holds at most its share, and another client's job
+//! is taken in its turn, not behind the flood.
 //!
 //! bcrypt is the slowest thing the service does. On its own threads it never
 //! holds up the async workers or the database's blocking threads; at a lower
@@ -9,11 +11,12 @@
 //! flooding the CPU must not starve logins either). Past the queue bound a login is
 //! refused at once (503) instead of waiting without end.
 
-use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex};
+use std::hash::Hash;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::oneshot;
 
+use super::round_robin::{Full, RoundRobin};
 use crate::error::AppError;
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -21,46 +24,68 @@ type Job = Box<dyn FnOnce() + Send>;
 /// Niceness of the bcrypt threads (0 is normal, 19 the lowest).
 const NICENESS: libc::c_int = 10;
 
-#[derive(Clone)]
-pub struct BcryptPool {
-    jobs: SyncSender<Job>,
+/// bcrypt's threads and their queue, where clients (by key) take turns.
+pub struct BcryptPool<K> {
+    handle: Arc<Handle<K>>,
 }
 
-impl BcryptPool {
-    /// `threads` workers and room for `queued` waiting jobs.
-    pub fn new(threads: usize, queued: usize) -> Self {
-        let (jobs, receiver) = sync_channel::<Job>(queued);
-        let receiver = Arc::new(Mutex::new(receiver));
+impl<K> Clone for BcryptPool<K> {
+    fn clone(&self) -> Self {
+        BcryptPool {
+            handle: Arc::clone(&self.handle),
+        }
+    }
+}
+
+/// Held by the pool's users: when the last goes, the threads stop.
+struct Handle<K> {
+    shared: Arc<Shared<K>>,
+}
+
+struct Shared<K> {
+    queue: Mutex<Queue<K>>,
+    ready: Condvar,
+}
+
+struct Queue<K> {
+    jobs: RoundRobin<K, Job>,
+    closed: bool,
+}
+
+impl<K: Hash + Eq + Clone + Send + 'static> BcryptPool<K> {
+    /// `threads` workers and room for `queued` waiting jobs, at most
+    /// `per_key` of them of one key.
+    pub fn new(threads: usize, queued: usize, per_key: usize) -> Self {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue {
+                jobs: RoundRobin::new(queued, per_key),
+                closed: false,
+            }),
+            ready: Condvar::new(),
+        });
         for n in 0..threads.max(1) {
-            let receiver = Arc::clone(&receiver);
+            let shared = Arc::clone(&shared);
             let spawned = std::thread::Builder::new()
                 .name(format!("bcrypt-{n}"))
                 .spawn(move || {
                     lower_priority();
-                    loop {
-                        // The lock is held only to take the next job.
-                        let job = match receiver.lock() {
-                            Ok(receiver) => receiver.recv(),
-                            Err(poisoned) => poisoned.into_inner().recv(),
-                        };
-                        match job {
-                            // A panicking job must not take its thread with it.
-                            Ok(job) => {
-                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-                            }
-                            Err(_) => return, // the pool is gone
-                        }
+                    while let Some(job) = shared.next() {
+                        // A panicking job must not take its thread with it.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
                     }
                 });
             if let Err(error) = spawned {
                 log::error!("cannot start a bcrypt thread: {error}");
             }
         }
-        BcryptPool { jobs }
+        BcryptPool {
+            handle: Arc::new(Handle { shared }),
+        }
     }
 
-    /// Runs `work` on a bcrypt thread; `Busy` when the queue is full.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    /// Runs `work` on a bcrypt thread, in `key`'s turn; `Busy` when the
+    /// queue, or `key`'s share of it, is full.
+    pub async fn run<T, F>(&self, key: K, work: F) -> Result<T, AppError>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
@@ -69,16 +94,46 @@ impl BcryptPool {
         let job: Job = Box::new(move || {
             let _ = answer.send(work());
         });
-        match self.jobs.try_send(job) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(AppError::Busy),
-            Err(TrySendError::Disconnected(_)) => {
-                return Err(AppError::unexpected("no bcrypt threads"))
-            }
+        let shared = &self.handle.shared;
+        match shared.lock().jobs.push(key, job) {
+            Ok(()) => shared.ready.notify_one(),
+            Err((Full::All | Full::Key, _)) => return Err(AppError::Busy),
         }
         answered
             .await
             .map_err(|_| AppError::unexpected("a bcrypt job was dropped"))
+    }
+}
+
+impl<K> Shared<K> {
+    fn lock(&self) -> MutexGuard<'_, Queue<K>> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<K: Hash + Eq + Clone> Shared<K> {
+    /// The next job, waiting for one; `None` once the pool is gone.
+    fn next(&self) -> Option<Job> {
+        let mut queue = self.lock();
+        loop {
+            if let Some(job) = queue.jobs.pop() {
+                return Some(job);
+            }
+            if queue.closed {
+                return None;
+            }
+            queue = self
+                .ready
+                .wait(queue)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+impl<K> Drop for Handle<K> {
+    fn drop(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.ready.notify_all();
     }
 }
 
@@ -98,17 +153,17 @@ mod tests {
 
     #[actix_web::test]
     async fn a_panicking_job_does_not_kill_its_thread() {
-        let pool = BcryptPool::new(1, 1);
-        assert!(pool.run(|| panic!("a bad job")).await.is_err());
-        assert_eq!(pool.run(|| 7).await.unwrap(), 7);
+        let pool = BcryptPool::new(1, 1, 1);
+        assert!(pool.run((), || panic!("a bad job")).await.is_err());
+        assert_eq!(pool.run((), || 7).await.unwrap(), 7);
     }
 
     #[test]
     fn its_threads_run_at_a_lower_priority() {
-        let pool = BcryptPool::new(1, 1);
+        let pool = BcryptPool::new(1, 1, 1);
         let niceness = actix_web::rt::System::new().block_on(async move {
             // SAFETY: getpriority only reads its integer arguments.
-            pool.run(|| unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
+            pool.run((), || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
                 .await
                 .unwrap()
         });

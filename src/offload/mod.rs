@@ -5,11 +5,10 @@
 //! their queue is full, rather than letting a flood wait without end.
 
 mod bcrypt_pool;
-mod fair_share;
 mod gate;
+mod round_robin;
 
 pub use bcrypt_pool::BcryptPool;
-pub use fair_share::{FairShare, Share};
 pub use gate::Gate;
 
 #[cfg(test)]
@@ -39,13 +38,13 @@ mod tests {
         }
     }
 
-    impl Offload for BcryptPool {
+    impl Offload for BcryptPool<()> {
         fn run<T, F>(&self, work: F) -> impl Future<Output = Result<T, AppError>>
         where
             F: FnOnce() -> T + Send + 'static,
             T: Send + 'static,
         {
-            BcryptPool::run(self, work)
+            BcryptPool::run(self, (), work)
         }
     }
 
@@ -87,6 +86,6 @@ mod tests {
 
     #[actix_web::test]
     async fn the_bcrypt_pool_refuses_work_past_its_queue_bound() {
-        refuses_work_past_its_queue_bound(BcryptPool::new(1, 1)).await;
+        refuses_work_past_its_queue_bound(BcryptPool::new(1, 1, 1)).await;
     }
 }

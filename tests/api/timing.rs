@@ -46,3 +46,61 @@ async fn an_unknown_email_takes_as_long_as_a_wrong_password() {
         "unknown email {unknown:?} vs wrong password {wrong:?} (ratio {ratio:.2})"
     );
 }
+
+/// The stored password hash of the account with this email.
+fn stored_hash(app: &TestApp, email: &str) -> String {
+    use diesel::{Connection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct Hash {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        password_hash: String,
+    }
+    let mut conn = diesel::SqliteConnection::establish(&app.database_path()).unwrap();
+    diesel::sql_query(format!(
+        "SELECT password_hash FROM users WHERE email = '{email}'"
+    ))
+    .get_result::<Hash>(&mut conn)
+    .unwrap()
+    .password_hash
+}
+
+#[actix_web::test]
+async fn after_a_cost_change_unknown_emails_cost_what_stored_hashes_cost_and_sign_in_rehashes() {
+    let app = spawn_app_with(|s| {
+        s.bcrypt_cost = 10;
+        s.login_max_failures = 1000;
+        s.login_max_failures_per_ip = 1000;
+    })
+    .await;
+    let user = app.new_user().await;
+    assert!(stored_hash(&app, &user.email).starts_with("$2b$10$"));
+    // The server now hashes at cost 4; the account's hash is still at 10.
+    let app = app.restart_with(|s| s.bcrypt_cost = 4).await;
+    sleep_ms(500).await; // it looks at the stored costs at start
+    app.login("nobody@example.com", "a wrong password").await;
+    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let started = Instant::now();
+        app.login("nobody@example.com", "a wrong password").await;
+        unknown.push(started.elapsed());
+        let started = Instant::now();
+        app.login(&user.email, "a wrong password").await;
+        wrong.push(started.elapsed());
+    }
+    let (unknown, wrong) = (median(unknown), median(wrong));
+    let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
+    assert!(
+        (0.6..=1.6).contains(&ratio),
+        "unknown email {unknown:?} vs wrong password {wrong:?} (ratio {ratio:.2})"
+    );
+    // The right password: signed in, and the hash is made again at cost 4.
+    assert_eq!(
+        app.login(&user.email, PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    assert!(stored_hash(&app, &user.email).starts_with("$2b$04$"));
+    assert_eq!(
+        app.login(&user.email, PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
