@@ -6,7 +6,6 @@ use std::time::Duration;
 use clap::builder::BoolishValueParser;
 use clap::{value_parser, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use super::secret::secret_from_env;
 use super::values::{duration, positive_duration, socket_address};
 use super::{Database, Secret, Settings, TrustedProxies};
 
@@ -76,7 +75,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "SESAME_COOKIE_SECURE", default_value = "true", value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub cookie_secure: bool,
 
-    /// How often ended sessions and long-spent refresh tokens are deleted.
+    /// How often ended sessions are deleted (with their refresh tokens).
     #[arg(long, global = true, env = "SESAME_PURGE_INTERVAL", default_value = "1h", value_name = "DURATION", value_parser = positive_duration)]
     pub purge_interval: Duration,
 }
@@ -85,7 +84,7 @@ pub struct Cli {
 pub enum Command {
     /// Start the server (what runs when no command is given).
     Serve,
-    /// Delete ended sessions and long-spent refresh tokens now, then exit.
+    /// Delete ended sessions (with their refresh tokens) now, then exit.
     Purge,
 }
 
@@ -93,23 +92,6 @@ pub enum Command {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct ConfigError(pub String);
-
-/// Reads `.env`, the environment and the flags. Help and version print and
-/// exit here; any other problem is a `ConfigError` naming the setting.
-pub fn from_args() -> Result<(Command, Settings), ConfigError> {
-    read_dot_env()?;
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) if !e.use_stderr() => e.exit(),
-        Err(e) => return Err(ConfigError(first_line(&e.to_string()))),
-    };
-    let command = cli.command.unwrap_or(Command::Serve);
-    let settings = cli.into_settings(
-        secret_from_env("SESAME_ACCESS_SECRET")?,
-        secret_from_env("SESAME_REFRESH_SECRET")?,
-    )?;
-    Ok((command, settings))
-}
 
 impl Cli {
     /// The settings no flag, variable or `.env` changed: the defaults
@@ -161,24 +143,6 @@ impl Cli {
     }
 }
 
-/// Loads `.env` from the working folder (only there), if it exists.
-/// Variables already set win over it.
-fn read_dot_env() -> Result<(), ConfigError> {
-    match dotenvy::from_path(".env") {
-        Ok(()) => Ok(()),
-        Err(e) if e.not_found() => Ok(()),
-        Err(e) => Err(ConfigError(format!("error: cannot read .env: {e}"))),
-    }
-}
-
-fn first_line(text: &str) -> String {
-    text.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(text)
-        .trim_end()
-        .to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,10 +170,10 @@ mod tests {
     #[test]
     fn bad_values_name_the_setting_in_one_line() {
         let error = parse(&["--bcrypt-cost", "3"]).unwrap_err();
-        let line = first_line(&error.to_string());
+        let line = crate::config::load::first_line(&error.to_string());
         assert!(line.contains("--bcrypt-cost"), "{line}");
         let error = parse(&["--reuse-grace", "later"]).unwrap_err();
-        assert!(first_line(&error.to_string()).contains("--reuse-grace"));
+        assert!(crate::config::load::first_line(&error.to_string()).contains("--reuse-grace"));
     }
 
     #[test]
@@ -242,7 +206,7 @@ mod tests {
         let cli = parse(&["--database-url", "sqlite://x/y.db"]).unwrap();
         assert_eq!(cli.database_url, Database::sqlite("x/y.db"));
         let error = parse(&["--database-url", "file:y.db"]).unwrap_err();
-        assert!(first_line(&error.to_string()).contains("--database-url"));
+        assert!(crate::config::load::first_line(&error.to_string()).contains("--database-url"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod cli;
 mod database;
+mod load;
 mod proxies;
 mod secret;
 pub mod secrets_file;
@@ -10,8 +11,9 @@ mod values;
 
 use std::time::Duration;
 
-pub use cli::{from_args, Cli, Command, ConfigError};
+pub use cli::{Cli, Command, ConfigError};
 pub use database::{Database, SqliteFile};
+pub use load::from_args;
 pub use proxies::TrustedProxies;
 pub use secret::{Secret, MIN_SECRET_BYTES};
 
@@ -37,7 +39,7 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     pub login_window: Duration,
     pub cookie_secure: bool,
-    /// How often ended sessions and long-spent refresh tokens are deleted.
+    /// How often ended sessions are deleted (with their refresh tokens).
     pub purge_interval: Duration,
     /// From `SESAME_ACCESS_SECRET`; generated and kept beside the database when unset.
     pub access_secret: Option<Secret>,

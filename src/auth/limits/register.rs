@@ -1,0 +1,74 @@
+//! Registration limits: per address, whatever the outcome.
+
+use std::time::Duration;
+
+use super::limiter::Limiter;
+use crate::config::Settings;
+use crate::domain::AddressKey;
+
+/// Registrations per address, successful or not; one that never reached
+/// its bcrypt work (503, a client that hung up) is given back.
+pub struct RegisterLimits(Limiter);
+
+/// A registration's try, given back if dropped before `done`.
+pub struct Registration<'a> {
+    limits: &'a RegisterLimits,
+    key: Option<u64>,
+}
+
+impl RegisterLimits {
+    pub fn new(settings: &Settings) -> Self {
+        RegisterLimits(Limiter::new(
+            settings.register_max_per_ip,
+            settings.login_window,
+        ))
+    }
+
+    pub fn begin(&self, address: Option<AddressKey>) -> Result<Registration<'_>, Duration> {
+        let key = address.map(|a| self.0.key(a));
+        if let Some(key) = key {
+            self.0.take(key)?;
+        }
+        Ok(Registration { limits: self, key })
+    }
+
+    pub fn forget_idle(&self) {
+        self.0.forget_idle();
+    }
+}
+
+impl Registration<'_> {
+    /// The password was hashed: the registration counts, whatever followed.
+    pub fn done(mut self) {
+        self.key = None;
+    }
+}
+
+impl Drop for Registration<'_> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            self.limits.0.give_back(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(text: &str) -> Option<AddressKey> {
+        Some(AddressKey::from(text.parse::<std::net::IpAddr>().unwrap()))
+    }
+
+    #[test]
+    fn registrations_count_unless_they_never_reached_their_work() {
+        let settings = Settings {
+            register_max_per_ip: 1,
+            ..Settings::default()
+        };
+        let limits = RegisterLimits::new(&settings);
+        drop(limits.begin(address("192.0.2.1")).unwrap());
+        limits.begin(address("192.0.2.1")).unwrap().done();
+        assert!(limits.begin(address("192.0.2.1")).is_err());
+    }
+}
