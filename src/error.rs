@@ -37,8 +37,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("this content type is not accepted here: send JSON, or a form from the pages")]
     UnsupportedMediaType,
-    /// Too many failed logins for this account or address (429).
-    #[error("too many failed sign-in attempts; try again in {} s", retry_after_secs(*.retry_after))]
+    /// Too many failed logins, or registrations, for this account or
+    /// address (429).
+    #[error("too many attempts; try again in {} s", retry_after_secs(*.retry_after))]
     TooManyAttempts { retry_after: std::time::Duration },
     #[error("the server is busy, try again shortly")]
     Busy,

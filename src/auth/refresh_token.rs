@@ -5,9 +5,9 @@
 //! Deriving them (rather than drawing random ones) lets the service hand a
 //! client that lost a refresh response, or a second tab, the session's
 //! *current* token again without ever storing it. Naming the session in the
-//! token keeps reuse detection working after the purge has deleted the rows
-//! of long-spent tokens: a valid MAC for an old generation of a live session
-//! can only be a replay.
+//! token keeps reuse detection working once the rows of older tokens are
+//! gone (a session keeps only its current and its last spent one): a valid
+//! MAC for an old generation of a live session can only be a replay.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
 use base64::Engine;

@@ -1,5 +1,5 @@
 //! Where the data lives, parsed once from `--database-url`: everything that
-//! depends on it (the file to open, the keys file, the lock) is derived here.
+//! depends on it (the file to open and lock, the keys file) is derived here.
 
 use std::path::{Path, PathBuf};
 

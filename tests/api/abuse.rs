@@ -251,3 +251,41 @@ async fn a_login_answered_503_does_not_count_as_a_failure() {
         StatusCode::OK
     );
 }
+
+#[actix_web::test]
+async fn several_forwarded_lines_are_one_list_whose_last_hop_counts() {
+    let app = spawn_app_with(|s| {
+        behind_a_proxy(s);
+        s.login_max_failures_per_ip = 1;
+    })
+    .await;
+    // The client wrote the first line itself; the proxy added the second.
+    let forged_then_real = Headers::new()
+        .forwarded_for("203.0.113.1")
+        .forwarded_for("198.51.100.9");
+    let first = app
+        .login_with(forged_then_real, "nobody1@example.com", "a wrong password")
+        .await;
+    assert_eq!(first.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        login_from(
+            &app,
+            "198.51.100.9",
+            "nobody2@example.com",
+            "a wrong password"
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the failure was counted against the real address"
+    );
+    assert_eq!(
+        login_from(
+            &app,
+            "203.0.113.1",
+            "nobody3@example.com",
+            "a wrong password"
+        )
+        .await,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -49,7 +49,9 @@ pub async fn measure(folder: &tempfile::TempDir, attempts: u64) -> Row {
         measured: format!("{peak:.1} MiB after {attempts} attempts ({statuses}; {rate:.0} req/s)"),
         baseline: format!("fresh server, before the attempts: {idle:.1} MiB"),
         ratio: "—".into(),
-        goal: "≤ 50 MiB, every answer 401 or 429",
-        met: peak <= 50.0 && unauthorized + too_many == attempts,
+        // 503: this one address's share of the bcrypt queue was full while
+        // its first failures were being checked (those tries are given back).
+        goal: "≤ 50 MiB, every answer 401, 429 or 503",
+        met: peak <= 50.0 && unauthorized + too_many + busy == attempts,
     }
 }

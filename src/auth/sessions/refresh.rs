@@ -139,7 +139,8 @@ struct Rotation<'a> {
 }
 
 impl Rotation<'_> {
-    /// Three writes in the caller's transaction, all or none.
+    /// Four writes in the caller's transaction, all or none: spend, advance,
+    /// prune what is older than the token spent, insert the next.
     fn apply(
         &self,
         conn: &mut Conn,

@@ -22,8 +22,8 @@ pub enum Decision {
 pub enum Spent {
     No,
     At(Millis),
-    /// Its row is gone: the purge deletes spent tokens only once they are
-    /// older than the grace window.
+    /// Its row is gone: each rotation deletes the session's tokens older
+    /// than the one it spends, so only the last spent one is ever asked for.
     LongAgo,
 }
 

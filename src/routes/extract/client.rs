@@ -22,12 +22,15 @@ impl FromRequest for Client {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok());
         let address = req.peer_addr().map(|peer| {
-            let forwarded = req
+            // Several header lines are one list, in order (RFC 9110).
+            let forwarded: Vec<&str> = req
                 .headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok());
+                .get_all("x-forwarded-for")
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            let forwarded = (!forwarded.is_empty()).then(|| forwarded.join(","));
             match req.app_data::<web::Data<TrustedProxies>>() {
-                Some(proxies) => proxies.client(peer.ip(), forwarded),
+                Some(proxies) => proxies.client(peer.ip(), forwarded.as_deref()),
                 None => peer.ip(),
             }
         });
