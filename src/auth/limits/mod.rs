@@ -6,8 +6,9 @@
 //! Each attempt takes its tries *before* the password is checked, so
 //! concurrent guesses cannot slip past a limit while earlier ones are still
 //! being checked; the `Attempt` it gets gives them back unless it ends in a
-//! failed password check. An answer of 503, or a client that hangs up, costs
-//! nothing. The address is checked first: an address past its limit makes
+//! failed password check. An answer of 503, or a request dropped before its
+//! check, costs nothing. (A client that hangs up does not stop its request:
+//! the check runs, and counts by its outcome.) The address is checked first: an address past its limit makes
 //! no state for the account it names, so memory follows failures, not the
 //! variety of what is sent (and each limiter is bounded besides).
 

@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::domain::AddressKey;
 
 /// Registrations per address, successful or not; one that never reached
-/// its bcrypt work (503, a client that hung up) is given back.
+/// its bcrypt work (503, or a request dropped before it) is given back.
 pub struct RegisterLimits(Limiter);
 
 /// A registration's try, given back if dropped before `done`.
