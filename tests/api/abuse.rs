@@ -198,9 +198,10 @@ async fn a_registration_flood_from_one_address_does_not_keep_anothers_login_out(
     // The flood went on until the victim was answered: it was answered
     // during the flood, not after it.
     assert_eq!(status, StatusCode::OK, "after {took:?}");
-    // Its turn came next, not behind the flood's queue (16 hashes at cost
-    // 10 on these cores, with the flood's own client eating CPU: seconds).
-    assert!(took < Duration::from_secs(5), "{took:?}");
+    // Its turn came next, not behind the flood's share of the queue (that
+    // took 12 s here, the flood's own client eating the CPU; its turn, 0.5
+    // to 2 s). The bound leaves room for a busy test machine.
+    assert!(took < Duration::from_secs(10), "{took:?}");
     assert!(busy > 0, "the flood did fill its share");
 }
 
