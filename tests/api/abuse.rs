@@ -150,6 +150,7 @@ async fn registering_is_limited_per_address_whatever_the_outcome() {
 
 #[actix_web::test]
 async fn a_registration_flood_from_one_address_does_not_keep_anothers_login_out() {
+    let _cpu = cpu_to_myself().await;
     // bcrypt at cost 10 (tens of milliseconds a hash) and no registration
     // limit to speak of: only the fair share of the bcrypt queue protects.
     let app = Arc::new(
@@ -207,6 +208,7 @@ async fn a_registration_flood_from_one_address_does_not_keep_anothers_login_out(
 
 #[actix_web::test]
 async fn a_login_answered_503_does_not_count_as_a_failure() {
+    let _cpu = cpu_to_myself().await;
     // Cost 12 (a quarter of a second a hash) and one address: a flood of
     // sign-ups holds that address's whole share of the bcrypt queue, so the
     // user's own logins from there are answered 503 meanwhile.

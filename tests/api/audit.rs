@@ -5,23 +5,29 @@ use reqwest::StatusCode;
 use crate::helpers::{session_of, Headers, SignInBody, PASSWORD};
 use crate::process::Running;
 
-#[actix_web::test]
-async fn every_security_event_leaves_one_audit_line() {
-    let folder = tempfile::tempdir().unwrap();
+/// The binary on a fresh database in `folder`, logging only the audit trail.
+async fn audited(folder: &tempfile::TempDir, extra: &[&str]) -> Running {
     let db = folder.path().join("sesame.db");
-    let args = [
+    let mut args = vec![
         "--bind",
         "127.0.0.1:0",
         "--database-url",
         db.to_str().unwrap(),
         "--bcrypt-cost",
         "4",
-        "--reuse-grace",
-        "0s",
-        "--login-max-failures",
-        "1",
     ];
-    let server = Running::start(folder.path(), &args, &[("RUST_LOG", "sesame::audit=info")]).await;
+    args.extend_from_slice(extra);
+    Running::start(folder.path(), &args, &[("RUST_LOG", "sesame::audit=info")]).await
+}
+
+#[actix_web::test]
+async fn every_security_event_leaves_one_audit_line() {
+    let folder = tempfile::tempdir().unwrap();
+    let server = audited(
+        &folder,
+        &["--reuse-grace", "0s", "--login-max-failures", "1"],
+    )
+    .await;
 
     let sign_up: SignInBody = server
         .register("Ada", "ada@example.com", PASSWORD)
@@ -120,16 +126,7 @@ async fn every_security_event_leaves_one_audit_line() {
 #[actix_web::test]
 async fn a_grace_window_resend_leaves_an_audit_line() {
     let folder = tempfile::tempdir().unwrap();
-    let db = folder.path().join("sesame.db");
-    let args = [
-        "--bind",
-        "127.0.0.1:0",
-        "--database-url",
-        db.to_str().unwrap(),
-        "--bcrypt-cost",
-        "4",
-    ];
-    let server = Running::start(folder.path(), &args, &[("RUST_LOG", "sesame::audit=info")]).await;
+    let server = audited(&folder, &[]).await;
     let sign_up: SignInBody = server
         .register("Ada", "ada@example.com", PASSWORD)
         .await

@@ -8,6 +8,7 @@ use crate::helpers::*;
 
 #[actix_web::test]
 async fn api_me_keeps_answering_while_16_clients_hammer_login() {
+    let _cpu = cpu_to_myself().await;
     let app = spawn_app_with(|s| {
         s.bcrypt_cost = 10;
         s.login_max_failures = 1_000_000;

@@ -36,20 +36,13 @@ async fn purge(app: &TestApp) -> (u64, u64) {
     (numbers[0], numbers[1])
 }
 
-async fn rotate(app: &TestApp, token: &str) -> String {
-    let response = app.refresh_with_body(token).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: SignInBody = response.json().await.unwrap();
-    body.refresh_token().to_owned()
-}
-
 #[actix_web::test]
 async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
     let app = spawn_app_with(|s| s.reuse_grace = Duration::from_secs(2)).await;
     let user = app.new_user().await;
     let first = user.refresh_token.clone();
-    let second = rotate(&app, &first).await;
-    let third = rotate(&app, &second).await;
+    let second = app.rotate(&first).await;
+    let third = app.rotate(&second).await;
     let ended = app.sign_in(&user.email).await;
     let response = app
         .logout_with_body(Headers::new(), &ended.refresh_token)
@@ -57,7 +50,7 @@ async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     sleep_ms(2200).await; // `first` and `second` are now spent for longer than the grace
 
-    let fourth = rotate(&app, &third).await; // `third` spent just now: still in its grace
+    let fourth = app.rotate(&third).await; // `third` spent just now: still in its grace
     let (sessions, tokens) = purge(&app).await;
     assert_eq!(sessions, 1, "the logged-out session");
     assert_eq!(
@@ -71,7 +64,7 @@ async fn purge_deletes_what_has_ended_and_keeps_what_is_valid() {
     let again: SignInBody = app.refresh_with_body(&third).await.json().await.unwrap();
     assert_eq!(again.refresh_token(), fourth);
     assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
-    let fifth = rotate(&app, &fourth).await;
+    let fifth = app.rotate(&fourth).await;
 
     // And a spent token whose row is gone is still caught as reuse: the
     // session ends.

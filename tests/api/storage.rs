@@ -26,20 +26,13 @@ fn count(conn: &mut diesel::SqliteConnection, sql: &str) -> i64 {
     diesel::sql_query(sql).get_result::<Count>(conn).unwrap().n
 }
 
-async fn rotate(app: &TestApp, token: &str) -> String {
-    let response = app.refresh_with_body(token).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: SignInBody = response.json().await.unwrap();
-    body.refresh_token().to_owned()
-}
-
 #[actix_web::test]
 async fn a_session_keeps_at_most_two_refresh_tokens_however_often_it_rotates() {
     let app = spawn_app().await;
     let user = app.new_user().await;
     let mut token = user.refresh_token.clone();
     for _ in 0..30 {
-        token = rotate(&app, &token).await;
+        token = app.rotate(&token).await;
     }
     let session = session_of(&user.access_token);
     let rows = count(
@@ -87,7 +80,7 @@ async fn the_file_gives_space_back_once_ended_sessions_are_purged() {
 async fn a_purge_with_a_shorter_grace_keeps_the_token_the_server_still_honours() {
     let app = spawn_app().await; // the server's grace: 10 s
     let user = app.new_user().await;
-    let current = rotate(&app, &user.refresh_token).await;
+    let current = app.rotate(&user.refresh_token).await;
     let database = app.database_path();
     let output = run(
         app.folder.path(),

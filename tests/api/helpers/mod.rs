@@ -21,3 +21,12 @@ pub use users::*;
 pub async fn sleep_ms(ms: u64) {
     actix_web::rt::time::sleep(std::time::Duration::from_millis(ms)).await;
 }
+
+/// Held by the tests that measure time or flood the CPU, so that no two of
+/// them run at once (the suite's tests run in parallel, and a flood next
+/// door would skew a timing).
+pub async fn cpu_to_myself() -> tokio::sync::MutexGuard<'static, ()> {
+    static CPU: std::sync::LazyLock<tokio::sync::Mutex<()>> =
+        std::sync::LazyLock::new(|| tokio::sync::Mutex::new(()));
+    CPU.lock().await
+}

@@ -43,4 +43,12 @@ impl Api {
         assert_eq!(response.status(), StatusCode::OK);
         TestUser::from_sign_in(email, response).await
     }
+
+    /// Rotates a refresh token (sent in the body): the next one.
+    pub async fn rotate(&self, refresh_token: &str) -> String {
+        let response = self.refresh_with_body(refresh_token).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: SignInBody = response.json().await.expect("sign-in JSON");
+        body.refresh_token().to_owned()
+    }
 }
