@@ -18,6 +18,7 @@ pub mod users;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::Connection;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::config::SqliteFile;
 use crate::error::AppError;
@@ -35,6 +36,13 @@ const MAX_QUEUED: usize = 512;
 pub struct Db {
     pool: Pool<ConnectionManager<Conn>>,
     gate: Gate,
+    /// One write transaction at a time in this process. SQLite allows one
+    /// writer anyway, but its busy handler lets waiting writers poll with
+    /// growing sleeps, so under a steady stream of writes one can lose every
+    /// race for five seconds and fail (a spurious 503); here they wait in
+    /// line instead, and SQLite's lock is only ever contended by another
+    /// process (`sesame purge`).
+    writing: Arc<Mutex<()>>,
 }
 
 impl Db {
@@ -45,6 +53,7 @@ impl Db {
         let db = Db {
             pool: open::open_pool(file)?,
             gate: Gate::new(open::POOL_SIZE as usize, MAX_QUEUED),
+            writing: Arc::default(),
         };
         Ok((db, SessionWriter::new()))
     }
@@ -86,13 +95,15 @@ impl Db {
         T: Send + 'static,
         A: FnOnce() + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let (pool, writing) = (self.pool.clone(), Arc::clone(&self.writing));
         self.gate
             .run(move || {
+                let turn = writing.lock().unwrap_or_else(PoisonError::into_inner);
                 let written = pool
                     .get()
                     .map_err(|_| AppError::Busy)
                     .and_then(|mut conn| conn.immediate_transaction(work));
+                drop(turn);
                 after();
                 written
             })
@@ -108,9 +119,10 @@ impl Db {
     /// Hands the pages that deleted rows freed back to the file system
     /// (incremental auto-vacuum), so the file shrinks after a purge.
     pub async fn give_space_back(&self) -> Result<(), AppError> {
-        let pool = self.pool.clone();
+        let (pool, writing) = (self.pool.clone(), Arc::clone(&self.writing));
         self.gate
             .run(move || {
+                let _turn = writing.lock().unwrap_or_else(PoisonError::into_inner);
                 let mut conn = pool.get().map_err(|_| AppError::Busy)?;
                 conn.batch_execute("PRAGMA incremental_vacuum")
                     .map_err(AppError::from)
