@@ -33,10 +33,10 @@ impl Accounts {
         }
     }
 
-    /// Unknown emails cost what most accounts' hashes cost (run at start and
-    /// now and then: the mix changes as sign-ins rehash old hashes).
+    /// Every check costs what the costliest stored hash costs (run at start
+    /// and now and then: the mix changes as sign-ins rehash old hashes).
     pub async fn match_unknown_emails_to_stored_costs(&self) -> Result<(), AppError> {
-        let stored = self.db.read(users::most_common_cost).await?;
+        let stored = self.db.read(users::highest_cost).await?;
         self.hasher
             .use_dummy_cost(stored.unwrap_or(self.hasher.cost()));
         Ok(())

@@ -4,10 +4,11 @@
 //!
 //! An unknown email is checked against a dummy hash, so it costs what a
 //! known one costs. Hashes keep the cost they were made at until their
-//! owner's next sign-in rehashes them (`Accounts::login`), so the dummy is
-//! made at the cost most stored hashes have (`use_dummy_cost`), not blindly
-//! at the configured one: after a change of `--bcrypt-cost`, unknown emails
-//! keep costing what most accounts cost.
+//! owner's next sign-in rehashes them (`Accounts::login`), so after a change
+//! of `--bcrypt-cost` stored costs differ. The dummy is made at the highest
+//! stored cost (`use_dummy_cost`), and a check against a cheaper stored hash
+//! also checks the dummy: every check then costs about the same, whether
+//! the email is unknown, known and rehashed, or known and not yet.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -53,10 +54,11 @@ impl PasswordHasher {
     /// made now, in the background, so no login pays for it.
     pub fn use_dummy_cost(&self, cost: u32) {
         let cost = cost.clamp(4, 31);
-        self.dummy_cost.store(cost, Ordering::Relaxed);
         let hasher = self.clone();
+        // The hash first, then the switch: no login makes its own meanwhile.
         std::thread::spawn(move || {
             hasher.dummy_hash(cost);
+            hasher.dummy_cost.store(cost, Ordering::Relaxed);
         });
     }
 
@@ -87,7 +89,12 @@ impl PasswordHasher {
                 // bcrypt reads 72 bytes at most: a longer candidate would be
                 // checked by its prefix, so it is refused (after the same work).
                 Some(hash) if candidate.len() <= MAX_BYTES => {
-                    bcrypt::verify(candidate.as_bytes(), &hash)
+                    let matched = bcrypt::verify(candidate.as_bytes(), &hash);
+                    if cost_of(&hash).is_some_and(|cost| cost < dummy_cost) {
+                        let _ =
+                            bcrypt::verify(candidate.as_bytes(), &hasher.dummy_hash(dummy_cost));
+                    }
+                    matched
                 }
                 _ => bcrypt::verify(candidate.as_bytes(), &hasher.dummy_hash(dummy_cost))
                     .map(|_| false),

@@ -20,7 +20,7 @@ impl TrustedProxies {
                     format!("{item:?} is not an address or a CIDR such as 10.0.0.0/8")
                 })?,
             };
-            nets.push(net);
+            nets.push(canonical_net(net));
         }
         Ok(TrustedProxies(nets))
     }
@@ -56,6 +56,20 @@ impl TrustedProxies {
     }
 }
 
+/// `::ffff:a.b.c.d/128` (or a mapped network) is the IPv4 network, as
+/// peers are compared in their IPv4 form.
+fn canonical_net(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.addr().to_ipv4_mapped() {
+            Some(v4) => ipnet::Ipv4Net::new(v4, v6.prefix_len() - 96)
+                .map(IpNet::V4)
+                .unwrap_or(net),
+            None => net,
+        },
+        other => other,
+    }
+}
+
 /// An IPv4 address seen as `::ffff:a.b.c.d` is the IPv4 address.
 fn canonical(address: IpAddr) -> IpAddr {
     match address {
@@ -77,6 +91,8 @@ mod tests {
         let proxies = TrustedProxies::parse("127.0.0.1, 10.0.0.0/8,::1").unwrap();
         assert!(proxies.contains(ip("10.1.2.3")));
         assert!(proxies.contains(ip("::ffff:127.0.0.1")));
+        let mapped = TrustedProxies::parse("::ffff:127.0.0.1").unwrap();
+        assert!(mapped.contains(ip("127.0.0.1")));
         assert!(!proxies.contains(ip("192.0.2.1")));
         assert_eq!(
             TrustedProxies::parse("").unwrap(),

@@ -18,7 +18,8 @@ pub mod users;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::Connection;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::config::SqliteFile;
 use crate::error::AppError;
@@ -30,19 +31,36 @@ pub use session_writer::SessionWriter;
 
 /// Queries that may wait for a connection before the service answers 503.
 const MAX_QUEUED: usize = 512;
+/// How long a write may wait for its turn before the service answers 503.
+const WRITE_WAIT: Duration = Duration::from_secs(5);
+/// Pages one step of `give_space_back` hands back (4 MiB at 4 KiB a page).
+const VACUUM_STEP: u32 = 1024;
+
+/// Pages of the database file that hold nothing.
+fn free_pages(conn: &mut Conn) -> Result<i64, AppError> {
+    #[derive(diesel::QueryableByName)]
+    struct Free {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        freelist_count: i64,
+    }
+    Ok(
+        diesel::RunQueryDsl::get_result::<Free>(diesel::sql_query("PRAGMA freelist_count"), conn)?
+            .freelist_count,
+    )
+}
 
 /// The database: a pool of connections behind a bounded gate.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<ConnectionManager<Conn>>,
     gate: Gate,
-    /// One write transaction at a time in this process. SQLite allows one
-    /// writer anyway, but its busy handler lets waiting writers poll with
-    /// growing sleeps, so under a steady stream of writes one can lose every
-    /// race for five seconds and fail (a spurious 503); here they wait in
-    /// line instead, and SQLite's lock is only ever contended by another
-    /// process (`sesame purge`).
-    writing: Arc<Mutex<()>>,
+    /// One write transaction at a time in this process, in the order asked
+    /// (a fair async lock), taken *before* a place at the gate, so waiting
+    /// writers never hold up reads. SQLite allows one writer anyway, but its
+    /// busy handler lets waiting writers poll with growing sleeps, so under a
+    /// steady stream of writes one could lose every race for five seconds
+    /// (a spurious 503); here they wait in line, at most `WRITE_WAIT`.
+    writing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Db {
@@ -53,7 +71,7 @@ impl Db {
         let db = Db {
             pool: open::open_pool(file)?,
             gate: Gate::new(open::POOL_SIZE as usize, MAX_QUEUED),
-            writing: Arc::default(),
+            writing: Arc::new(tokio::sync::Mutex::new(())),
         };
         Ok((db, SessionWriter::new()))
     }
@@ -95,10 +113,9 @@ impl Db {
         T: Send + 'static,
         A: FnOnce() + Send + 'static,
     {
-        let (pool, writing) = (self.pool.clone(), Arc::clone(&self.writing));
+        let (pool, turn) = (self.pool.clone(), self.turn_to_write().await?);
         self.gate
             .run(move || {
-                let turn = writing.lock().unwrap_or_else(PoisonError::into_inner);
                 let written = pool
                     .get()
                     .map_err(|_| AppError::Busy)
@@ -117,17 +134,31 @@ impl Db {
     }
 
     /// Hands the pages that deleted rows freed back to the file system
-    /// (incremental auto-vacuum), so the file shrinks after a purge.
+    /// (incremental auto-vacuum), so the file shrinks after a purge; a few
+    /// pages at a time, each step a write of its own, so other writes go on.
     pub async fn give_space_back(&self) -> Result<(), AppError> {
-        let (pool, writing) = (self.pool.clone(), Arc::clone(&self.writing));
-        self.gate
-            .run(move || {
-                let _turn = writing.lock().unwrap_or_else(PoisonError::into_inner);
-                let mut conn = pool.get().map_err(|_| AppError::Busy)?;
-                conn.batch_execute("PRAGMA incremental_vacuum")
-                    .map_err(AppError::from)
-            })
-            .await?
+        loop {
+            let (pool, _turn) = (self.pool.clone(), self.turn_to_write().await?);
+            let free_pages = self
+                .gate
+                .run(move || {
+                    let mut conn = pool.get().map_err(|_| AppError::Busy)?;
+                    conn.batch_execute(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))?;
+                    free_pages(&mut conn)
+                })
+                .await??;
+            if free_pages == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// This process's turn to write; 503 when it does not come in time.
+    async fn turn_to_write(&self) -> Result<tokio::sync::OwnedMutexGuard<()>, AppError> {
+        let turn = Arc::clone(&self.writing).lock_owned();
+        actix_web::rt::time::timeout(WRITE_WAIT, turn)
+            .await
+            .map_err(|_| AppError::Busy)
     }
 
     /// Whether the database answers a query that reads it (`SELECT 1` alone

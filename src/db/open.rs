@@ -70,9 +70,28 @@ pub fn create_private(file: &SqliteFile) -> Result<std::fs::File, OpenError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options
+    let opened = options
         .open(file.path())
-        .map_err(|e| OpenError::File(file.to_string(), e))
+        .map_err(|e| OpenError::File(file.to_string(), e))?;
+    warn_if_readable_by_others(file, &opened);
+    Ok(opened)
+}
+
+/// A database made by an older version (or by hand) may be readable by
+/// others: said at start, not changed behind the owner's back.
+fn warn_if_readable_by_others(file: &SqliteFile, opened: &std::fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = opened.metadata() {
+            if meta.permissions().mode() & 0o077 != 0 {
+                log::warn!(
+                    "the database {file} is readable by other users (it holds password \
+                     hashes and emails); run `chmod 600` on it and its -wal and -shm files"
+                );
+            }
+        }
+    }
 }
 
 /// Incremental auto-vacuum, so that space freed by deleted rows can be

@@ -133,24 +133,31 @@ impl SessionWriter {
         .execute(conn)?)
     }
 
-    /// Deletes the sessions that have ended (revoked, idle or past their
-    /// maximum age) with their refresh tokens; how many of each.
+    /// Deletes up to `batch` sessions that have ended (revoked, idle or past
+    /// their maximum age) with their refresh tokens; how many of each.
     pub fn delete_ended_sessions(
         &self,
         conn: &mut Conn,
         now: Millis,
+        batch: i64,
     ) -> Result<(usize, usize), AppError> {
-        let ended = sessions::revoked_at
-            .is_not_null()
-            .or(sessions::idle_expires_at.le(now))
-            .or(sessions::expires_at.le(now));
+        let ended: Vec<String> = sessions::table
+            .filter(
+                sessions::revoked_at
+                    .is_not_null()
+                    .or(sessions::idle_expires_at.le(now))
+                    .or(sessions::expires_at.le(now)),
+            )
+            .select(sessions::id)
+            .limit(batch)
+            .load(conn)?;
         let tokens: i64 = refresh_tokens::table
-            .inner_join(sessions::table)
-            .filter(ended)
+            .filter(refresh_tokens::session_id.eq_any(&ended))
             .count()
             .get_result(conn)?;
-        let sessions = diesel::delete(sessions::table.filter(ended)).execute(conn)?;
         // Their tokens go with them (ON DELETE CASCADE).
+        let sessions =
+            diesel::delete(sessions::table.filter(sessions::id.eq_any(&ended))).execute(conn)?;
         Ok((sessions, usize::try_from(tokens).unwrap_or(usize::MAX)))
     }
 }

@@ -55,18 +55,20 @@ pub fn set_password_hash(conn: &mut Conn, id: &str, password_hash: &str) -> Resu
     Ok(())
 }
 
-/// The bcrypt cost most stored hashes have (`$2b$12$…` is 12), if any.
-pub fn most_common_cost(conn: &mut Conn) -> Result<Option<u32>, AppError> {
+/// The highest bcrypt cost of the stored hashes (`$2b$12$…` is 12), if any.
+pub fn highest_cost(conn: &mut Conn) -> Result<Option<u32>, AppError> {
     #[derive(QueryableByName)]
     struct Cost {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        cost: String,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        cost: Option<String>,
     }
     let found = diesel::sql_query(
-        "SELECT substr(password_hash, 5, 2) AS cost FROM users \
-         GROUP BY cost ORDER BY count(*) DESC, cost DESC LIMIT 1",
+        // Two digits, zero-padded: their text sorts as their numbers do.
+        "SELECT max(substr(password_hash, 5, 2)) AS cost FROM users",
     )
     .get_result::<Cost>(conn)
     .optional()?;
-    Ok(found.and_then(|c| c.cost.parse().ok()))
+    Ok(found
+        .and_then(|c| c.cost)
+        .and_then(|cost| cost.parse().ok()))
 }

@@ -95,13 +95,18 @@ impl<K: Hash + Eq + Clone + Send + 'static> BcryptPool<K> {
             let _ = answer.send(work());
         });
         let shared = &self.handle.shared;
-        match shared.lock().jobs.push(key, job) {
-            Ok(()) => shared.ready.notify_one(),
+        let pushed = shared.lock().jobs.push(key, job);
+        match pushed {
+            // Dropped outside the lock: its requester is answered 503.
+            Ok(pushed_out) => {
+                shared.ready.notify_one();
+                drop(pushed_out);
+            }
             Err((Full::All | Full::Key, _)) => return Err(AppError::Busy),
         }
-        answered
-            .await
-            .map_err(|_| AppError::unexpected("a bcrypt job was dropped"))
+        // A job dropped unrun was pushed out of a full queue for another
+        // client's (or it panicked): either way, busy.
+        answered.await.map_err(|_| AppError::Busy)
     }
 }
 

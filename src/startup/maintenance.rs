@@ -40,6 +40,8 @@ pub fn spawn(
         }
         let start = actix_web::rt::time::Instant::now() + purge_interval;
         let mut every_interval = actix_web::rt::time::interval_at(start, purge_interval);
+        // A purge that took longer than the interval is not made up for.
+        every_interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every_interval.tick().await;
             if let Err(error) = sessions.purge().await {

@@ -127,6 +127,9 @@ impl Application {
         let stopped = server.await;
         maintenance.stop();
         db.until_idle().await;
+        // The connections close before the lock's file does: closing any of a
+        // file's descriptors drops the `fcntl` locks SQLite holds on it.
+        drop(db);
         drop(lock);
         stopped
     }

@@ -149,7 +149,7 @@ async fn registering_is_limited_per_address_whatever_the_outcome() {
 }
 
 #[actix_web::test]
-async fn a_registration_flood_from_one_address_does_not_keep_anothers_login_out() {
+async fn a_registration_flood_from_a_few_addresses_does_not_keep_anothers_login_out() {
     let _cpu = cpu_to_myself().await;
     // bcrypt at cost 10 (tens of milliseconds a hash) and no registration
     // limit to speak of: only the fair share of the bcrypt queue protects.
@@ -163,15 +163,18 @@ async fn a_registration_flood_from_one_address_does_not_keep_anothers_login_out(
     );
     let victim = app.new_user().await;
     let victim_done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // From six addresses: together they could fill the queue many times
+    // over; each gets its turns, and so does the victim.
     let flood: Vec<_> = (0..100)
-        .map(|_| {
+        .map(|n| {
             let (app, taken) = (Arc::clone(&app), victim.email.clone());
             let done = Arc::clone(&victim_done);
+            let address = format!("203.0.113.{}", n % 6);
             actix_web::rt::spawn(async move {
                 let mut answers = Vec::new();
                 while !done.load(std::sync::atomic::Ordering::SeqCst) {
                     let response = app
-                        .register_with(from("203.0.113.66"), "Mallory", &taken, PASSWORD)
+                        .register_with(from(&address), "Mallory", &taken, PASSWORD)
                         .await;
                     answers.push(response.status());
                 }
@@ -290,5 +293,30 @@ async fn several_forwarded_lines_are_one_list_whose_last_hop_counts() {
         )
         .await,
         StatusCode::UNAUTHORIZED
+    );
+}
+
+#[actix_web::test]
+async fn a_forwarded_entry_that_is_not_text_does_not_hide_the_hops_after_it() {
+    let app = spawn_app_with(|s| {
+        behind_a_proxy(s);
+        s.login_max_failures_per_ip = 1;
+    })
+    .await;
+    let mangled = Headers::new().bytes("X-Forwarded-For", b"1.1.1.1\xff, 198.51.100.7");
+    let first = app
+        .login_with(mangled, "nobody1@example.com", "a wrong password")
+        .await;
+    assert_eq!(first.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        login_from(
+            &app,
+            "198.51.100.7",
+            "nobody2@example.com",
+            "a wrong password"
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "counted against the client the proxy saw"
     );
 }

@@ -102,16 +102,27 @@ impl Sessions {
     /// both still needed; so no setting of the purge's own, such as a
     /// shorter `--reuse-grace` given to `sesame purge`, can take a token the
     /// server still honours.
+    /// It deletes a batch at a time, each batch a write of its own, so a
+    /// large purge never holds up other writes for long.
     pub async fn purge(&self) -> Result<Purged, AppError> {
-        let purged = self
-            .change(Changed::Nothing, move |conn, writer| {
-                let (sessions, refresh_tokens) = writer.delete_ended_sessions(conn, now_ms())?;
-                Ok(Purged {
-                    sessions,
-                    refresh_tokens,
+        const BATCH: usize = 1000;
+        let now = now_ms();
+        let mut purged = Purged {
+            sessions: 0,
+            refresh_tokens: 0,
+        };
+        loop {
+            let (sessions, refresh_tokens) = self
+                .change(Changed::Nothing, move |conn, writer| {
+                    writer.delete_ended_sessions(conn, now, BATCH as i64)
                 })
-            })
-            .await?;
+                .await?;
+            purged.sessions += sessions;
+            purged.refresh_tokens += refresh_tokens;
+            if sessions < BATCH {
+                break;
+            }
+        }
         self.db.give_space_back().await?;
         audit::event(
             "purge",

@@ -22,11 +22,13 @@ impl FromRequest for Client {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok());
         let address = req.peer_addr().map(|peer| {
-            // Several header lines are one list, in order (RFC 9110).
-            let forwarded: Vec<&str> = req
+            // Several header lines are one list, in order (RFC 9110); an
+            // entry that is not text is kept as an entry that is not an
+            // address, without losing the ones after it.
+            let forwarded: Vec<String> = req
                 .headers()
                 .get_all("x-forwarded-for")
-                .filter_map(|v| v.to_str().ok())
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                 .collect();
             let forwarded = (!forwarded.is_empty()).then(|| forwarded.join(","));
             match req.app_data::<web::Data<TrustedProxies>>() {
