@@ -7,8 +7,9 @@
 //! owner's next sign-in rehashes them (`Accounts::login`), so after a change
 //! of `--bcrypt-cost` stored costs differ. The dummy is made at the highest
 //! stored cost (`use_dummy_cost`), and a check against a cheaper stored hash
-//! also checks the dummy: every check then costs about the same, whether
-//! the email is unknown, known and rehashed, or known and not yet.
+//! is padded with dummies of the costs in between, whose work adds up to the
+//! difference: every check then costs about the same, whether the email is
+//! unknown, known and rehashed, or known and not yet.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -90,9 +91,11 @@ impl PasswordHasher {
                 // checked by its prefix, so it is refused (after the same work).
                 Some(hash) if candidate.len() <= MAX_BYTES => {
                     let matched = bcrypt::verify(candidate.as_bytes(), &hash);
-                    if cost_of(&hash).is_some_and(|cost| cost < dummy_cost) {
-                        let _ =
-                            bcrypt::verify(candidate.as_bytes(), &hasher.dummy_hash(dummy_cost));
+                    // bcrypt's work doubles with each cost step: 2^s for the
+                    // stored hash, plus 2^s + … + 2^(d-1) of dummies, is 2^d.
+                    let stored = cost_of(&hash).unwrap_or(dummy_cost);
+                    for cost in stored..dummy_cost {
+                        let _ = bcrypt::verify(candidate.as_bytes(), &hasher.dummy_hash(cost));
                     }
                     matched
                 }

@@ -34,6 +34,15 @@ async fn an_unknown_email_takes_as_long_as_a_wrong_password() {
 /// Median times of `rounds` failed logins for an unknown email and for
 /// `known`, taken in turns, within × 0.6–1.6 of each other.
 async fn assert_unknown_costs_what_known_costs(app: &TestApp, known: &str, rounds: usize) {
+    assert_costs_within(app, known, rounds, 0.6..=1.6).await;
+}
+
+async fn assert_costs_within(
+    app: &TestApp,
+    known: &str,
+    rounds: usize,
+    band: std::ops::RangeInclusive<f64>,
+) {
     let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
         let started = Instant::now();
@@ -49,7 +58,7 @@ async fn assert_unknown_costs_what_known_costs(app: &TestApp, known: &str, round
     let (unknown, wrong) = (median(unknown), median(wrong));
     let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
     assert!(
-        (0.6..=1.6).contains(&ratio),
+        band.contains(&ratio),
         "unknown email {unknown:?} vs wrong password {wrong:?} (ratio {ratio:.2})"
     );
 }
@@ -100,4 +109,26 @@ async fn after_a_cost_change_unknown_emails_cost_what_stored_hashes_cost_and_sig
     // Rehashed, it still costs what the costliest stored hash costs: which
     // accounts signed in since the change cannot be told by timing.
     assert_unknown_costs_what_known_costs(&app, &user.email, 7).await;
+}
+
+#[actix_web::test]
+async fn a_hash_one_cost_step_below_the_highest_is_padded_to_its_cost() {
+    let _cpu = cpu_to_myself().await;
+    let limits = |s: &mut sesame::config::Settings| {
+        s.login_max_failures = 1000;
+        s.login_max_failures_per_ip = 1000;
+    };
+    let app = spawn_app_with(|s| {
+        limits(s);
+        s.bcrypt_cost = 11;
+    })
+    .await;
+    app.new_user().await; // the costliest stored hash: 11
+    let app = app.restart_with(|s| s.bcrypt_cost = 10).await;
+    let cheaper = app.new_user().await; // hashed at 10
+    sleep_ms(1000).await; // the dummy at 11 is made at start
+    app.login("nobody@example.com", "a wrong password").await;
+    // One check at 10 alone would be half of one at 11; padded with a dummy
+    // at 10 it is the same; padded with one at 11 it would be × 1.5.
+    assert_costs_within(&app, &cheaper.email, 7, 0.75..=1.33).await;
 }
