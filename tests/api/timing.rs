@@ -12,17 +12,23 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
+/// The service at this bcrypt cost, with limits out of the way of many
+/// failed logins in a row.
+async fn spawn_timed(cost: u32) -> TestApp {
+    spawn_app_with(|s| {
+        s.bcrypt_cost = cost;
+        s.login_max_failures = 1000;
+        s.login_max_failures_per_ip = 1000;
+    })
+    .await
+}
+
 #[actix_web::test]
 async fn an_unknown_email_takes_as_long_as_a_wrong_password() {
     let _cpu = cpu_to_myself().await;
     // Cost 10: each check takes tens of milliseconds, far above the noise of
     // a database lookup, so a missing bcrypt call would halve the time.
-    let app = spawn_app_with(|s| {
-        s.bcrypt_cost = 10;
-        s.login_max_failures = 1000;
-        s.login_max_failures_per_ip = 1000;
-    })
-    .await;
+    let app = spawn_timed(10).await;
     let user = app.new_user().await;
     // Warm up both paths (the dummy hash is computed once, at start).
     app.login("nobody@example.com", "a wrong password").await;
@@ -83,12 +89,7 @@ fn stored_hash(app: &TestApp, email: &str) -> String {
 #[actix_web::test]
 async fn after_a_cost_change_unknown_emails_cost_what_stored_hashes_cost_and_sign_in_rehashes() {
     let _cpu = cpu_to_myself().await;
-    let app = spawn_app_with(|s| {
-        s.bcrypt_cost = 10;
-        s.login_max_failures = 1000;
-        s.login_max_failures_per_ip = 1000;
-    })
-    .await;
+    let app = spawn_timed(10).await;
     let user = app.new_user().await;
     assert!(stored_hash(&app, &user.email).starts_with("$2b$10$"));
     // The server now hashes at cost 4; the account's hash is still at 10.
@@ -114,15 +115,7 @@ async fn after_a_cost_change_unknown_emails_cost_what_stored_hashes_cost_and_sig
 #[actix_web::test]
 async fn a_hash_one_cost_step_below_the_highest_is_padded_to_its_cost() {
     let _cpu = cpu_to_myself().await;
-    let limits = |s: &mut sesame::config::Settings| {
-        s.login_max_failures = 1000;
-        s.login_max_failures_per_ip = 1000;
-    };
-    let app = spawn_app_with(|s| {
-        limits(s);
-        s.bcrypt_cost = 11;
-    })
-    .await;
+    let app = spawn_timed(11).await;
     app.new_user().await; // the costliest stored hash: 11
     let app = app.restart_with(|s| s.bcrypt_cost = 10).await;
     let cheaper = app.new_user().await; // hashed at 10
