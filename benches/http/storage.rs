@@ -15,9 +15,9 @@ pub async fn rotation_ceiling(
     sessions: usize,
     duration: Duration,
 ) -> f64 {
-    use sesame::auth::{Accounts, Sessions};
+    use sesame::auth::{Accounts, LimitStore, Sessions};
     use sesame::config::secrets_file::Keys;
-    use sesame::config::{Secret, Settings, SqliteFile};
+    use sesame::config::{Database, Secret, Settings};
     use sesame::db::Db;
     use sesame::domain::{Client, NewAccount};
     use std::sync::Arc;
@@ -31,9 +31,9 @@ pub async fn rotation_ceiling(
         access: Secret::new(vec![1; 32]),
         refresh: Secret::new(vec![2; 32]),
     };
-    let (db, writer) = Db::open(&SqliteFile::new(path)).expect("a database");
+    let (db, writer) = Db::open(&Database::sqlite(path)).expect("a database");
     let auth = Arc::new(Sessions::new(db.clone(), writer, &settings, &keys));
-    let accounts = Accounts::new(db, Arc::clone(&auth), &settings);
+    let accounts = Accounts::new(db, Arc::clone(&auth), &settings, &LimitStore::Local);
     let mut tokens = Vec::new();
     for n in 0..sessions {
         let email = format!("ceiling{n}@example.com");
@@ -82,7 +82,7 @@ pub fn fill(path: &std::path::Path, count: u64) -> (Duration, f64) {
     use diesel::connection::SimpleConnection;
     use diesel::Connection;
     // Create and migrate it as sesame does.
-    drop(sesame::db::Db::open(&sesame::config::SqliteFile::new(path)).expect("a database"));
+    drop(sesame::db::Db::open(&sesame::config::Database::sqlite(path)).expect("a database"));
     let before = database_bytes(path);
     let started = Instant::now();
     let mut conn =

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::limits::{LoginLimits, RegisterLimits};
+use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits};
 use super::password::{cost_of, PasswordHasher};
 use super::{audit, Sessions, SignIn};
 use crate::config::Settings;
@@ -21,14 +21,15 @@ pub struct Accounts {
 }
 
 impl Accounts {
-    pub fn new(db: Db, sessions: Arc<Sessions>, settings: &Settings) -> Self {
+    /// `limits` says where the limits count (shared on PostgreSQL).
+    pub fn new(db: Db, sessions: Arc<Sessions>, settings: &Settings, limits: &LimitStore) -> Self {
         let hasher = PasswordHasher::new(settings.bcrypt_cost);
         hasher.use_dummy_cost(settings.bcrypt_cost);
         Accounts {
             db,
             hasher,
-            login_limits: LoginLimits::new(settings),
-            register_limits: RegisterLimits::new(settings),
+            login_limits: LoginLimits::new(settings, limits),
+            register_limits: RegisterLimits::new(settings, limits),
             sessions,
         }
     }
@@ -54,7 +55,8 @@ impl Accounts {
         let registration = self
             .register_limits
             .begin(client.address_key())
-            .map_err(|wait| rate_limited("register", None, client, wait))?;
+            .await
+            .map_err(|refusal| rate_limited("register", None, client, refusal))?;
         let password_hash = self.hasher.hash(password, client.address_key()).await?;
         registration.done();
         let signed_in = self
@@ -94,7 +96,8 @@ impl Accounts {
         let attempt = self
             .login_limits
             .begin(email.as_str(), client.address_key())
-            .map_err(|wait| rate_limited("login", Some(email.as_str()), client, wait))?;
+            .await
+            .map_err(|refusal| rate_limited("login", Some(email.as_str()), client, refusal))?;
         let lookup = email.as_str().to_owned();
         let user = self
             .db
@@ -159,19 +162,18 @@ impl Accounts {
     }
 
     /// Forgets limit states that are back to full (run periodically).
-    pub fn forget_idle_limits(&self) {
-        self.login_limits.forget_idle();
-        self.register_limits.forget_idle();
+    pub async fn forget_idle_limits(&self) -> Result<(), AppError> {
+        self.login_limits.forget_idle().await?;
+        self.register_limits.forget_idle().await
     }
 }
 
-/// 429, with its audit line.
-fn rate_limited(
-    action: &str,
-    email: Option<&str>,
-    client: &Client,
-    retry_after: std::time::Duration,
-) -> AppError {
+/// 429, with its audit line (or 503 when the shared limits cannot be reached).
+fn rate_limited(action: &str, email: Option<&str>, client: &Client, refusal: Refusal) -> AppError {
+    let retry_after = match refusal {
+        Refusal::Wait(wait) => wait,
+        Refusal::Unavailable(error) => return error,
+    };
     let address = client.address_text();
     let wait = retry_after_secs(retry_after);
     match email {

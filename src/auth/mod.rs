@@ -16,5 +16,6 @@ pub mod refresh_token;
 mod sessions;
 
 pub use accounts::Accounts;
+pub use limits::LimitStore;
 pub use profile::Profile;
 pub use sessions::{Principal, Purged, Sessions, SignIn};

@@ -12,7 +12,7 @@ mod values;
 use std::time::Duration;
 
 pub use cli::{Cli, Command, ConfigError};
-pub use database::{Database, SqliteFile};
+pub use database::{Database, PostgresUrl, SqliteFile};
 pub use load::from_args;
 pub use proxies::TrustedProxies;
 pub use secret::{Secret, MIN_SECRET_BYTES};

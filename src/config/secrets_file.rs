@@ -143,7 +143,7 @@ fn sync_folder(path: &Path) {
     }
 }
 
-fn random_secret() -> Result<Secret, SecretsError> {
+pub fn random_secret() -> Result<Secret, SecretsError> {
     let mut bytes = vec![0u8; GENERATED_BYTES];
     getrandom::fill(&mut bytes).map_err(SecretsError::Random)?;
     Ok(Secret::new(bytes))

@@ -7,25 +7,32 @@
 //! The queries that write session and refresh-token rows are methods of the
 //! one `SessionWriter` that `Db::open` hands out (see `session_writer`).
 
+mod conn;
+mod listen;
 mod open;
+mod pg_schema;
+pub mod rate_limits;
 pub mod refresh_tokens;
 mod schema;
+mod secrets;
 pub mod server_lock;
 mod session_writer;
 pub mod sessions;
 pub mod users;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, Pool};
-use diesel::Connection;
+use diesel::r2d2::Pool;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::SqliteFile;
+use crate::config::Database;
 use crate::error::AppError;
 use crate::offload::Gate;
+use conn::{in_transaction, Begin, Manager};
 
-pub use diesel::sqlite::SqliteConnection as Conn;
+pub(crate) use conn::each_backend;
+pub use conn::Conn;
+pub use listen::{announce, Hears, Listener, SessionsChanged};
 pub use open::{create_private, OpenError};
 pub use session_writer::SessionWriter;
 
@@ -37,7 +44,7 @@ const WRITE_WAIT: Duration = Duration::from_secs(5);
 const VACUUM_STEP: u32 = 1024;
 
 /// Pages of the database file that hold nothing.
-fn free_pages(conn: &mut Conn) -> Result<i64, AppError> {
+fn free_pages(conn: &mut diesel::SqliteConnection) -> Result<i64, AppError> {
     #[derive(diesel::QueryableByName)]
     struct Free {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -52,28 +59,41 @@ fn free_pages(conn: &mut Conn) -> Result<i64, AppError> {
 /// The database: a pool of connections behind a bounded gate.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<ConnectionManager<Conn>>,
+    pool: Pool<Manager>,
     gate: Gate,
-    /// One write transaction at a time in this process, in the order asked
-    /// (a fair async lock), taken *before* a place at the gate, so waiting
-    /// writers never hold up reads. SQLite allows one writer anyway, but its
-    /// busy handler lets waiting writers poll with growing sleeps, so under a
-    /// steady stream of writes one could lose every race for five seconds
-    /// (a spurious 503); here they wait in line, at most `WRITE_WAIT`.
-    writing: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite only: one write transaction at a time in this process, in the
+    /// order asked (a fair async lock), taken *before* a place at the gate,
+    /// so waiting writers never hold up reads. SQLite allows one writer
+    /// anyway, but its busy handler lets waiting writers poll with growing
+    /// sleeps, so under a steady stream of writes one could lose every race
+    /// for five seconds (a spurious 503); here they wait in line, at most
+    /// `WRITE_WAIT`. PostgreSQL writes run side by side, locking rows.
+    writing: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Db {
     /// Opens (creating it and its folder if need be) and migrates the
     /// database; with it comes the one writer of its session rows, for
     /// `auth::Sessions` to own.
-    pub fn open(file: &SqliteFile) -> Result<(Db, SessionWriter), OpenError> {
-        let db = Db {
-            pool: open::open_pool(file)?,
-            gate: Gate::new(open::POOL_SIZE as usize, MAX_QUEUED),
-            writing: Arc::new(tokio::sync::Mutex::new(())),
+    pub fn open(database: &Database) -> Result<(Db, SessionWriter), OpenError> {
+        let db = match database {
+            Database::Sqlite(file) => Db {
+                pool: open::open_sqlite(file)?,
+                gate: Gate::new(open::SQLITE_POOL_SIZE as usize, MAX_QUEUED),
+                writing: Some(Arc::new(tokio::sync::Mutex::new(()))),
+            },
+            Database::Postgres(url) => Db {
+                pool: open::open_postgres(url)?,
+                gate: Gate::new(open::POSTGRES_POOL_SIZE as usize, MAX_QUEUED),
+                writing: None,
+            },
         };
         Ok((db, SessionWriter::new()))
+    }
+
+    /// Whether this database is shared with other instances (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        self.writing.is_none()
     }
 
     /// Runs read-only queries on a pooled connection, off the async workers,
@@ -88,14 +108,14 @@ impl Db {
         self.gate
             .run(move || {
                 let mut conn = pool.get().map_err(|_| AppError::Busy)?;
-                (*conn).transaction(query)
+                let read = in_transaction(&mut conn, Begin::Read, query);
+                unreachable_is_busy(&mut conn, read)
             })
             .await?
     }
 
-    /// Runs `work` in one transaction that takes SQLite's write lock at its
-    /// start (`BEGIN IMMEDIATE`), so a read-then-write never fails half way on
-    /// a lock upgrade. Committed when `work` returns `Ok`, rolled back on `Err`.
+    /// Runs `work` in one write transaction (see `Begin::Write`). Committed
+    /// when `work` returns `Ok`, rolled back on `Err`.
     pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
@@ -116,10 +136,10 @@ impl Db {
         let (pool, turn) = (self.pool.clone(), self.turn_to_write().await?);
         self.gate
             .run(move || {
-                let written = pool
-                    .get()
-                    .map_err(|_| AppError::Busy)
-                    .and_then(|mut conn| conn.immediate_transaction(work));
+                let written = pool.get().map_err(|_| AppError::Busy).and_then(|mut conn| {
+                    let written = in_transaction(&mut conn, Begin::Write, work);
+                    unreachable_is_busy(&mut conn, written)
+                });
                 drop(turn);
                 after();
                 written
@@ -136,15 +156,22 @@ impl Db {
     /// Hands the pages that deleted rows freed back to the file system
     /// (incremental auto-vacuum), so the file shrinks after a purge; a few
     /// pages at a time, each step a write of its own, so other writes go on.
+    /// PostgreSQL's autovacuum does this by itself.
     pub async fn give_space_back(&self) -> Result<(), AppError> {
+        if self.is_shared() {
+            return Ok(());
+        }
         loop {
             let (pool, _turn) = (self.pool.clone(), self.turn_to_write().await?);
             let free_pages = self
                 .gate
                 .run(move || {
                     let mut conn = pool.get().map_err(|_| AppError::Busy)?;
+                    let Conn::Sqlite(conn) = &mut *conn else {
+                        return Ok(0);
+                    };
                     conn.batch_execute(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))?;
-                    free_pages(&mut conn)
+                    free_pages(conn)
                 })
                 .await??;
             if free_pages == 0 {
@@ -153,23 +180,49 @@ impl Db {
         }
     }
 
-    /// This process's turn to write; 503 when it does not come in time.
-    async fn turn_to_write(&self) -> Result<tokio::sync::OwnedMutexGuard<()>, AppError> {
-        let turn = Arc::clone(&self.writing).lock_owned();
+    /// This process's turn to write (SQLite); 503 when it does not come in
+    /// time. PostgreSQL needs none.
+    async fn turn_to_write(&self) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, AppError> {
+        let Some(writing) = &self.writing else {
+            return Ok(None);
+        };
+        let turn = Arc::clone(writing).lock_owned();
         actix_web::rt::time::timeout(WRITE_WAIT, turn)
             .await
+            .map(Some)
             .map_err(|_| AppError::Busy)
     }
 
-    /// Whether the database answers a query that reads it (`SELECT 1` alone
-    /// would not even touch the file).
+    /// Whether the database answers a query that reads it (on SQLite,
+    /// `SELECT 1` alone would not even touch the file).
     pub async fn ping(&self) -> bool {
         self.read(|conn| {
-            conn.batch_execute("SELECT count(*) FROM sqlite_schema")
-                .map_err(AppError::from)
+            match conn {
+                Conn::Sqlite(c) => c.batch_execute("SELECT count(*) FROM sqlite_schema"),
+                Conn::Postgres(c) => c.batch_execute("SELECT 1"),
+            }
+            .map_err(AppError::from)
         })
         .await
         .is_ok()
+    }
+}
+
+/// A query that failed because the database cannot be reached (PostgreSQL
+/// restarting, the network gone) is the server being unavailable, not a
+/// fault: 503, never 500. Told apart by the connection no longer answering.
+fn unreachable_is_busy<T>(conn: &mut Conn, outcome: Result<T, AppError>) -> Result<T, AppError> {
+    use diesel::r2d2::R2D2Connection;
+    match outcome {
+        Err(AppError::Unexpected(cause)) if matches!(conn, Conn::Postgres(_)) => {
+            if conn.ping().is_err() {
+                log::warn!("the database cannot be reached: {cause}");
+                Err(AppError::Busy)
+            } else {
+                Err(AppError::Unexpected(cause))
+            }
+        }
+        other => other,
     }
 }
 
@@ -184,13 +237,13 @@ mod tests {
         use std::sync::atomic::{AtomicBool, Ordering};
         use std::sync::Arc;
         let folder = tempfile::tempdir().unwrap();
-        let (db, _) = Db::open(&SqliteFile::new(folder.path().join("test.db"))).unwrap();
+        let (db, _) = Db::open(&Database::sqlite(folder.path().join("test.db"))).unwrap();
         let done = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&done);
         let write = db.write_then(
             |conn| {
                 std::thread::sleep(Duration::from_millis(500));
-                conn.batch_execute("CREATE TABLE t (x INTEGER)")
+                each_backend!(conn, |c| c.batch_execute("CREATE TABLE t (x INTEGER)"))
                     .map_err(AppError::from)
             },
             move || flag.store(true, Ordering::SeqCst),

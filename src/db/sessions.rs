@@ -9,7 +9,7 @@ use crate::clock::Millis;
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
-#[diesel(table_name = sessions, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = sessions, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Session {
     pub id: String,
     pub user_id: String,
@@ -72,8 +72,31 @@ pub fn list_active_of_user(
         .load(conn)?)
 }
 
+/// Any number works, the same in every instance ("purge" in ASCII).
+const PURGE_LOCK: i64 = 0x0070_7572_6765;
+
 /// Writes: only `auth::Sessions` holds the writer (see `session_writer`).
 impl SessionWriter {
+    /// The session and its user, the session's row locked until the
+    /// transaction ends: a decision on it (a rotation) is taken by one
+    /// transaction at a time, on any instance. SQLite's write transaction
+    /// holds the whole database already.
+    pub fn lock_with_user(
+        &self,
+        conn: &mut Conn,
+        id: &str,
+    ) -> Result<Option<(Session, User)>, AppError> {
+        if let Conn::Postgres(pg) = conn {
+            sessions::table
+                .find(id)
+                .select(sessions::id)
+                .for_update()
+                .get_result::<String>(pg)
+                .optional()?;
+        }
+        find_with_user(conn, id)
+    }
+
     pub fn insert_session(&self, conn: &mut Conn, session: &Session) -> Result<(), AppError> {
         diesel::insert_into(sessions::table)
             .values(session)
@@ -141,6 +164,21 @@ impl SessionWriter {
         now: Millis,
         batch: i64,
     ) -> Result<(usize, usize), AppError> {
+        // One instance purges at a time; the others find nothing to do.
+        if let Conn::Postgres(pg) = conn {
+            #[derive(QueryableByName)]
+            struct Locked {
+                #[diesel(sql_type = diesel::sql_types::Bool)]
+                locked: bool,
+            }
+            let locked = diesel::sql_query("SELECT pg_try_advisory_xact_lock($1) AS locked")
+                .bind::<diesel::sql_types::BigInt, _>(PURGE_LOCK)
+                .get_result::<Locked>(pg)?
+                .locked;
+            if !locked {
+                return Ok((0, 0));
+            }
+        }
         let ended: Vec<String> = sessions::table
             .filter(
                 sessions::revoked_at

@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 /// An account. Not `Debug`: it holds the password hash.
 #[derive(Queryable, Selectable, Clone)]
-#[diesel(table_name = users, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = users, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct User {
     pub id: String,
     pub name: String,
@@ -30,12 +30,14 @@ pub struct NewUser<'a> {
 
 /// Inserts the user; `None` when the email is already taken.
 pub fn insert(conn: &mut Conn, user: &NewUser) -> Result<Option<User>, AppError> {
-    Ok(diesel::insert_into(users::table)
-        .values(user)
-        .on_conflict_do_nothing()
-        .returning(User::as_returning())
-        .get_result(conn)
-        .optional()?)
+    Ok(super::each_backend!(conn, |c| diesel::insert_into(
+        users::table
+    )
+    .values(user)
+    .on_conflict_do_nothing()
+    .returning(User::as_returning())
+    .get_result(c)
+    .optional())?)
 }
 
 /// The user with this (already normalised) email.

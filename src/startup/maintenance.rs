@@ -31,7 +31,9 @@ pub fn spawn(
         let mut every_minute = actix_web::rt::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            idle.forget_idle_limits();
+            if let Err(error) = idle.forget_idle_limits().await {
+                error.log_if_unexpected();
+            }
         }
     });
     let purging = actix_web::rt::spawn(async move {

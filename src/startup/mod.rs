@@ -11,11 +11,12 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 
-use crate::auth::{Accounts, Purged, Sessions};
+use crate::auth::{Accounts, LimitStore, Purged, Sessions};
 use crate::config::secrets_file::{self, Keys, SecretsError};
-use crate::config::{Database, Settings};
+use crate::config::{Database, Secret, Settings};
 use crate::db::server_lock::{LockError, ServerLock};
-use crate::db::{Db, OpenError};
+use crate::db::{Db, Listener, OpenError};
+use crate::error::AppError;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::cross_site::refuse_cross_site;
 use crate::routes::MAX_BODY_BYTES;
@@ -33,6 +34,10 @@ pub enum StartupError {
     Database(#[from] OpenError),
     #[error("SESAME_ACCESS_SECRET / SESAME_REFRESH_SECRET: {0}")]
     Secrets(#[from] SecretsError),
+    #[error("--database-url (DATABASE_URL): cannot keep the generated keys in the database: {0}")]
+    SharedSecrets(AppError),
+    #[error("cannot start the thread that hears other instances: {0}")]
+    Listener(std::io::Error),
     #[error("--database-url (DATABASE_URL): {0}")]
     InUse(#[from] LockError),
     #[error("--bind (SESAME_BIND): cannot listen on {0}: {1}")]
@@ -43,8 +48,10 @@ pub enum StartupError {
 pub struct Application {
     address: SocketAddr,
     server: Server,
-    /// No other server may use the database while this one runs.
-    lock: ServerLock,
+    /// SQLite: no other server may use the database while this one runs.
+    lock: Option<ServerLock>,
+    /// PostgreSQL: hears the other instances' changes to sessions.
+    listener: Option<Listener>,
     db: Db,
     maintenance: maintenance::Maintenance,
 }
@@ -57,11 +64,31 @@ impl Application {
         let bind_error = |e| StartupError::Bind(settings.bind.clone(), e);
         let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        // Then the database's lock, before touching the database itself.
-        let Database::Sqlite(file) = &settings.database;
-        let lock = ServerLock::acquire(file, WAIT_FOR_PREVIOUS)?;
+        // Then a SQLite file's lock, before touching the database itself.
+        let lock = match &settings.database {
+            Database::Sqlite(file) => Some(ServerLock::acquire(file, WAIT_FOR_PREVIOUS)?),
+            Database::Postgres(_) => None,
+        };
         let Opened { db, sessions, keys } = open(&settings)?;
-        let accounts = web::Data::new(Accounts::new(db.clone(), Arc::clone(&sessions), &settings));
+        let hearing = match &settings.database {
+            Database::Sqlite(_) => None,
+            Database::Postgres(url) => {
+                Some(Listener::spawn(url, sessions.hears()).map_err(StartupError::Listener)?)
+            }
+        };
+        let limits = match &settings.database {
+            Database::Sqlite(_) => LimitStore::Local,
+            Database::Postgres(_) => LimitStore::Shared {
+                db: db.clone(),
+                key: keys.refresh.clone(),
+            },
+        };
+        let accounts = web::Data::new(Accounts::new(
+            db.clone(),
+            Arc::clone(&sessions),
+            &settings,
+            &limits,
+        ));
         let sessions = web::Data::from(sessions);
         let maintenance =
             maintenance::spawn(accounts.clone(), sessions.clone(), settings.purge_interval);
@@ -98,6 +125,7 @@ impl Application {
             address,
             server,
             lock,
+            listener: hearing,
             db,
             maintenance,
         })
@@ -120,12 +148,14 @@ impl Application {
         let Application {
             server,
             lock,
+            listener,
             db,
             maintenance,
             ..
         } = self;
         let stopped = server.await;
         maintenance.stop();
+        drop(listener);
         db.until_idle().await;
         // The connections close before the lock's file does: closing any of a
         // file's descriptors drops the `fcntl` locks SQLite holds on it.
@@ -144,15 +174,35 @@ struct Opened {
 }
 
 fn open(settings: &Settings) -> Result<Opened, StartupError> {
-    let Database::Sqlite(file) = &settings.database;
-    let (db, session_writer) = Db::open(file)?;
-    let keys = secrets_file::load(
-        &file.secrets_path(),
-        settings.access_secret.clone(),
-        settings.refresh_secret.clone(),
-    )?;
+    let (db, session_writer) = Db::open(&settings.database)?;
+    let keys = match &settings.database {
+        Database::Sqlite(file) => secrets_file::load(
+            &file.secrets_path(),
+            settings.access_secret.clone(),
+            settings.refresh_secret.clone(),
+        )?,
+        Database::Postgres(_) => shared_keys(&db, settings)?,
+    };
     let sessions = Arc::new(Sessions::new(db.clone(), session_writer, settings, &keys));
     Ok(Opened { db, sessions, keys })
+}
+
+/// PostgreSQL: the keys every instance shares, generated by the first one
+/// to start (each taken from the environment instead when given there).
+fn shared_keys(db: &Db, settings: &Settings) -> Result<Keys, StartupError> {
+    let kept = |name: &str, given: &Option<Secret>| -> Result<Secret, StartupError> {
+        if let Some(given) = given {
+            return Ok(given.clone());
+        }
+        let fresh = secrets_file::random_secret()?;
+        db.keep_secret(name, fresh.expose())
+            .map(Secret::new)
+            .map_err(StartupError::SharedSecrets)
+    };
+    Ok(Keys {
+        access: kept("access", &settings.access_secret)?,
+        refresh: kept("refresh", &settings.refresh_secret)?,
+    })
 }
 
 /// `sesame purge`: one purge, without serving.

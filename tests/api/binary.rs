@@ -137,7 +137,8 @@ async fn an_unusable_address_or_database_stops_it_with_one_line_and_status_2() {
                 "--bind",
                 "127.0.0.1:0",
                 "--database-url",
-                "postgres://localhost/sesame",
+                // No PostgreSQL there; the password must not be shown.
+                "postgres://sesame:s3cret@127.0.0.1:1/sesame",
             ],
             "--database-url",
         ),
@@ -152,6 +153,7 @@ async fn an_unusable_address_or_database_stops_it_with_one_line_and_status_2() {
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
         assert!(stderr.contains(named), "{stderr}");
+        assert!(!stderr.contains("s3cret"), "{stderr}");
     }
 }
 

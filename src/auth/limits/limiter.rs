@@ -1,214 +1,187 @@
-//! One GCRA limiter (governor's): a limit of N in a window W is a burst of
-//! N, earning one more try every W/N. governor can neither forget a key nor
-//! return a try, so its states live in a store of ours, which does both,
-//! and which is bounded:
+//! One limit, kept where the deployment needs it: in this process's memory
+//! (SQLite: one server, `local`), or in the database (PostgreSQL: shared by
+//! every instance, `db::rate_limits`), with the same GCRA either way.
 //!
-//! - keys are kept as 64-bit keyed hashes, never as the text (an email);
-//! - at most `capacity` states: when full, the half that is closest to its
-//!   full allowance (the lowest theoretical arrival times) is forgotten, which
-//!   loses the least; a key under heavy guessing is the last to go;
-//! - states back to full carry nothing and are dropped by `forget_idle`.
+//! What is counted (an email, an address) is kept only as a 64-bit keyed
+//! hash: HMAC with a random key of this process's own when local, with the
+//! shared refresh key when shared (every instance must count an email under
+//! the same key, and no one outside can aim at a key).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, RandomState};
-use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use std::time::Duration;
 
-use governor::clock::{Clock, DefaultClock};
-use governor::nanos::Nanos;
-use governor::state::keyed::ShrinkableKeyedStateStore;
-use governor::state::StateStore;
-use governor::{Quota, RateLimiter};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
-/// States one limiter keeps at most (about 32 bytes each).
-pub const CAPACITY: usize = 65_536;
+use super::local::LocalLimiter;
+use crate::clock::{now_ms, Millis};
+use crate::config::Secret;
+use crate::db::rate_limits::{self, Quota};
+use crate::db::Db;
+use crate::error::AppError;
 
-pub struct Limiter {
-    limiter: RateLimiter<u64, SharedStore, DefaultClock>,
-    states: Arc<Mutex<States>>,
-    hasher: RandomState,
-    clock: DefaultClock,
-    /// How much one try weighs in GCRA's state (window / N).
-    period: Nanos,
+/// Where the limits keep their state.
+#[derive(Clone)]
+pub enum LimitStore {
+    Local,
+    Shared { db: Db, key: Secret },
 }
 
-struct States {
-    map: HashMap<u64, Nanos>,
-    capacity: usize,
+/// Why a try was not taken.
+#[derive(Debug)]
+pub enum Refusal {
+    /// None left: this long until there is one.
+    Wait(Duration),
+    /// The shared state could not be reached (503): nothing was taken.
+    Unavailable(AppError),
+}
+
+pub struct Limiter {
+    name: &'static str,
+    hash_key: Arc<[u8]>,
+    kind: Kind,
+}
+
+enum Kind {
+    Local(LocalLimiter),
+    Shared { db: Db, quota: Quota },
+}
+
+/// The bytes `Hash` feeds a hasher, collected for the HMAC.
+struct Bytes(Vec<u8>);
+
+impl Hasher for Bytes {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        0
+    }
 }
 
 impl Limiter {
-    pub fn new(max: u32, window: Duration) -> Self {
-        Self::with_capacity(max, window, CAPACITY)
-    }
-
-    pub fn with_capacity(max: u32, window: Duration, capacity: usize) -> Self {
-        let burst = NonZeroU32::new(max.max(1)).unwrap_or(NonZeroU32::MIN);
-        let period = (window / burst.get()).max(Duration::from_nanos(1));
-        // `with_period` is `None` only for a zero period, excluded above.
-        let quota = Quota::with_period(period)
-            .unwrap_or_else(|| Quota::per_second(burst))
-            .allow_burst(burst);
-        let states = Arc::new(Mutex::new(States {
-            map: HashMap::new(),
-            capacity: capacity.max(2),
-        }));
-        let clock = DefaultClock::default();
-        let store = SharedStore(Arc::clone(&states));
+    /// `max` tries per `window`; `name` tells this limit's keys from others'.
+    pub fn new(name: &'static str, max: u32, window: Duration, store: &LimitStore) -> Self {
+        let (hash_key, kind): (Arc<[u8]>, Kind) = match store {
+            LimitStore::Local => {
+                let mut key = [0u8; 32];
+                // Without the OS's randomness the key is merely predictable
+                // to someone who knows this is the case; counting still works.
+                let _ = getrandom::fill(&mut key);
+                (key.into(), Kind::Local(LocalLimiter::new(max, window)))
+            }
+            LimitStore::Shared { db, key } => {
+                let max = Millis::from(max.max(1));
+                let period = (window.as_millis() as Millis / max).max(1);
+                let quota = Quota {
+                    period,
+                    window: period * max,
+                };
+                (
+                    key.expose().into(),
+                    Kind::Shared {
+                        db: db.clone(),
+                        quota,
+                    },
+                )
+            }
+        };
         Limiter {
-            limiter: RateLimiter::new(quota, store, clock.clone()),
-            states,
-            hasher: RandomState::new(),
-            clock,
-            period: Nanos::from(period),
+            name,
+            hash_key,
+            kind,
         }
     }
 
     /// The key a value is counted under.
     pub fn key(&self, value: impl Hash) -> u64 {
-        self.hasher.hash_one(value)
+        let mut bytes = Bytes(Vec::with_capacity(64));
+        value.hash(&mut bytes);
+        // HMAC takes a key of any length.
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.hash_key).expect("any key length");
+        mac.update(self.name.as_bytes());
+        mac.update(&[0]);
+        mac.update(&bytes.0);
+        let digest = mac.finalize().into_bytes();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        u64::from_be_bytes(first)
     }
 
-    /// Takes one try; `Err(wait)` when none is left (then nothing is taken).
-    pub fn take(&self, key: u64) -> Result<(), Duration> {
-        self.limiter
-            .check_key(&key)
-            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    /// Takes one try; refused when none is left (then nothing is taken).
+    pub async fn take(&self, key: u64) -> Result<(), Refusal> {
+        match &self.kind {
+            Kind::Local(local) => local.take(key).map_err(Refusal::Wait),
+            Kind::Shared { db, quota } => {
+                let quota = *quota;
+                let waited = db
+                    .write(move |conn| rate_limits::take(conn, key as i64, now_ms(), quota))
+                    .await
+                    .map_err(Refusal::Unavailable)?;
+                match waited {
+                    None => Ok(()),
+                    Some(wait) => Err(Refusal::Wait(Duration::from_millis(wait as u64))),
+                }
+            }
+        }
     }
 
-    /// Returns one try taken earlier.
+    /// Returns one try taken earlier; at once when local, else as soon as the
+    /// database takes it (a failure leaves the try taken: the safe side).
     pub fn give_back(&self, key: u64) {
-        if let Some(state) = lock(&self.states).map.get_mut(&key) {
-            *state = state.saturating_sub(self.period);
+        match &self.kind {
+            Kind::Local(local) => local.give_back(key),
+            Kind::Shared { db, quota } => {
+                let quota = *quota;
+                in_background(db, move |conn| {
+                    rate_limits::give_back(conn, key as i64, quota)
+                });
+            }
         }
     }
 
     /// Forgets the key: its full allowance again.
     pub fn forget(&self, key: u64) {
-        lock(&self.states).map.remove(&key);
+        match &self.kind {
+            Kind::Local(local) => local.forget(key),
+            Kind::Shared { db, .. } => {
+                in_background(db, move |conn| rate_limits::forget(conn, key as i64));
+            }
+        }
     }
 
     /// Drops every state that is back to full.
-    pub fn forget_idle(&self) {
-        self.limiter.retain_recent();
+    pub async fn forget_idle(&self) -> Result<(), AppError> {
+        match &self.kind {
+            Kind::Local(local) => local.forget_idle(),
+            Kind::Shared { db, .. } => {
+                db.write(|conn| rate_limits::forget_idle(conn, now_ms()))
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        lock(&self.states).map.len()
-    }
-}
-
-/// governor's per-key states, in a map we can also edit.
-struct SharedStore(Arc<Mutex<States>>);
-
-fn lock(states: &Mutex<States>) -> MutexGuard<'_, States> {
-    // The map stays consistent whatever panicked while holding it.
-    states
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-impl States {
-    /// Forgets the half of the states closest to their full allowance.
-    fn make_room(&mut self) {
-        let mut arrivals: Vec<Nanos> = self.map.values().copied().collect();
-        let middle = arrivals.len() / 2;
-        let (_, median, _) = arrivals.select_nth_unstable(middle);
-        let median = *median;
-        self.map.retain(|_, state| *state > median);
-    }
-}
-
-impl StateStore for SharedStore {
-    type Key = u64;
-
-    fn measure_and_replace<T, F, E>(&self, key: &u64, decide: F) -> Result<T, E>
-    where
-        F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
-    {
-        let mut states = lock(&self.0);
-        let (outcome, next) = decide(states.map.get(key).copied())?;
-        if !states.map.contains_key(key) && states.map.len() >= states.capacity {
-            states.make_room();
+        match &self.kind {
+            Kind::Local(local) => local.len(),
+            Kind::Shared { .. } => unimplemented!("counted in the database"),
         }
-        states.map.insert(*key, next);
-        Ok(outcome)
     }
 }
 
-impl ShrinkableKeyedStateStore<u64> for SharedStore {
-    fn retain_recent(&self, drop_below: Nanos) {
-        lock(&self.0).map.retain(|_, state| *state > drop_below);
-    }
-
-    fn len(&self) -> usize {
-        lock(&self.0).map.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        lock(&self.0).map.is_empty()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const HOUR: Duration = Duration::from_secs(3600);
-
-    #[test]
-    fn refuses_after_the_allowed_tries_and_says_how_long_to_wait() {
-        let limiter = Limiter::new(3, HOUR);
-        let (a, b) = (limiter.key("a"), limiter.key("b"));
-        for _ in 0..3 {
-            assert!(limiter.take(a).is_ok());
+/// A write to the shared limits that no answer waits for.
+fn in_background<F>(db: &Db, work: F)
+where
+    F: FnOnce(&mut crate::db::Conn) -> Result<(), AppError> + Send + 'static,
+{
+    let db = db.clone();
+    actix_web::rt::spawn(async move {
+        if let Err(error) = db.write(work).await {
+            log::warn!("a limit's try could not be given back: {error}");
         }
-        let wait = limiter.take(a).expect_err("blocked after 3");
-        assert!(
-            wait > Duration::from_secs(19 * 60) && wait <= Duration::from_secs(20 * 60),
-            "{wait:?}"
-        );
-        assert!(limiter.take(b).is_ok(), "other keys are not affected");
-    }
-
-    #[test]
-    fn a_try_given_back_can_be_taken_again_and_a_forgotten_key_starts_afresh() {
-        let limiter = Limiter::new(1, HOUR);
-        let a = limiter.key("a");
-        limiter.take(a).unwrap();
-        limiter.give_back(a);
-        limiter.take(a).unwrap();
-        assert!(limiter.take(a).is_err());
-        limiter.forget(a);
-        assert!(limiter.take(a).is_ok());
-    }
-
-    #[test]
-    fn idle_states_are_forgotten() {
-        let limiter = Limiter::new(5, Duration::from_millis(50));
-        limiter.take(limiter.key("a")).unwrap();
-        assert_eq!(limiter.len(), 1);
-        std::thread::sleep(Duration::from_millis(80));
-        limiter.forget_idle();
-        assert_eq!(limiter.len(), 0);
-    }
-
-    #[test]
-    fn it_never_holds_more_than_its_capacity_and_keeps_the_most_limited() {
-        let limiter = Limiter::with_capacity(3, HOUR, 100);
-        let guessed = limiter.key("guessed");
-        for _ in 0..3 {
-            limiter.take(guessed).unwrap();
-        }
-        for n in 0..10_000 {
-            limiter.take(limiter.key(n)).unwrap();
-            assert!(limiter.len() <= 100);
-        }
-        assert!(
-            limiter.take(guessed).is_err(),
-            "the key with no tries left was not the one forgotten"
-        );
-    }
+    });
 }

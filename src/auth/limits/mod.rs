@@ -11,10 +11,15 @@
 //! the check runs, and counts by its outcome.) The address is checked first: an address past its limit makes
 //! no state for the account it names, so memory follows failures, not the
 //! variety of what is sent (and each limiter is bounded besides).
+//!
+//! On PostgreSQL the counts live in the database, so that every instance
+//! counts the same tries (`limiter`).
 
 mod limiter;
+mod local;
 mod login;
 mod register;
 
+pub use limiter::{LimitStore, Refusal};
 pub use login::LoginLimits;
 pub use register::RegisterLimits;

@@ -1,8 +1,6 @@
 //! Registration limits: per address, whatever the outcome.
 
-use std::time::Duration;
-
-use super::limiter::Limiter;
+use super::limiter::{LimitStore, Limiter, Refusal};
 use crate::config::Settings;
 use crate::domain::AddressKey;
 
@@ -17,23 +15,25 @@ pub struct Registration<'a> {
 }
 
 impl RegisterLimits {
-    pub fn new(settings: &Settings) -> Self {
+    pub fn new(settings: &Settings, store: &LimitStore) -> Self {
         RegisterLimits(Limiter::new(
+            "register-address",
             settings.register_max_per_ip,
             settings.login_window,
+            store,
         ))
     }
 
-    pub fn begin(&self, address: Option<AddressKey>) -> Result<Registration<'_>, Duration> {
+    pub async fn begin(&self, address: Option<AddressKey>) -> Result<Registration<'_>, Refusal> {
         let key = address.map(|a| self.0.key(a));
         if let Some(key) = key {
-            self.0.take(key)?;
+            self.0.take(key).await?;
         }
         Ok(Registration { limits: self, key })
     }
 
-    pub fn forget_idle(&self) {
-        self.0.forget_idle();
+    pub async fn forget_idle(&self) -> Result<(), crate::error::AppError> {
+        self.0.forget_idle().await
     }
 }
 
@@ -60,15 +60,15 @@ mod tests {
         Some(AddressKey::from(text.parse::<std::net::IpAddr>().unwrap()))
     }
 
-    #[test]
-    fn registrations_count_unless_they_never_reached_their_work() {
+    #[actix_web::test]
+    async fn registrations_count_unless_they_never_reached_their_work() {
         let settings = Settings {
             register_max_per_ip: 1,
             ..Settings::default()
         };
-        let limits = RegisterLimits::new(&settings);
-        drop(limits.begin(address("192.0.2.1")).unwrap());
-        limits.begin(address("192.0.2.1")).unwrap().done();
-        assert!(limits.begin(address("192.0.2.1")).is_err());
+        let limits = RegisterLimits::new(&settings, &LimitStore::Local);
+        drop(limits.begin(address("192.0.2.1")).await.unwrap());
+        limits.begin(address("192.0.2.1")).await.unwrap().done();
+        assert!(limits.begin(address("192.0.2.1")).await.is_err());
     }
 }

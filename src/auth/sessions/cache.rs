@@ -2,22 +2,28 @@
 //! was revoked, when it ends), kept in memory so that a request with a valid
 //! access token costs no database read and no hop to the blocking threads.
 //!
-//! It can be trusted only because nothing else changes a session behind this
-//! process's back: `db::ServerLock` keeps a second server off the database
-//! file, `sesame purge` only deletes sessions that have already ended, and
-//! every write that changes a session goes through `Sessions::change`, which
+//! It can be trusted only because nothing changes a session unheard: on
+//! SQLite, `db::ServerLock` keeps a second server off the database file,
+//! `sesame purge` only deletes sessions that have already ended, and every
+//! write that changes a session goes through `Sessions::change`, which
 //! forgets it once the write is over (on the blocking thread that ran it, so
-//! a dropped request cannot skip it).
+//! a dropped request cannot skip it). On PostgreSQL other instances write
+//! too: each write announces what it changed, and the listener (`db::listen`)
+//! has it forgotten here (`Hears`). While the listener is not connected,
+//! nothing is remembered or answered from memory: every lookup reads the
+//! database, until it hears again and has dropped all it remembered.
 //! A lookup that raced such a write is not kept: every forget moves an epoch
 //! on, and what was read before it is thrown away. Sessions share 64 epochs
 //! by a hash of their id, so one client refreshing in a loop only slows the
 //! remembering of the few sessions that share its epoch.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::auth::generations::Generations;
 use crate::auth::Profile;
 use crate::clock::Millis;
+use crate::db::{Hears, SessionsChanged};
 
 /// Sessions kept: two generations of up to this many (about 350 bytes each).
 const GENERATION_SIZE: usize = 16_384;
@@ -47,6 +53,8 @@ pub enum Lookup {
 
 pub struct SessionCache {
     inner: RwLock<Inner>,
+    /// False while changes made elsewhere may go unheard.
+    trusted: AtomicBool,
 }
 
 /// How many epochs the sessions share.
@@ -77,12 +85,17 @@ impl SessionCache {
                 sessions: Generations::new(size),
                 epochs: [0; EPOCHS],
             }),
+            trusted: AtomicBool::new(true),
         }
     }
 
     pub fn get(&self, session_id: &str) -> Lookup {
         let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
-        match inner.sessions.get(session_id) {
+        let known = inner
+            .sessions
+            .get(session_id)
+            .filter(|_| self.trusted.load(Ordering::Acquire));
+        match known {
             Some(known) => Lookup::Known(Arc::clone(known)),
             None => Lookup::Unknown {
                 epoch: inner.epochs[share(session_id)],
@@ -91,12 +104,21 @@ impl SessionCache {
     }
 
     /// Keeps what was read, unless a session was forgotten since `epoch`
-    /// (the read may predate that write).
+    /// (the read may predate that write), or changes may go unheard.
     pub fn remember(&self, session_id: String, session: Arc<KnownSession>, epoch: u64) {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        if inner.epochs[share(&session_id)] == epoch {
+        if inner.epochs[share(&session_id)] == epoch && self.trusted.load(Ordering::Acquire) {
             inner.sessions.insert(session_id, session);
         }
+    }
+
+    /// Forgets everything, and every read in flight.
+    fn forget_all(&self) {
+        let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        for epoch in &mut inner.epochs {
+            *epoch += 1;
+        }
+        inner.sessions.retain(|_| false);
     }
 
     /// After a write that changed or ended these sessions.
@@ -116,6 +138,27 @@ impl SessionCache {
             *epoch += 1;
         }
         inner.sessions.retain(|s| s.user.id != user_id);
+    }
+}
+
+impl Hears for SessionCache {
+    fn changed(&self, changed: SessionsChanged) {
+        match changed {
+            SessionsChanged::Sessions(ids) => self.forget(&ids),
+            SessionsChanged::AllOfUser(user_id) => self.forget_user(&user_id),
+        }
+    }
+
+    fn lost(&self) {
+        self.trusted.store(false, Ordering::Release);
+        self.forget_all();
+    }
+
+    fn listening(&self) {
+        // Dropped first, under the lock, then trusted: a read that began
+        // before now carries an older epoch and is not kept.
+        self.forget_all();
+        self.trusted.store(true, Ordering::Release);
     }
 }
 
@@ -196,6 +239,28 @@ mod tests {
         assert!(!is_known(&cache, "a"));
         assert!(!is_known(&cache, "b"));
         assert!(is_known(&cache, "c"));
+    }
+
+    #[test]
+    fn while_changes_may_go_unheard_nothing_is_remembered_nor_answered() {
+        let cache = SessionCache::default();
+        let at = epoch(&cache, "s1");
+        cache.remember("s1".into(), session("u1"), at);
+        let read_before = epoch(&cache, "s2");
+        cache.lost();
+        assert!(!is_known(&cache, "s1"), "answered from memory while deaf");
+        let at = epoch(&cache, "s1");
+        cache.remember("s1".into(), session("u1"), at);
+        assert!(!is_known(&cache, "s1"), "remembered while deaf");
+        cache.listening();
+        // A read begun before the listener heard again is not kept either.
+        cache.remember("s2".into(), session("u1"), read_before);
+        assert!(!is_known(&cache, "s2"));
+        let at = epoch(&cache, "s1");
+        cache.remember("s1".into(), session("u1"), at);
+        assert!(is_known(&cache, "s1"));
+        cache.changed(SessionsChanged::Sessions(vec!["s1".into()]));
+        assert!(!is_known(&cache, "s1"));
     }
 
     #[test]

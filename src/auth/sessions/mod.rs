@@ -3,7 +3,8 @@
 //! database's only `SessionWriter`), always through `change`, which forgets
 //! what it changed from the in-memory cache once the write is over. So the
 //! cache is right by construction, not by each caller's habit; and `change`
-//! is the one place a change could be announced to other instances.
+//! is the one place a change is announced to other instances (PostgreSQL:
+//! inside the write's transaction, heard by every instance's listener).
 
 mod cache;
 mod end;
@@ -22,7 +23,7 @@ use crate::config::Settings;
 use crate::db::refresh_tokens::RefreshToken;
 use crate::db::sessions::{self as session_rows, Session};
 use crate::db::users::User;
-use crate::db::{Conn, Db, SessionWriter};
+use crate::db::{Conn, Db, Hears, SessionWriter, SessionsChanged};
 use crate::domain::Client;
 use crate::error::AppError;
 use cache::SessionCache;
@@ -67,7 +68,8 @@ impl Principal {
     }
 }
 
-/// The sessions a write changes, to forget once it is over.
+/// The sessions a write changes, to forget once it is over (here, and on
+/// every other instance).
 enum Changed {
     Sessions(Vec<String>),
     AllOfUser(String),
@@ -76,12 +78,28 @@ enum Changed {
     Nothing,
 }
 
+impl Changed {
+    fn announced(&self) -> Option<SessionsChanged> {
+        match self {
+            Changed::Sessions(ids) => Some(SessionsChanged::Sessions(ids.clone())),
+            Changed::AllOfUser(user_id) => Some(SessionsChanged::AllOfUser(user_id.clone())),
+            Changed::Nothing => None,
+        }
+    }
+}
+
 impl Sessions {
     pub fn new(db: Db, writer: SessionWriter, settings: &Settings, keys: &Keys) -> Self {
+        // On a shared database nothing remembered is trusted until the
+        // listener hears other instances' changes (`hears`).
+        let cache = Arc::new(SessionCache::default());
+        if db.is_shared() {
+            cache.lost();
+        }
         Sessions {
             db,
             writer: Arc::new(writer),
-            cache: Arc::default(),
+            cache,
             access: AccessTokens::new(&keys.access, settings.access_ttl),
             refresh_key: RefreshKey::new(keys.refresh.clone()),
             lifetimes: Lifetimes {
@@ -143,6 +161,12 @@ impl Sessions {
             .await
     }
 
+    /// What hears other instances' changes to sessions (PostgreSQL's
+    /// listener tells it).
+    pub fn hears(&self) -> Arc<dyn crate::db::Hears> {
+        Arc::clone(&self.cache) as Arc<dyn crate::db::Hears>
+    }
+
     /// Whether the database answers (`/healthz`).
     pub async fn database_answers(&self) -> bool {
         self.db.ping().await
@@ -172,9 +196,16 @@ impl Sessions {
         T: Send + 'static,
     {
         let (writer, cache) = (Arc::clone(&self.writer), Arc::clone(&self.cache));
+        let announced = changed.announced();
         self.db
             .write_then(
-                move |conn| work(conn, &writer),
+                move |conn| {
+                    let done = work(conn, &writer)?;
+                    if let Some(announced) = &announced {
+                        crate::db::announce(conn, announced)?;
+                    }
+                    Ok(done)
+                },
                 move || match changed {
                     Changed::Sessions(ids) => cache.forget(&ids),
                     Changed::AllOfUser(user_id) => cache.forget_user(&user_id),

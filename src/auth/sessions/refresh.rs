@@ -8,7 +8,7 @@ use crate::auth::audit;
 use crate::auth::refresh_token::{self, RefreshKey};
 use crate::clock::{now_ms, Millis};
 use crate::db::refresh_tokens::{self, RefreshToken};
-use crate::db::sessions::{self as session_rows, Session};
+use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::db::{Conn, SessionWriter};
 use crate::error::AppError;
@@ -40,14 +40,14 @@ impl Sessions {
         let changed = Changed::Sessions(vec![presented.session_id.clone()]);
         let outcome = self
             .change(changed, move |conn, writer| {
-                // Read the clock only once the write lock is held: waiting for
-                // it must not stretch the grace window or a session's life.
-                let now = now_ms();
-                let Some((session, user)) =
-                    session_rows::find_with_user(conn, &presented.session_id)?
+                // The session is locked for the decision (on any instance),
+                // and the clock read only once it is: waiting for the lock
+                // must not stretch the grace window or a session's life.
+                let Some((session, user)) = writer.lock_with_user(conn, &presented.session_id)?
                 else {
                     return Ok(Refreshed::Refused);
                 };
+                let now = now_ms();
                 let spent = spending(conn, &token_hash)?;
                 let decision = decide(
                     presented.generation,

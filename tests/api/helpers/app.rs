@@ -92,12 +92,16 @@ impl TestApp {
 
     /// The database file, as `--database-url` takes it.
     pub fn database_path(&self) -> String {
-        let Database::Sqlite(file) = &self.settings.database;
+        let Database::Sqlite(file) = &self.settings.database else {
+            panic!("a SQLite test");
+        };
         file.to_string()
     }
 
     pub fn secrets_file(&self) -> PathBuf {
-        let Database::Sqlite(file) = &self.settings.database;
+        let Database::Sqlite(file) = &self.settings.database else {
+            panic!("a SQLite test");
+        };
         file.secrets_path()
     }
 

@@ -5,13 +5,15 @@
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::r2d2::{CustomizeConnection, NopErrorHandler, Pool};
+use diesel::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use super::Conn;
+use super::OpenError;
 use crate::config::SqliteFile;
+use crate::db::conn::{Conn, Manager, Target};
 
-const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
 /// Connections in the pool; also how many queries run at once.
 pub const POOL_SIZE: u32 = 8;
@@ -21,35 +23,26 @@ const WAL_SIZE_LIMIT: u64 = 4 * 1024 * 1024;
 /// How long a write waits for SQLite's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    #[error("the path must be valid UTF-8")]
-    NotUtf8,
-    #[error("cannot create the folder {0}: {1}")]
-    Folder(String, std::io::Error),
-    #[error("cannot create {0}: {1}")]
-    File(String, std::io::Error),
-    #[error("cannot open the database: {0}")]
-    Pool(#[from] diesel::r2d2::PoolError),
-    #[error("cannot migrate the database: {0}")]
-    Migrate(String),
-}
-
 /// The migrated database's pool (creating the file and its folder if need be).
-pub fn open_pool(file: &SqliteFile) -> Result<Pool<ConnectionManager<Conn>>, OpenError> {
+pub fn open_pool(file: &SqliteFile) -> Result<Pool<Manager>, OpenError> {
     configure_sqlite();
     create_private(file)?;
     let path = file.path().to_str().ok_or(OpenError::NotUtf8)?;
     let pool = Pool::builder()
         .max_size(POOL_SIZE)
+        // Failures are answered (503) and logged where they happen, once.
+        .error_handler(Box::new(NopErrorHandler))
         .connection_timeout(BUSY_TIMEOUT)
         // r2d2 would run `SELECT 1` (parsed anew each time) before lending
         // every connection; a SQLite file does not drop connections.
         .test_on_check_out(false)
         .connection_customizer(Box::new(Pragmas))
-        .build(ConnectionManager::<Conn>::new(path))?;
+        .build(Manager(Target::Sqlite(path.to_owned())))?;
     let mut conn = pool.get().map_err(|e| OpenError::Migrate(e.to_string()))?;
-    give_space_back_from_now_on(&mut conn)?;
+    let Conn::Sqlite(conn) = &mut *conn else {
+        unreachable!("a SQLite pool lends SQLite connections")
+    };
+    give_space_back_from_now_on(conn)?;
     conn.run_pending_migrations(MIGRATIONS)
         .map_err(|e| OpenError::Migrate(e.to_string()))?;
     Ok(pool)
@@ -98,14 +91,14 @@ fn warn_if_readable_by_others(file: &SqliteFile, opened: &std::fs::File) {
 /// handed back to the file system (`Db::give_space_back`). It must be set
 /// before the first table is made; a database made without it is rebuilt
 /// once (`VACUUM`).
-fn give_space_back_from_now_on(conn: &mut Conn) -> Result<(), OpenError> {
+fn give_space_back_from_now_on(conn: &mut SqliteConnection) -> Result<(), OpenError> {
     #[derive(diesel::QueryableByName)]
     struct Mode {
         #[diesel(sql_type = diesel::sql_types::Integer)]
         auto_vacuum: i32,
     }
     let vacuum_error = |e: diesel::result::Error| OpenError::Migrate(e.to_string());
-    let mode = |conn: &mut Conn| {
+    let mode = |conn: &mut SqliteConnection| {
         diesel::RunQueryDsl::get_result::<Mode>(diesel::sql_query("PRAGMA auto_vacuum"), conn)
             .map(|m| m.auto_vacuum)
     };
@@ -148,6 +141,9 @@ struct Pragmas;
 
 impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+        let Conn::Sqlite(conn) = conn else {
+            return Ok(());
+        };
         conn.batch_execute(&format!(
             "PRAGMA busy_timeout = {};
              PRAGMA journal_mode = WAL;
@@ -174,6 +170,9 @@ mod tests {
     }
 
     fn query(conn: &mut Conn, sql: &str) -> String {
+        let Conn::Sqlite(conn) = conn else {
+            unreachable!()
+        };
         diesel::sql_query(sql)
             .get_result::<Value>(conn)
             .unwrap()
