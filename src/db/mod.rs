@@ -1,8 +1,9 @@
-//! Storage: the pool, the pragmas, the embedded migrations, and the only
-//! place that knows SQL or Diesel. The rest of the service runs the query
-//! functions of `users`, `sessions` and `refresh_tokens` inside `Db::read`
-//! and `Db::write` (a transaction), so another backend (PostgreSQL) only
-//! changes this module.
+//! Storage: the pool, the migrations, and the only place that knows SQL or
+//! Diesel. The rest of the service runs the query functions of `users`,
+//! `sessions` and `refresh_tokens` inside `Db::read` and `Db::write` (a
+//! transaction), on either backend: a SQLite file (one server) or
+//! PostgreSQL (any number of instances; `listen` tells them of each other's
+//! session changes, `rate_limits` and `secrets` hold what they share).
 //!
 //! The queries that write session and refresh-token rows are methods of the
 //! one `SessionWriter` that `Db::open` hands out (see `session_writer`).

@@ -7,8 +7,8 @@
 //!
 //! The server keeps what it knows about sessions in memory (see
 //! `auth::Sessions`), which is only right while no other server can
-//! revoke a session in the same file. Several instances need PostgreSQL
-//! and a shared revocation feed, not one SQLite file.
+//! revoke a session in the same file. Several instances run on PostgreSQL,
+//! where each write announces the sessions it changed (`db::listen`).
 
 use std::fs::{File, TryLockError};
 use std::time::{Duration, Instant};
