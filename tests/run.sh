@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # sesame's one test command; CI (.ci/run) runs exactly this.
 #
-#   1. cargo test: unit tests and the black-box HTTP suite (tests/api);
-#   2. the browser suite (tests/browser): the pages and static/auth.js in real
+#   1. cargo test: unit tests and the black-box HTTP suite (tests/api), its
+#      servers on SQLite files;
+#   2. the black-box suite again, its servers on PostgreSQL: each on a new
+#      database in one throwaway cluster (tests/postgres.sh) that lives as
+#      long as this script; less the tests about SQLite itself or about no
+#      database at all, which the first pass has run;
+#   3. the browser suite (tests/browser): the pages and static/auth.js in real
 #      headless Chromium, driven by playwright-core;
-#   3. a build (not a run) of the benchmark, so it cannot rot.
+#   4. a build (not a run) of the benchmark, so it cannot rot.
 #
-# It installs what it needs when missing: Debian's chromium (apt), Node.js
+# It installs what it needs when missing: Debian's postgresql and libpq-dev
+# (apt; diesel's PostgreSQL backend links libpq), chromium (apt), Node.js
 # (apt), and playwright-core at the version in tests/browser/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +27,51 @@ apt_install() {
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 [ -x "$CHROMIUM" ] || apt_install chromium
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
+missing=()
+for package in libpq-dev postgresql; do installed "$package" || missing+=("$package"); done
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
-cargo test --locked
+# One PostgreSQL cluster for the whole run, stopped and removed at exit
+# (tests that stop a database start clusters of their own).
+postgres_dir="$(mktemp -d)"
+stop_postgres() {
+  bash tests/postgres.sh stop "$postgres_dir" || true
+  rm -rf "$postgres_dir"
+}
+trap stop_postgres EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+SESAME_TEST_POSTGRES="$(bash tests/postgres.sh start "$postgres_dir")"
+export SESAME_TEST_POSTGRES
+
+SESAME_TEST_BACKEND=sqlite cargo test --locked
+
+# The PostgreSQL pass leaves out what does not depend on the backend, or is
+# about SQLite itself: the tests that run the binary on a SQLite file or no
+# app at all (audit, binary, crash, hostile, the cluster helper, a database
+# in memory) and those that spawn theirs with spawn_sqlite_app (the keys file,
+# the file's size and modes). A test changed to spawn_sqlite_app belongs here.
+sqlite_only=(
+  audit::
+  binary::
+  cluster::
+  crash::
+  hostile::
+  restart::
+  access_tokens::other_algorithms_are_refused_even_with_the_right_key
+  access_tokens::a_token_signed_with_our_key_is_accepted_so_forged_variants_below_are_meaningful
+  access_tokens::wrong_typ_iss_or_aud_is_refused
+  access_tokens::an_expired_token_is_refused
+  storage::the_file_gives_space_back_once_ended_sessions_are_purged
+  storage::the_database_and_its_wal_and_shm_are_readable_by_their_owner_only
+  storage::a_database_in_memory_is_refused_at_start
+)
+skips=()
+for test in "${sqlite_only[@]}"; do skips+=(--skip "$test"); done
+SESAME_TEST_BACKEND=postgres cargo test --locked --test api -- "${skips[@]}"
+stop_postgres
+trap - EXIT
 
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 export SESAME_BIN="$PWD/target/debug/sesame"

@@ -85,7 +85,8 @@ async fn alg_none_is_refused() {
 
 #[actix_web::test]
 async fn other_algorithms_are_refused_even_with_the_right_key() {
-    let app = spawn_app().await;
+    // SQLite: the key is read from the keys file beside the database.
+    let app = spawn_sqlite_app().await;
     let user = app.new_user().await;
     let key = app.access_key();
     let claims = claims_of(&user.access_token);
@@ -107,7 +108,8 @@ async fn other_algorithms_are_refused_even_with_the_right_key() {
 
 #[actix_web::test]
 async fn a_token_signed_with_our_key_is_accepted_so_forged_variants_below_are_meaningful() {
-    let app = spawn_app().await;
+    // SQLite: the key is read from the keys file beside the database.
+    let app = spawn_sqlite_app().await;
     let user = app.new_user().await;
     let token = forge_jwt(
         &header("HS256", "at+jwt"),
@@ -145,7 +147,8 @@ async fn a_tampered_token_is_refused() {
 
 #[actix_web::test]
 async fn wrong_typ_iss_or_aud_is_refused() {
-    let app = spawn_app().await;
+    // SQLite: the key is read from the keys file beside the database.
+    let app = spawn_sqlite_app().await;
     let user = app.new_user().await;
     let key = app.access_key();
     let claims = claims_of(&user.access_token);
@@ -181,7 +184,8 @@ async fn key_location_headers_are_never_followed() {
 
 #[actix_web::test]
 async fn an_expired_token_is_refused() {
-    let app = spawn_app_with(|s| s.access_ttl = Duration::from_secs(3)).await;
+    // SQLite: the key is read from the keys file beside the database.
+    let app = spawn_sqlite_app_with(|s| s.access_ttl = Duration::from_secs(3)).await;
     let user = app.new_user().await;
     assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
     sleep_ms(3100).await;

@@ -1,10 +1,15 @@
 //! Black-box tests: each spawns the real service on port 0 with its own
-//! SQLite database and talks HTTP to it. One binary, so the suite links once.
+//! database and talks HTTP to it. One binary, so the suite links once.
+//!
+//! The database is a SQLite file, or with `SESAME_TEST_BACKEND=postgres` a
+//! new database in the PostgreSQL cluster at `SESAME_TEST_POSTGRES`
+//! (`tests/run.sh` runs the suite both ways; see `helpers::app`).
 
 mod abuse;
 mod access_tokens;
 mod audit;
 mod binary;
+mod cluster;
 mod crash;
 mod errors;
 mod forms;

@@ -8,14 +8,14 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 use crate::process::run;
 
-/// Runs `sesame purge` on the app's database; (sessions, refresh tokens) purged.
+/// Runs `sesame purge` on the app's database (on either backend); (sessions,
+/// refresh tokens) purged.
 async fn purge(app: &TestApp) -> (u64, u64) {
     let grace = format!("{}ms", app.settings.reuse_grace.as_millis());
-    let database = app.database_path();
     let args = [
         "purge",
         "--database-url",
-        database.as_str(),
+        app.database_url(),
         "--reuse-grace",
         grace.as_str(),
     ];

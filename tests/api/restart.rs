@@ -1,10 +1,13 @@
+//! The keys a server generates are kept in a file beside its SQLite
+//! database, and outlive a restart: SQLite only.
+
 use reqwest::StatusCode;
 
 use crate::helpers::*;
 
 #[actix_web::test]
 async fn a_restart_keeps_every_session_and_access_token_valid() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let user = app.new_user().await;
     let keys = std::fs::read(app.secrets_file()).unwrap();
     let app = app.restart().await;
@@ -29,7 +32,7 @@ async fn a_restart_keeps_every_session_and_access_token_valid() {
 #[actix_web::test]
 async fn generated_keys_are_kept_beside_the_database_with_mode_0600() {
     use std::os::unix::fs::PermissionsExt;
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let meta = std::fs::metadata(app.secrets_file()).expect("the secrets file exists");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     assert!(app.access_key().len() >= 32);
@@ -37,7 +40,7 @@ async fn generated_keys_are_kept_beside_the_database_with_mode_0600() {
 
 #[actix_web::test]
 async fn keys_from_the_environment_are_used_and_no_file_is_written() {
-    let app = spawn_app_with(|s| {
+    let app = spawn_sqlite_app_with(|s| {
         s.access_secret = Some(sesame::config::Secret::new(
             b"an access key of at least 32 bytes!".to_vec(),
         ));

@@ -1,29 +1,18 @@
 //! Storage bounded by live state: a session keeps at most two refresh-token
-//! rows, the file gives freed space back, its files are private, and the
-//! purge never takes what the server still honours.
+//! rows, the purge never takes what the server still honours, and (SQLite)
+//! the file gives freed space back and its files are private.
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, RunQueryDsl};
+use diesel::Connection;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
 use crate::process::run;
 
-/// The database, opened beside the running server (WAL lets both read).
-fn database(app: &TestApp) -> diesel::SqliteConnection {
-    let mut conn = diesel::SqliteConnection::establish(&app.database_path()).expect("the database");
-    conn.batch_execute("PRAGMA busy_timeout = 5000").unwrap();
-    conn
-}
-
 #[derive(diesel::QueryableByName)]
 struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
-}
-
-fn count(conn: &mut diesel::SqliteConnection, sql: &str) -> i64 {
-    diesel::sql_query(sql).get_result::<Count>(conn).unwrap().n
 }
 
 #[actix_web::test]
@@ -35,10 +24,12 @@ async fn a_session_keeps_at_most_two_refresh_tokens_however_often_it_rotates() {
         token = app.rotate(&token).await;
     }
     let session = session_of(&user.access_token);
-    let rows = count(
-        &mut database(&app),
-        &format!("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = '{session}'"),
-    );
+    let rows = app
+        .database()
+        .row::<Count>(&format!(
+            "SELECT count(*) AS n FROM refresh_tokens WHERE session_id = '{session}'"
+        ))
+        .n;
     assert_eq!(rows, 2, "the current token and the one spent last");
     // Both still do their job.
     assert_eq!(app.refresh_with_body(&token).await.status(), StatusCode::OK);
@@ -47,15 +38,15 @@ async fn a_session_keeps_at_most_two_refresh_tokens_however_often_it_rotates() {
 /// The database file's size once its write-ahead log is folded into it
 /// (a checkpoint, which is also when SQLite cuts the file shorter).
 fn file_size(app: &TestApp) -> u64 {
-    database(app)
-        .batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    let mut conn = diesel::SqliteConnection::establish(&app.database_path()).unwrap();
+    conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
     std::fs::metadata(app.database_path()).unwrap().len()
 }
 
 #[actix_web::test]
 async fn the_file_gives_space_back_once_ended_sessions_are_purged() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let user = app.new_user().await;
     for _ in 0..400 {
         app.sign_in(&user.email).await;
@@ -81,10 +72,15 @@ async fn a_purge_with_a_shorter_grace_keeps_the_token_the_server_still_honours()
     let app = spawn_app().await; // the server's grace: 10 s
     let user = app.new_user().await;
     let current = app.rotate(&user.refresh_token).await;
-    let database = app.database_path();
     let output = run(
         app.folder.path(),
-        &["purge", "--database-url", &database, "--reuse-grace", "0s"],
+        &[
+            "purge",
+            "--database-url",
+            app.database_url(),
+            "--reuse-grace",
+            "0s",
+        ],
         &[("RUST_LOG", "warn")],
     )
     .await;
@@ -100,7 +96,7 @@ async fn a_purge_with_a_shorter_grace_keeps_the_token_the_server_still_honours()
 #[actix_web::test]
 async fn the_database_and_its_wal_and_shm_are_readable_by_their_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     app.new_user().await;
     for suffix in ["", "-wal", "-shm"] {
         let path = format!("{}{suffix}", app.database_path());

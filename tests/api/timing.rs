@@ -71,19 +71,16 @@ async fn assert_costs_within(
 
 /// The stored password hash of the account with this email.
 fn stored_hash(app: &TestApp, email: &str) -> String {
-    use diesel::{Connection, RunQueryDsl};
     #[derive(diesel::QueryableByName)]
     struct Hash {
         #[diesel(sql_type = diesel::sql_types::Text)]
         password_hash: String,
     }
-    let mut conn = diesel::SqliteConnection::establish(&app.database_path()).unwrap();
-    diesel::sql_query(format!(
-        "SELECT password_hash FROM users WHERE email = '{email}'"
-    ))
-    .get_result::<Hash>(&mut conn)
-    .unwrap()
-    .password_hash
+    app.database()
+        .row::<Hash>(&format!(
+            "SELECT password_hash FROM users WHERE email = '{email}'"
+        ))
+        .password_hash
 }
 
 #[actix_web::test]

@@ -1,12 +1,14 @@
-//! What the tests share: the service in process (`app`), one client for it
-//! and for the real binary (`client`, with one method per endpoint in
-//! `endpoints`), its typed answers (`answers`), cookies, tokens and users.
+//! What the tests share: the service in process (`app`), on SQLite or
+//! PostgreSQL (`postgres`), one client for it and for the real binary
+//! (`client`, with one method per endpoint in `endpoints`), its typed
+//! answers (`answers`), cookies, tokens and users.
 
 mod answers;
 mod app;
 mod client;
 mod cookies;
 mod endpoints;
+mod postgres;
 mod tokens;
 mod users;
 
@@ -15,6 +17,7 @@ pub use app::*;
 pub use client::*;
 pub use cookies::*;
 pub use endpoints::*;
+pub use postgres::*;
 pub use tokens::*;
 pub use users::*;
 
