@@ -16,6 +16,7 @@ mod forms;
 mod health;
 mod helpers;
 mod hostile;
+mod instances;
 mod limits;
 mod load;
 mod login;

@@ -120,7 +120,6 @@ pub async fn spawn_app_on(backend: Backend, adjust: impl FnOnce(&mut Settings)) 
 
 /// The service on the database at `url`, which the test made (say, in a
 /// `Cluster` of its own, to stop it under the server) and keeps.
-#[allow(dead_code)] // for the PostgreSQL outage test
 pub async fn spawn_app_at(url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let folder = tempfile::tempdir().expect("temporary folder");
     spawn(url.to_owned(), None, folder, adjust)
