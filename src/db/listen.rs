@@ -143,6 +143,7 @@ fn listen(url: &PostgresUrl, hears: &dyn Hears, stop: &AtomicBool) {
                     );
                 }
                 was_lost = true;
+                std::thread::sleep(RECONNECT);
             }
             Err(_) => std::thread::sleep(RECONNECT),
         }

@@ -70,6 +70,12 @@ async fn a_session_made_on_one_instance_is_used_and_refreshed_on_another() {
     let me = b.me(&user.access_token).await;
     assert_eq!(me.status(), StatusCode::OK);
     let rotated = b.rotate(&user.refresh_token).await;
+    // Within the grace window, the token just spent on one instance gets the
+    // current one back on the other (a second tab behind another instance).
+    let resent = a.refresh_with_body(&user.refresh_token).await;
+    assert_eq!(resent.status(), StatusCode::OK);
+    let resent: SignInBody = resent.json().await.expect("sign-in JSON");
+    assert_eq!(resent.refresh_token(), rotated);
     let again = a.rotate(&rotated).await;
     assert_ne!(again, rotated);
     // Logging in on one and out on the other, too.
@@ -166,6 +172,40 @@ async fn every_way_a_session_ends_on_one_instance_is_refused_by_another_within_1
     for (way, took) in &propagation {
         println!("revocation seen by the other instance after {way}: {took:?}");
     }
+}
+
+#[actix_web::test]
+async fn an_instance_that_cannot_hear_the_others_answers_from_the_database_not_memory() {
+    let (url, apps) = instances(2, |_| {}).await;
+    let (a, b) = (&apps[0], &apps[1]);
+    let user = a.new_user().await;
+    assert_eq!(b.me(&user.access_token).await.status(), StatusCode::OK);
+    // Every listener's connection cut: announcements made now go unheard.
+    let mut conn = PgConnection::establish(&url).expect("the test database");
+    diesel::sql_query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND application_name = 'sesame-listener'",
+    )
+    .execute(&mut conn)
+    .expect("the listeners cut");
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let out = a
+        .logout_with_body(Headers::new(), &user.refresh_token)
+        .await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        b.me(&user.access_token).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "a stale yes from memory"
+    );
+    // Once they hear again, sessions are remembered and ended as before.
+    wait_for_listeners(&url, 2).await;
+    let second = a.new_user().await;
+    assert_eq!(b.me(&second.access_token).await.status(), StatusCode::OK);
+    a.logout_with_body(Headers::new(), &second.refresh_token)
+        .await;
+    let ended_at = Instant::now();
+    refused_after(b, &second.access_token, ended_at).await;
 }
 
 #[actix_web::test]
