@@ -63,11 +63,22 @@ pub trait Client: Send + 'static {
 /// Drives every client on its own connection for `duration`, or until every
 /// client is `done`.
 pub async fn drive<C: Client>(address: SocketAddr, clients: Vec<C>, duration: Duration) -> Stats {
+    drive_over(&[address], clients, duration).await
+}
+
+/// `drive`, with the clients' connections shared out in turn over
+/// `addresses` (instances of one service): one run, one `Stats`.
+pub async fn drive_over<C: Client>(
+    addresses: &[SocketAddr],
+    clients: Vec<C>,
+    duration: Duration,
+) -> Stats {
     let started = Instant::now();
     let deadline = started + duration;
     let tasks: Vec<_> = clients
         .into_iter()
-        .map(|client| tokio::spawn(run_connection(address, client, deadline)))
+        .zip(addresses.iter().cycle())
+        .map(|(client, &address)| tokio::spawn(run_connection(address, client, deadline)))
         .collect();
     let mut total = Stats::default();
     for task in tasks {
@@ -122,6 +133,41 @@ async fn run_connection<C: Client>(address: SocketAddr, mut client: C, deadline:
         }
     }
     stats
+}
+
+/// One keep-alive connection for requests sent one by one, each answer
+/// read whole; opened again if the server closed it.
+pub struct KeepAlive {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    address: SocketAddr,
+    pub host: String,
+}
+
+impl KeepAlive {
+    pub async fn open(address: SocketAddr) -> KeepAlive {
+        let stream = TcpStream::connect(address).await.expect("connects");
+        let _ = stream.set_nodelay(true);
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .expect("handshake");
+        tokio::spawn(connection);
+        KeepAlive {
+            sender,
+            address,
+            host: address.to_string(),
+        }
+    }
+
+    pub async fn send(&mut self, request: Request<Full<Bytes>>) -> (StatusCode, Bytes) {
+        // The connection takes a moment after an answer to be ready again.
+        if self.sender.ready().await.is_err() {
+            *self = KeepAlive::open(self.address).await;
+        }
+        let response = self.sender.send_request(request).await.expect("an answer");
+        let status = response.status();
+        let body = response.into_body().collect().await.expect("a body");
+        (status, body.to_bytes())
+    }
 }
 
 /// A request with an optional JSON body and Bearer token.

@@ -3,13 +3,20 @@
 //!
 //! Settings (environment): BENCH_SECONDS (5) per measurement, BENCH_COST
 //! (10) the bcrypt cost, BENCH_SESSIONS (1000000) rows for the scale test,
-//! BENCH_LIMITER_ATTEMPTS (1000000) sign-ins for the login limits' memory.
+//! BENCH_LIMITER_ATTEMPTS (1000000) sign-ins for the login limits' memory,
+//! BENCH_ONLY (unset: every row) `postgres` for the PostgreSQL rows and the
+//! SQLite `me`, `refresh` and `login` rows they compare to, or `sqlite` for
+//! every row but the PostgreSQL ones.
 //!
 //! `run` is the order of the measurements; each row is measured in
-//! `scenarios/`, `storage.rs` holds what uses sesame's library directly.
+//! `scenarios/`, `storage.rs` holds what uses sesame's library directly,
+//! `pg_rotation.rs` what uses PostgreSQL directly, `cluster.rs` the
+//! PostgreSQL server the PostgreSQL rows start (with `tests/postgres.sh`).
 
 mod clients;
+mod cluster;
 mod load;
+mod pg_rotation;
 mod scenarios;
 mod server;
 mod setup;
@@ -17,10 +24,13 @@ mod storage;
 
 use std::time::Duration;
 
+use cluster::{wait_for_listeners, Cluster};
+use scenarios::postgres::Figures;
 use scenarios::{
-    disk, limiter, login, me, memory, print_table, refresh, scale, startup, storm, CONNECTIONS,
+    disk, limiter, login, me, memory, pg_refresh, postgres, print_table, propagation, refresh,
+    scale, startup, storm, Row, CONNECTIONS,
 };
-use server::temp_database;
+use server::{temp_database, Sesame};
 use setup::{sessions, start_with_user};
 
 const PASSWORD: &str = "correct horse battery";
@@ -43,11 +53,25 @@ fn main() {
     runtime.block_on(run());
 }
 
+/// Which rows a run measures (BENCH_ONLY).
+#[derive(PartialEq, Eq)]
+enum Only {
+    All,
+    Postgres,
+    Sqlite,
+}
+
 async fn run() {
     let seconds = Duration::from_secs(setting("BENCH_SECONDS", 5));
     let cost = u32::try_from(setting("BENCH_COST", 10)).expect("a bcrypt cost");
     let bulk = setting("BENCH_SESSIONS", 1_000_000);
     let attempts = setting("BENCH_LIMITER_ATTEMPTS", 1_000_000);
+    let only = match std::env::var("BENCH_ONLY").as_deref() {
+        Err(_) | Ok("") => Only::All,
+        Ok("postgres") => Only::Postgres,
+        Ok("sqlite") => Only::Sqlite,
+        Ok(other) => panic!("BENCH_ONLY={other}: give postgres or sqlite, or leave it unset"),
+    };
     let folder = tempfile::tempdir().expect("a temporary folder");
     println!(
         "sesame benchmark: {}s per measurement, bcrypt cost {cost}, release build",
@@ -70,18 +94,60 @@ async fn run() {
     let db = temp_database(&folder, "main.db");
     let (sesame, _) = start_with_user(&db, &flags, USER).await;
     let access = sessions(sesame.address, USER, CONNECTIONS, "accessToken").await;
-    let me = me::measure(sesame.address, &access, seconds).await;
+    let (me, me_figure) = me::measure(sesame.address, &access, seconds).await;
     let (refresh, empty) = refresh::measure(sesame.address, USER, &folder, seconds).await;
-    let login = login::measure(sesame.address, USER, cost, seconds).await;
-    let storm = storm::measure(sesame.address, &access[..8], USER, seconds).await;
+    let (login, login_figure) = login::measure(sesame.address, USER, cost, seconds).await;
+    let mut rows = vec![me, refresh, login];
+    if only != Only::Postgres {
+        rows.push(storm::measure(sesame.address, &access[..8], USER, seconds).await);
+    }
     sesame.stop();
+    // Right after the SQLite rows they compare to, shown after the others.
+    let sqlite = Figures {
+        me: me_figure,
+        refresh: empty.clone(),
+        login: login_figure,
+    };
+    let postgres = match only {
+        Only::Sqlite => Vec::new(),
+        _ => postgres_rows(&flags, seconds, &sqlite).await,
+    };
 
-    let startup = startup::measure(&db);
-    let memory = memory::measure(&folder, seconds).await;
-    let scale = scale::measure(&folder, &flags, bulk, seconds, &empty).await;
-    let limiter = limiter::measure(&folder, attempts).await;
-    let disk = disk::measure(&folder, seconds).await;
-    print_table(&[
-        me, refresh, login, storm, startup, memory, scale, limiter, disk,
-    ]);
+    if only != Only::Postgres {
+        rows.push(startup::measure(&db));
+        rows.push(memory::measure(&folder, seconds).await);
+        rows.push(scale::measure(&folder, &flags, bulk, seconds, &empty).await);
+        rows.push(limiter::measure(&folder, attempts).await);
+        rows.push(disk::measure(&folder, seconds).await);
+    }
+    rows.extend(postgres);
+    print_table(&rows);
+}
+
+/// On a PostgreSQL cluster of their own (a database each): `me`, `refresh`
+/// and `login` on one instance and on two, `refresh` against PostgreSQL's
+/// own rotation loop, and revocation between the two instances.
+async fn postgres_rows(flags: &[&str], seconds: Duration, sqlite: &Figures) -> Vec<Row> {
+    let cluster = Cluster::start();
+    let url = cluster.database("one_instance");
+    let (sesame, _) = start_with_user(&url, flags, USER).await;
+    wait_for_listeners(&url, 1).await;
+    let one = postgres::measure(&[sesame.address], USER, seconds).await;
+    sesame.stop();
+    let rotation = cluster.database("rotation_loop");
+    let looped = pg_refresh::measure(&rotation, flags, &one.refresh, seconds).await;
+
+    let url = cluster.database("two_instances");
+    let (a, _) = start_with_user(&url, flags, USER).await;
+    let b = Sesame::start(&url, flags);
+    wait_for_listeners(&url, 2).await;
+    let two = postgres::measure(&[a.address, b.address], USER, seconds).await;
+    let propagated = propagation::measure(a.address, b.address, USER).await;
+    a.stop();
+    b.stop();
+
+    let mut rows = postgres::rows(1, &one, sqlite);
+    rows.extend(postgres::rows(2, &two, sqlite));
+    rows.extend([looped, propagated]);
+    rows
 }

@@ -1,6 +1,7 @@
 //! The servers under test: the real sesame binary (release build) in its own
 //! process, and the framework's ceiling, a plain Actix handler.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -18,9 +19,10 @@ pub struct Sesame {
 }
 
 impl Sesame {
-    /// Starts `sesame` on `database` with extra flags; returns once it listens.
-    pub fn start(database: &Path, flags: &[&str]) -> Sesame {
-        let mut child = spawn(database, "127.0.0.1:0", flags, Stdio::piped());
+    /// Starts `sesame` on `database` (a SQLite file's path or a PostgreSQL
+    /// URL) with extra flags; returns once it listens.
+    pub fn start(database: impl AsRef<OsStr>, flags: &[&str]) -> Sesame {
+        let mut child = spawn(database.as_ref(), "127.0.0.1:0", flags, Stdio::piped());
         let stderr = child.stderr.take().expect("stderr");
         let mut lines = BufReader::new(stderr).lines();
         let address = loop {
@@ -53,15 +55,21 @@ impl Sesame {
     }
 }
 
+impl Drop for Sesame {
+    /// A server not stopped (the benchmark failed) is not left running.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// The release binary on `database`, listening on `bind`, logging warnings.
-fn spawn(database: &Path, bind: &str, flags: &[&str], stderr: Stdio) -> Child {
+fn spawn(database: &OsStr, bind: &str, flags: &[&str], stderr: Stdio) -> Child {
     Command::new(BINARY)
-        .args([
-            "--bind",
-            bind,
-            "--database-url",
-            database.to_str().expect("a UTF-8 path"),
-        ])
+        .args(["--bind", bind, "--database-url"])
+        .arg(database)
         .args(flags)
         .env_clear()
         .env("RUST_LOG", "warn")
@@ -87,7 +95,7 @@ pub fn time_to_healthy(database: &Path) -> Duration {
         .port();
     let bind = format!("127.0.0.1:{port}");
     let started = Instant::now();
-    let mut child = spawn(database, &bind, &[], Stdio::null());
+    let mut child = spawn(database.as_os_str(), &bind, &[], Stdio::null());
     let healthy = loop {
         if healthz_ok(&bind) {
             break started.elapsed();

@@ -1,8 +1,8 @@
 //! Getting sesame ready to be measured: starting it with a user, and the
 //! sign-ins whose tokens the load clients then use.
 
+use std::ffi::OsStr;
 use std::net::SocketAddr;
-use std::path::Path;
 
 use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
@@ -12,9 +12,14 @@ use crate::load::request;
 use crate::server::Sesame;
 use crate::PASSWORD;
 
-/// sesame on `database` with `flags`, and `email` registered in it: how every
-/// server in the benchmark begins. Also the registration's answer.
-pub async fn start_with_user(database: &Path, flags: &[&str], email: &str) -> (Sesame, Value) {
+/// sesame on `database` (a path or a PostgreSQL URL) with `flags`, and
+/// `email` registered in it: how every server in the benchmark begins. Also
+/// the registration's answer.
+pub async fn start_with_user(
+    database: impl AsRef<OsStr>,
+    flags: &[&str],
+    email: &str,
+) -> (Sesame, Value) {
     let sesame = Sesame::start(database, flags);
     let registered = register(sesame.address, email).await;
     (sesame, registered)
@@ -61,14 +66,18 @@ async fn register(address: SocketAddr, email: &str) -> Value {
 /// sessions of `email`, made by signing in that many times.
 pub async fn sessions(address: SocketAddr, email: &str, count: usize, field: &str) -> Vec<String> {
     let mut tokens = Vec::new();
-    for _ in 0..count {
-        let body = call(
-            address,
-            "/auth/login",
-            json!({"email": email, "password": PASSWORD}),
-        )
-        .await;
+    for body in sign_ins(address, email, count).await {
         tokens.push(body[field].as_str().expect("a token").to_owned());
     }
     tokens
+}
+
+/// The answers to `count` sign-ins of `email` (both tokens of each session).
+pub async fn sign_ins(address: SocketAddr, email: &str, count: usize) -> Vec<Value> {
+    let mut answers = Vec::new();
+    for _ in 0..count {
+        let body = json!({"email": email, "password": PASSWORD});
+        answers.push(call(address, "/auth/login", body).await);
+    }
+    answers
 }

@@ -6,10 +6,16 @@ use std::time::{Duration, Instant};
 
 use super::{percent, summary, with_errors, Row};
 use crate::clients::logins;
-use crate::load::drive;
+use crate::load::{drive, Stats};
 use crate::PASSWORD;
 
-pub async fn measure(sesame: SocketAddr, email: &str, cost: u32, seconds: Duration) -> Row {
+/// Also the measured `Stats`: the PostgreSQL rows compare against them.
+pub async fn measure(
+    sesame: SocketAddr,
+    email: &str,
+    cost: u32,
+    seconds: Duration,
+) -> (Row, Stats) {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let login = drive(sesame, logins(email, 16), seconds).await;
     let bcrypt_rate = bcrypt_ceiling(cost, cores, seconds);
@@ -18,14 +24,15 @@ pub async fn measure(sesame: SocketAddr, email: &str, cost: u32, seconds: Durati
         "login     {} | bcrypt {bcrypt_rate:.1}/s on {cores} cores",
         with_errors(&login)
     );
-    Row {
+    let row = Row {
         name: "`login` (16 connections)",
         measured: summary(&login),
         baseline: format!("bcrypt verify at cost {cost} on {cores} cores: {bcrypt_rate:.1}/s"),
         ratio: percent(ratio),
         goal: "≥ 90 %",
         met: ratio >= 0.90 && login.errors == 0,
-    }
+    };
+    (row, login)
 }
 
 /// bcrypt verifications per second at `cost`, one thread per core.
