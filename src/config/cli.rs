@@ -23,7 +23,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "SESAME_BIND", default_value = "127.0.0.1:8080", value_name = "ADDR", value_parser = socket_address)]
     pub bind: String,
 
-    /// SQLite file path (created with its folder).
+    /// SQLite file path (created with its folder), or a postgres:// URL.
     #[arg(long, global = true, env = "DATABASE_URL", default_value = "data/sesame.db", value_name = "URL", value_parser = Database::parse)]
     pub database_url: Database,
 
