@@ -9,6 +9,7 @@ use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, 
 use serde::{Deserialize, Serialize};
 
 use super::generations::Generations;
+use super::Profile;
 use crate::clock::Millis;
 use crate::config::Secret;
 use crate::error::AppError;
@@ -25,6 +26,9 @@ pub struct AccessClaims {
     pub sub: String,
     /// The session's id.
     pub sid: String,
+    pub email: String,
+    /// The user's roles when the token was issued.
+    pub roles: Vec<String>,
     pub jti: String,
     pub iat: i64,
     pub exp: i64,
@@ -77,7 +81,7 @@ impl AccessTokens {
     /// session itself must end (`session_ends_at`), whichever is first.
     pub fn issue(
         &self,
-        user_id: &str,
+        user: &Profile,
         session_id: &str,
         now: Millis,
         session_ends_at: Millis,
@@ -87,8 +91,10 @@ impl AccessTokens {
         let claims = AccessClaims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
-            sub: user_id.into(),
+            sub: user.id.clone(),
             sid: session_id.into(),
+            email: user.email.clone(),
+            roles: user.roles.clone(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
             iat,
             exp,
@@ -145,13 +151,25 @@ mod tests {
         AccessTokens::new(&Secret::new(vec![9; 32]), Duration::from_secs(60))
     }
 
+    fn user() -> Profile {
+        Profile {
+            id: "u1".into(),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            created_at: 0,
+            roles: vec!["admin".into()],
+        }
+    }
+
     #[test]
     fn issued_tokens_verify_with_their_claims() {
         let now = now_ms();
-        let issued = tokens().issue("u1", "s1", now, now + 3_600_000).unwrap();
+        let issued = tokens().issue(&user(), "s1", now, now + 3_600_000).unwrap();
         assert_eq!(issued.expires_in, 60);
         let claims = tokens().verify(&issued.token, now).unwrap();
         assert_eq!((claims.sub.as_str(), claims.sid.as_str()), ("u1", "s1"));
+        assert_eq!(claims.email, "ada@example.com");
+        assert_eq!(claims.roles, ["admin"]);
         assert_eq!(
             (claims.iss.as_str(), claims.aud.as_str()),
             (ISSUER, AUDIENCE)
@@ -161,7 +179,7 @@ mod tests {
     #[test]
     fn expiry_is_capped_by_the_session_and_checked_without_leeway() {
         let now = now_ms() / 1000 * 1000;
-        let issued = tokens().issue("u1", "s1", now, now + 10_000).unwrap();
+        let issued = tokens().issue(&user(), "s1", now, now + 10_000).unwrap();
         assert_eq!(issued.expires_in, 10);
         let tokens = tokens();
         assert!(tokens.verify(&issued.token, now + 9_999).is_some());
@@ -169,14 +187,14 @@ mod tests {
         assert!(tokens.verify(&issued.token, now + 10_000).is_none());
         assert!(tokens.verify(&issued.token, now + 9_999).is_some());
         // And an expired token never seen before is refused too.
-        let fresh = tokens.issue("u1", "s2", now, now + 10_000).unwrap();
+        let fresh = tokens.issue(&user(), "s2", now, now + 10_000).unwrap();
         assert!(tokens.verify(&fresh.token, now + 10_000).is_none());
     }
 
     #[test]
     fn another_key_or_type_is_refused() {
         let now = now_ms();
-        let issued = tokens().issue("u1", "s1", now, now + 3_600_000).unwrap();
+        let issued = tokens().issue(&user(), "s1", now, now + 3_600_000).unwrap();
         let other = AccessTokens::new(&Secret::new(vec![8; 32]), Duration::from_secs(60));
         assert!(other.verify(&issued.token, now).is_none());
 

@@ -8,6 +8,16 @@ pub struct Profile {
     pub name: String,
     pub email: String,
     pub created_at: Millis,
+    pub roles: Vec<String>,
+}
+
+/// The stored comma-separated roles, as a list.
+pub fn roles_of(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|role| !role.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl From<User> for Profile {
@@ -17,6 +27,7 @@ impl From<User> for Profile {
             name: user.name,
             email: user.email,
             created_at: user.created_at,
+            roles: roles_of(&user.roles),
         }
     }
 }

@@ -11,6 +11,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        private_key -> Binary,
+        public_key -> Binary,
+        created_at -> BigInt,
+        retired_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         user_id -> Text,
@@ -31,10 +41,11 @@ diesel::table! {
         email -> Text,
         password_hash -> Text,
         created_at -> BigInt,
+        roles -> Text,
     }
 }
 
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(refresh_tokens, sessions, users,);
+diesel::allow_tables_to_appear_in_same_query!(refresh_tokens, sessions, signing_keys, users,);

@@ -16,6 +16,8 @@ pub struct User {
     pub email: String,
     pub password_hash: String,
     pub created_at: Millis,
+    /// Comma-separated, empty for none (see `domain::Roles`).
+    pub roles: String,
 }
 
 #[derive(Insertable)]

@@ -19,6 +19,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::auth::generations::Generations;
 use crate::auth::Profile;
@@ -27,6 +28,9 @@ use crate::db::{Hears, SessionsChanged};
 
 /// Sessions kept: two generations of up to this many (about 350 bytes each).
 const GENERATION_SIZE: usize = 16_384;
+/// How long what was read is used: what changes a user without a session
+/// write (`sesame users set-roles`, run by another process) is seen within it.
+const FRESH_FOR: Duration = Duration::from_secs(2);
 
 /// A session as the database last had it.
 #[derive(Debug)]
@@ -35,6 +39,8 @@ pub struct KnownSession {
     pub revoked: bool,
     /// When it ends unless refreshed (a refresh forgets it).
     pub ends_at: Millis,
+    /// When it was read from the database.
+    pub read_at: Instant,
 }
 
 impl KnownSession {
@@ -94,6 +100,7 @@ impl SessionCache {
         let known = inner
             .sessions
             .get(session_id)
+            .filter(|known| known.read_at.elapsed() < FRESH_FOR)
             .filter(|_| self.trusted.load(Ordering::Acquire));
         match known {
             Some(known) => Lookup::Known(Arc::clone(known)),
@@ -173,9 +180,11 @@ mod tests {
                 name: "Ada".into(),
                 email: "ada@example.com".into(),
                 created_at: 0,
+                roles: Vec::new(),
             }),
             revoked: false,
             ends_at: 1_000,
+            read_at: Instant::now(),
         })
     }
 
@@ -264,6 +273,21 @@ mod tests {
     }
 
     #[test]
+    fn what_was_read_is_used_for_a_short_while_only() {
+        let cache = SessionCache::default();
+        let fresh = session("u1");
+        let stale = Arc::new(KnownSession {
+            user: Arc::clone(&fresh.user),
+            revoked: false,
+            ends_at: fresh.ends_at,
+            read_at: Instant::now() - FRESH_FOR,
+        });
+        let at = epoch(&cache, "s1");
+        cache.remember("s1".into(), stale, at);
+        assert!(!is_known(&cache, "s1"), "read again once stale");
+    }
+
+    #[test]
     fn a_known_session_is_active_until_revoked_or_ended() {
         let s = session("u1");
         assert!(s.is_active(999));
@@ -272,6 +296,7 @@ mod tests {
             user: Arc::clone(&s.user),
             revoked: true,
             ends_at: 1_000,
+            read_at: Instant::now(),
         };
         assert!(!revoked.is_active(0));
     }

@@ -174,16 +174,17 @@ impl Sessions {
 
     /// The sign-in answer for `session` as of `now`.
     fn sign_in(&self, user: User, session: &Session, now: Millis) -> Result<SignIn, AppError> {
+        let user = Profile::from(user);
         let access = self
             .access
-            .issue(&user.id, &session.id, now, session.ends_at())?;
+            .issue(&user, &session.id, now, session.ends_at())?;
         Ok(SignIn {
             refresh_token: self.refresh_key.token_for(&session.id, session.generation),
             // Rounded up: the cookie must not vanish before the session ends.
             refresh_expires_in: (session.ends_at() - now + 999).div_euclid(1000).max(0),
             session_id: session.id.clone(),
             access,
-            user: user.into(),
+            user,
         })
     }
 

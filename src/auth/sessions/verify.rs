@@ -35,6 +35,7 @@ impl Sessions {
                     revoked: session.revoked_at.is_some(),
                     ends_at: session.ends_at(),
                     user: Arc::new(user.into()),
+                    read_at: std::time::Instant::now(),
                 });
                 self.cache
                     .remember(claims.sid.clone(), Arc::clone(&known), epoch);

@@ -1,0 +1,2 @@
+DROP TABLE signing_keys;
+ALTER TABLE users DROP COLUMN roles;
