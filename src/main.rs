@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use sesame::config::{self, Command};
+use sesame::config::{self, Command, KeysCommand};
 use sesame::startup::Application;
 
 fn main() -> ExitCode {
@@ -20,6 +20,8 @@ fn main() -> ExitCode {
     match command {
         Command::Serve => serve(settings),
         Command::Purge => purge(settings),
+        Command::Keys(KeysCommand::Rotate) => rotate_keys(&settings),
+        Command::Keys(KeysCommand::List) => list_keys(&settings),
     }
 }
 
@@ -61,4 +63,39 @@ fn purge(settings: config::Settings) -> ExitCode {
             }
         }
     })
+}
+
+/// `sesame keys rotate`: prints the new key's kid.
+fn rotate_keys(settings: &config::Settings) -> ExitCode {
+    match sesame::startup::rotate_keys(settings) {
+        Ok(key) => {
+            println!("new signing key {}", key.kid);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `sesame keys list`: `KID  MADE  STATE`, oldest first.
+fn list_keys(settings: &config::Settings) -> ExitCode {
+    match sesame::startup::list_keys(settings) {
+        Ok(keys) => {
+            for (key, state) in keys {
+                println!(
+                    "{}  {}  {}",
+                    key.kid,
+                    sesame::clock::rfc3339(key.created_at),
+                    state.as_str()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -61,10 +61,7 @@ sqlite_only=(
   crash::
   hostile::
   restart::
-  access_tokens::other_algorithms_are_refused_even_with_the_right_key
-  access_tokens::a_token_signed_with_our_key_is_accepted_so_forged_variants_below_are_meaningful
-  access_tokens::wrong_typ_iss_or_aud_is_refused
-  access_tokens::an_expired_token_is_refused
+  keys::a_given_signing_key_is_the_only_one_and_cannot_be_rotated
   storage::the_file_gives_space_back_once_ended_sessions_are_purged
   storage::the_database_and_its_wal_and_shm_are_readable_by_their_owner_only
   storage::a_database_in_memory_is_refused_at_start

@@ -1,17 +1,23 @@
-//! Access tokens: HS256 JWTs with `typ: at+jwt`, signed and checked only
-//! with the access key. The header's `kid`, `jku`, `jwk` and `x5u` are never
-//! looked at: there is one key and one algorithm.
+//! Access tokens: EdDSA (Ed25519) JWTs with `typ: at+jwt` and the `kid` of
+//! the key that signed them. Only EdDSA is accepted, and only with a key of
+//! the current set (`signing_keys`), looked up by `kid`: HS256 (even one
+//! keyed with a public key's bytes), `none`, any other algorithm and an
+//! unknown or missing `kid` are refused. `jku`, `jwk` and `x5u` are never
+//! followed.
 
+use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use serde::{Deserialize, Serialize};
 
 use super::generations::Generations;
+use super::signing_keys::{self, Jwk, KeyState, SigningKey};
 use super::Profile;
-use crate::clock::Millis;
-use crate::config::Secret;
+use crate::clock::{ms, Millis};
 use crate::error::AppError;
 
 pub const ISSUER: &str = "sesame";
@@ -46,21 +52,33 @@ pub struct IssuedAccessToken {
 /// of up to this many (about 600 bytes each).
 const VERIFIED_GENERATION_SIZE: usize = 8_192;
 
+/// The keys in use: the one that signs, and every one still accepted.
+struct KeySet {
+    signing: Option<(String, EncodingKey)>,
+    accepted: HashMap<String, DecodingKey>,
+    published: Vec<Jwk>,
+}
+
 pub struct AccessTokens {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    keys: RwLock<Arc<KeySet>>,
     validation: Validation,
     ttl: Duration,
     /// What `verify` found for tokens it has seen: a client sends its token
-    /// with every request, and checking it again (base64, HMAC, JSON twice)
-    /// would give the same answer, since the key never changes. Only expiry
-    /// depends on the time, and it is checked every time.
-    verified: RwLock<Generations<Arc<AccessClaims>>>,
+    /// with every request, and checking it again (base64, Ed25519, JSON
+    /// twice) would give the same answer while its key is in the set, which
+    /// is checked at every use, as is expiry.
+    verified: RwLock<Generations<Arc<Verified>>>,
+}
+
+struct Verified {
+    kid: String,
+    claims: Arc<AccessClaims>,
 }
 
 impl AccessTokens {
-    pub fn new(secret: &Secret, ttl: Duration) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
+    /// Signs nothing until `install` gives it keys.
+    pub fn new(ttl: Duration) -> Self {
+        let mut validation = Validation::new(Algorithm::EdDSA);
         validation.leeway = 0;
         // Required, but compared with the time in `verify`, at every use:
         // a verified token is remembered.
@@ -69,12 +87,49 @@ impl AccessTokens {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         AccessTokens {
-            encoding: EncodingKey::from_secret(secret.expose()),
-            decoding: DecodingKey::from_secret(secret.expose()),
+            keys: RwLock::new(Arc::new(KeySet {
+                signing: None,
+                accepted: HashMap::new(),
+                published: Vec::new(),
+            })),
             validation,
             ttl,
             verified: RwLock::new(Generations::new(VERIFIED_GENERATION_SIZE)),
         }
+    }
+
+    /// Uses `keys` from now on: the newest unretired one signs; it and the
+    /// retired ones not yet gone are accepted and published.
+    pub fn install(&self, keys: &[SigningKey], now: Millis) {
+        let ttl = ms(self.ttl);
+        let live: Vec<&SigningKey> = keys
+            .iter()
+            .filter(|k| k.state(now, ttl) != KeyState::Gone)
+            .collect();
+        let set = KeySet {
+            signing: signing_keys::signing(keys)
+                .map(|k| (k.kid.clone(), EncodingKey::from_ed_der(k.private_der()))),
+            accepted: live
+                .iter()
+                .map(|k| (k.kid.clone(), DecodingKey::from_ed_der(k.public_bytes())))
+                .collect(),
+            published: live.iter().map(|k| k.jwk()).collect(),
+        };
+        *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(set);
+    }
+
+    /// The public keys of the current set, for the JWKS.
+    pub fn published(&self) -> Vec<Jwk> {
+        self.current().published.clone()
+    }
+
+    /// The `kid` of the key that signs, if any.
+    pub fn signing_kid(&self) -> Option<String> {
+        self.current().signing.as_ref().map(|(kid, _)| kid.clone())
+    }
+
+    fn current(&self) -> Arc<KeySet> {
+        Arc::clone(&self.keys.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// A token for the session, expiring after the access TTL or when the
@@ -99,11 +154,16 @@ impl AccessTokens {
             iat,
             exp,
         };
+        let keys = self.current();
+        let Some((kid, encoding)) = &keys.signing else {
+            return Err(AppError::unexpected("no signing key"));
+        };
         let header = Header {
             typ: Some(TOKEN_TYPE.into()),
-            ..Header::new(Algorithm::HS256)
+            kid: Some(kid.clone()),
+            ..Header::new(Algorithm::EdDSA)
         };
-        let token = encode(&header, &claims, &self.encoding).map_err(AppError::unexpected)?;
+        let token = encode(&header, &claims, encoding).map_err(AppError::unexpected)?;
         Ok(IssuedAccessToken {
             token,
             expires_in: exp - iat,
@@ -114,41 +174,60 @@ impl AccessTokens {
     /// The claims of a token that is ours, of the right type and unexpired at
     /// `now`; `None` for anything else, with no reason given.
     pub fn verify(&self, token: &str, now: Millis) -> Option<Arc<AccessClaims>> {
+        let keys = self.current();
         let seen = self
             .verified
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(token)
             .cloned();
-        let claims = match seen {
-            Some(claims) => claims,
+        let verified = match seen {
+            Some(verified) => verified,
             None => {
-                let claims = Arc::new(self.check(token)?);
+                let verified = Arc::new(Self::check(&keys, &self.validation, token)?);
                 self.verified
                     .write()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .insert(token.to_owned(), Arc::clone(&claims));
-                claims
+                    .insert(token.to_owned(), Arc::clone(&verified));
+                verified
             }
         };
+        // Its key may have left the set since it was checked.
+        if !keys.accepted.contains_key(&verified.kid) {
+            return None;
+        }
         // `exp` is the first second the token is no longer valid (no leeway).
-        (now.div_euclid(1000) < claims.exp).then_some(claims)
+        (now.div_euclid(1000) < verified.claims.exp).then(|| Arc::clone(&verified.claims))
     }
 
     /// Everything about a token but whether it has expired.
-    fn check(&self, token: &str) -> Option<AccessClaims> {
-        let data = decode::<AccessClaims>(token, &self.decoding, &self.validation).ok()?;
-        (data.header.typ.as_deref() == Some(TOKEN_TYPE)).then_some(data.claims)
+    fn check(keys: &KeySet, validation: &Validation, token: &str) -> Option<Verified> {
+        let header = decode_header(token).ok()?;
+        let kid = header.kid?;
+        let key = keys.accepted.get(&kid)?;
+        let data = decode::<AccessClaims>(token, key, validation).ok()?;
+        (data.header.typ.as_deref() == Some(TOKEN_TYPE)).then(|| Verified {
+            kid,
+            claims: Arc::new(data.claims),
+        })
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::clock::now_ms;
 
-    fn tokens() -> AccessTokens {
-        AccessTokens::new(&Secret::new(vec![9; 32]), Duration::from_secs(60))
+    /// One key for all the tests here, so two `tokens()` agree.
+    pub fn key() -> &'static SigningKey {
+        static KEY: std::sync::OnceLock<SigningKey> = std::sync::OnceLock::new();
+        KEY.get_or_init(|| SigningKey::generate(0).unwrap())
+    }
+
+    pub fn tokens() -> AccessTokens {
+        let tokens = AccessTokens::new(Duration::from_secs(60));
+        tokens.install(std::slice::from_ref(key()), now_ms());
+        tokens
     }
 
     fn user() -> Profile {
@@ -162,10 +241,13 @@ mod tests {
     }
 
     #[test]
-    fn issued_tokens_verify_with_their_claims() {
+    fn issued_tokens_verify_with_their_claims_and_carry_the_kid() {
         let now = now_ms();
         let issued = tokens().issue(&user(), "s1", now, now + 3_600_000).unwrap();
         assert_eq!(issued.expires_in, 60);
+        let header = decode_header(&issued.token).unwrap();
+        assert_eq!(header.alg, Algorithm::EdDSA);
+        assert_eq!(header.kid.as_deref(), Some(key().kid.as_str()));
         let claims = tokens().verify(&issued.token, now).unwrap();
         assert_eq!((claims.sub.as_str(), claims.sid.as_str()), ("u1", "s1"));
         assert_eq!(claims.email, "ada@example.com");
@@ -192,20 +274,62 @@ mod tests {
     }
 
     #[test]
-    fn another_key_or_type_is_refused() {
+    fn another_key_hs256_with_the_public_key_and_no_or_unknown_kid_are_refused() {
         let now = now_ms();
         let issued = tokens().issue(&user(), "s1", now, now + 3_600_000).unwrap();
-        let other = AccessTokens::new(&Secret::new(vec![8; 32]), Duration::from_secs(60));
+        let other = AccessTokens::new(Duration::from_secs(60));
+        other.install(&[SigningKey::generate(0).unwrap()], now);
         assert!(other.verify(&issued.token, now).is_none());
 
         let claims = tokens().verify(&issued.token, now).unwrap();
-        let plain_jwt = encode(
-            &Header::new(Algorithm::HS256),
-            &*claims,
-            &EncodingKey::from_secret(&[9; 32]),
-        )
-        .unwrap();
-        assert!(tokens().verify(&plain_jwt, now).is_none());
+        let forge = |header: Header, key: &EncodingKey| encode(&header, &*claims, key).unwrap();
+        // The classic confusion: HS256 keyed with the public key's bytes.
+        let confused = Header {
+            typ: Some(TOKEN_TYPE.into()),
+            kid: Some(key().kid.clone()),
+            ..Header::new(Algorithm::HS256)
+        };
+        let public = EncodingKey::from_secret(key().public_bytes());
+        assert!(tokens().verify(&forge(confused, &public), now).is_none());
+        let signing = EncodingKey::from_ed_der(key().private_der());
+        let no_kid = Header {
+            typ: Some(TOKEN_TYPE.into()),
+            ..Header::new(Algorithm::EdDSA)
+        };
+        assert!(tokens().verify(&forge(no_kid, &signing), now).is_none());
+        let unknown_kid = Header {
+            typ: Some(TOKEN_TYPE.into()),
+            kid: Some("unknown".into()),
+            ..Header::new(Algorithm::EdDSA)
+        };
+        assert!(tokens()
+            .verify(&forge(unknown_kid, &signing), now)
+            .is_none());
+        let plain_jwt = Header {
+            kid: Some(key().kid.clone()),
+            ..Header::new(Algorithm::EdDSA)
+        };
+        assert!(tokens().verify(&forge(plain_jwt, &signing), now).is_none());
+    }
+
+    #[test]
+    fn a_retired_key_is_accepted_until_its_tokens_expired_then_refused_even_if_remembered() {
+        let now = now_ms() / 1000 * 1000;
+        let tokens = AccessTokens::new(Duration::from_secs(60));
+        let mut old = SigningKey::generate(now).unwrap();
+        tokens.install(std::slice::from_ref(&old), now);
+        let issued = tokens.issue(&user(), "s1", now, now + 3_600_000).unwrap();
+        assert!(tokens.verify(&issued.token, now).is_some());
+        let new = SigningKey::generate(now + 1).unwrap();
+        old.retired_at = Some(now + 1);
+        tokens.install(&[old.clone(), new.clone()], now + 1);
+        assert_eq!(tokens.signing_kid(), Some(new.kid.clone()));
+        assert_eq!(tokens.published().len(), 2);
+        assert!(tokens.verify(&issued.token, now + 1).is_some());
+        // A minute after it was retired, the old key is gone.
+        tokens.install(&[old, new], now + 61_001);
+        assert_eq!(tokens.published().len(), 1);
+        assert!(tokens.verify(&issued.token, now + 30_000).is_none());
     }
 }
 
@@ -217,12 +341,8 @@ mod properties {
     use base64::Engine;
     use proptest::prelude::*;
 
-    use super::*;
+    use super::tests::tokens;
     use crate::clock::now_ms;
-
-    fn tokens() -> AccessTokens {
-        AccessTokens::new(&Secret::new(vec![9; 32]), Duration::from_secs(60))
-    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
@@ -244,8 +364,9 @@ mod properties {
         }
 
         #[test]
-        fn any_claims_json_under_a_forged_header_is_refused(claims in "\\{[ -~]{0,200}\\}", alg in "(none|HS256|HS512|RS256|)") {
-            let header = format!(r#"{{"alg":"{alg}","typ":"at+jwt"}}"#);
+        fn any_claims_json_under_a_forged_header_is_refused(claims in "\\{[ -~]{0,200}\\}", alg in "(none|HS256|HS512|RS256|EdDSA|)") {
+            let kid = &super::tests::key().kid;
+            let header = format!(r#"{{"alg":"{alg}","typ":"at+jwt","kid":"{kid}"}}"#);
             let token = format!("{}.{}.", BASE64URL.encode(header), BASE64URL.encode(claims));
             prop_assert!(tokens().verify(&token, now_ms()).is_none());
         }

@@ -9,11 +9,13 @@ pub mod access_token;
 mod accounts;
 mod audit;
 mod generations;
+pub mod keys;
 mod limits;
 pub mod password;
 mod profile;
 pub mod refresh_token;
 mod sessions;
+pub mod signing_keys;
 
 pub use accounts::Accounts;
 pub use limits::LimitStore;

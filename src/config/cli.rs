@@ -78,6 +78,10 @@ pub struct Cli {
     /// How often ended sessions are deleted (with their refresh tokens).
     #[arg(long, global = true, env = "SESAME_PURGE_INTERVAL", default_value = "1h", value_name = "DURATION", value_parser = positive_duration)]
     pub purge_interval: Duration,
+
+    /// How often a new access-token signing key is made.
+    #[arg(long, global = true, env = "SESAME_KEY_ROTATION", default_value = "30d", value_name = "DURATION", value_parser = positive_duration)]
+    pub key_rotation: Duration,
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]
@@ -86,6 +90,18 @@ pub enum Command {
     Serve,
     /// Delete ended sessions (with their refresh tokens) now, then exit.
     Purge,
+    /// The access-token signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum KeysCommand {
+    /// Make a new signing key now; running servers sign with it within 5 s.
+    Rotate,
+    /// One line per key: its kid, when it was made, and whether it signs,
+    /// is retired (still published) or is gone.
+    List,
 }
 
 /// A setting that cannot be used; its text is the one line printed.
@@ -137,6 +153,8 @@ impl Cli {
             login_window: self.login_window,
             cookie_secure: self.cookie_secure,
             purge_interval: self.purge_interval,
+            key_rotation: self.key_rotation,
+            signing_key: None,
             access_secret,
             refresh_secret,
         })

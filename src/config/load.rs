@@ -17,11 +17,31 @@ pub fn from_args() -> Result<(Command, Settings), ConfigError> {
         Err(e) => return Err(ConfigError(first_line(&e.to_string()))),
     };
     let command = cli.command.unwrap_or(Command::Serve);
-    let settings = cli.into_settings(
+    let mut settings = cli.into_settings(
         secret_from_env("SESAME_ACCESS_SECRET")?,
         secret_from_env("SESAME_REFRESH_SECRET")?,
     )?;
+    settings.signing_key = signing_key_from_env()?;
     Ok((command, settings))
+}
+
+/// `SESAME_SIGNING_KEY`: an Ed25519 private key in PKCS#8 PEM, kept as DER.
+fn signing_key_from_env() -> Result<Option<super::Secret>, ConfigError> {
+    use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+    let Some(value) = std::env::var_os("SESAME_SIGNING_KEY") else {
+        return Ok(None);
+    };
+    let refused = || {
+        ConfigError(
+            "error: SESAME_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM \
+             (-----BEGIN PRIVATE KEY-----)"
+                .into(),
+        )
+    };
+    let text = value.into_string().map_err(|_| refused())?;
+    let key = ed25519_dalek::SigningKey::from_pkcs8_pem(text.trim()).map_err(|_| refused())?;
+    let der = key.to_pkcs8_der().map_err(|_| refused())?;
+    Ok(Some(super::Secret::new(der.as_bytes().to_vec())))
 }
 
 /// Loads `.env` from the working folder (only there), if it exists.

@@ -11,7 +11,7 @@ mod values;
 
 use std::time::Duration;
 
-pub use cli::{Cli, Command, ConfigError};
+pub use cli::{Cli, Command, ConfigError, KeysCommand};
 pub use database::{Database, PostgresUrl, SqliteFile};
 pub use load::from_args;
 pub use proxies::TrustedProxies;
@@ -41,6 +41,11 @@ pub struct Settings {
     pub cookie_secure: bool,
     /// How often ended sessions are deleted (with their refresh tokens).
     pub purge_interval: Duration,
+    /// How often a new signing key is made (unless `signing_key` is given).
+    pub key_rotation: Duration,
+    /// From `SESAME_SIGNING_KEY` (an Ed25519 private key, PKCS#8 PEM), as
+    /// PKCS#8 DER; when given, it is the only key and never rotated.
+    pub signing_key: Option<Secret>,
     /// From `SESAME_ACCESS_SECRET`; generated and kept beside the database when unset.
     pub access_secret: Option<Secret>,
     /// From `SESAME_REFRESH_SECRET`; generated and kept beside the database when unset.

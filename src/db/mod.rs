@@ -19,6 +19,7 @@ mod secrets;
 pub mod server_lock;
 mod session_writer;
 pub mod sessions;
+pub mod signing_keys;
 pub mod users;
 
 use diesel::connection::SimpleConnection;
@@ -146,6 +147,16 @@ impl Db {
                 written
             })
             .await?
+    }
+
+    /// `work` in one write transaction, on this thread: for start-up and
+    /// the commands, before or beside serving, never from a request.
+    pub fn write_blocking<T>(
+        &self,
+        work: impl FnOnce(&mut Conn) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut conn = self.pool.get().map_err(|_| AppError::Busy)?;
+        in_transaction(&mut conn, Begin::Write, work)
     }
 
     /// Once no query is running any more, nor any waiting to (the server

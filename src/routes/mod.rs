@@ -9,6 +9,7 @@ mod fallback;
 mod form_error;
 mod health;
 mod html;
+mod jwks;
 mod pages;
 mod respond;
 mod static_files;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/static/{name}", GET).route(get().to(static_files::get)))
         .service(resource("/healthz", GET).route(get().to(health::get)))
+        .service(resource("/.well-known/jwks.json", GET).route(get().to(jwks::get)))
         .service(
             resource("/auth/register", POST)
                 .route(form_post().to(auth::register::form::post))

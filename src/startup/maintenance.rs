@@ -2,6 +2,7 @@ use std::time::Duration;
 
 use actix_web::web;
 
+use crate::auth::keys::KeyRing;
 use crate::auth::{Accounts, Sessions};
 
 /// The housekeeping tasks, stopped with the server (an in-process restart
@@ -24,8 +25,21 @@ impl Maintenance {
 pub fn spawn(
     accounts: web::Data<Accounts>,
     sessions: web::Data<Sessions>,
+    key_ring: KeyRing,
     purge_interval: Duration,
 ) -> Maintenance {
+    // Keys made elsewhere (`sesame keys rotate`, another instance) are in
+    // use within a second; a key due is made.
+    let keeping_keys = actix_web::rt::spawn(async move {
+        let mut every_second = actix_web::rt::time::interval(Duration::from_secs(1));
+        every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every_second.tick().await;
+            if let Err(error) = key_ring.tick().await {
+                error.log_if_unexpected();
+            }
+        }
+    });
     let idle = accounts.clone();
     let forgetting = actix_web::rt::spawn(async move {
         let mut every_minute = actix_web::rt::time::interval(Duration::from_secs(60));
@@ -54,5 +68,5 @@ pub fn spawn(
             }
         }
     });
-    Maintenance(vec![forgetting, purging])
+    Maintenance(vec![forgetting, purging, keeping_keys])
 }

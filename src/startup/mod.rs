@@ -11,6 +11,8 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 
+use crate::auth::keys::{self, KeyRing};
+use crate::auth::signing_keys::{KeyState, SigningKey};
 use crate::auth::{Accounts, LimitStore, Purged, Sessions};
 use crate::config::secrets_file::{self, Keys, SecretsError};
 use crate::config::{Database, Secret, Settings};
@@ -36,6 +38,8 @@ pub enum StartupError {
     Secrets(#[from] SecretsError),
     #[error("--database-url (DATABASE_URL): cannot keep the generated keys in the database: {0}")]
     SharedSecrets(AppError),
+    #[error("the access-token signing keys: {0}")]
+    Keys(AppError),
     #[error("cannot start the thread that hears other instances: {0}")]
     Listener(std::io::Error),
     #[error("--database-url (DATABASE_URL): {0}")]
@@ -70,6 +74,8 @@ impl Application {
             Database::Postgres(_) => None,
         };
         let Opened { db, sessions, keys } = open(&settings)?;
+        let key_ring = KeyRing::start(db.clone(), sessions.access_tokens(), &settings)
+            .map_err(StartupError::Keys)?;
         let hearing = match &settings.database {
             Database::Sqlite(_) => None,
             Database::Postgres(url) => {
@@ -90,8 +96,12 @@ impl Application {
             &limits,
         ));
         let sessions = web::Data::from(sessions);
-        let maintenance =
-            maintenance::spawn(accounts.clone(), sessions.clone(), settings.purge_interval);
+        let maintenance = maintenance::spawn(
+            accounts.clone(),
+            sessions.clone(),
+            key_ring,
+            settings.purge_interval,
+        );
         let proxies = web::Data::new(settings.trusted_proxies.clone());
         let cookies = web::Data::new(CookiePolicy {
             secure: settings.cookie_secure,
@@ -203,6 +213,38 @@ fn shared_keys(db: &Db, settings: &Settings) -> Result<Keys, StartupError> {
         access: kept("access", &settings.access_secret)?,
         refresh: kept("refresh", &settings.refresh_secret)?,
     })
+}
+
+/// `sesame keys rotate`: a new signing key, used by running servers within
+/// a second or two.
+pub fn rotate_keys(settings: &Settings) -> Result<SigningKey, Box<dyn std::error::Error>> {
+    if settings.signing_key.is_some() {
+        return Err(
+            "SESAME_SIGNING_KEY is set: that key is the only one, and is never rotated".into(),
+        );
+    }
+    let Opened { db, .. } = open(settings)?;
+    Ok(keys::rotate_now(&db)?)
+}
+
+/// `sesame keys list`: each key's kid, when it was made, and its state.
+pub fn list_keys(
+    settings: &Settings,
+) -> Result<Vec<(SigningKey, KeyState)>, Box<dyn std::error::Error>> {
+    let now = crate::clock::now_ms();
+    if let Some(der) = &settings.signing_key {
+        let given = SigningKey::given(der).ok_or("SESAME_SIGNING_KEY is not an Ed25519 key")?;
+        return Ok(vec![(given, KeyState::Signs)]);
+    }
+    let Opened { db, .. } = open(settings)?;
+    let access_ttl = crate::clock::ms(settings.access_ttl);
+    Ok(keys::list(&db)?
+        .into_iter()
+        .map(|key| {
+            let state = key.state(now, access_ttl);
+            (key, state)
+        })
+        .collect())
 }
 
 /// `sesame purge`: one purge, without serving.

@@ -19,6 +19,23 @@ fn header(alg: &str, typ: &str) -> Value {
     json!({"alg": alg, "typ": typ})
 }
 
+/// A server that signs with a key the test holds, a user of it, and the
+/// key's header (`EdDSA`, `at+jwt`, its `kid`) as the server writes it.
+async fn app_with_our_key(
+    adjust: impl FnOnce(&mut sesame::config::Settings),
+) -> (TestApp, TestSigningKey, TestUser, Value) {
+    let key = TestSigningKey::generate();
+    let der = key.der();
+    let app = spawn_app_with(|s| {
+        s.signing_key = Some(sesame::config::Secret::new(der));
+        adjust(s);
+    })
+    .await;
+    let user = app.new_user().await;
+    let head = header_of(&user.access_token);
+    (app, key, user, head)
+}
+
 #[actix_web::test]
 async fn a_valid_token_works_as_bearer_and_as_cookie() {
     let app = spawn_app().await;
@@ -51,13 +68,24 @@ async fn its_header_and_claims_are_as_the_contract_says() {
             .unwrap();
         serde_json::from_slice(&bytes).unwrap()
     };
-    assert_eq!(head["alg"], "HS256");
+    assert_eq!(head["alg"], "EdDSA");
     assert_eq!(head["typ"], "at+jwt");
+    let kid = head["kid"].as_str().expect("a kid");
+    let jwks: Value = app.jwks().await.json().await.unwrap();
+    assert!(jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k["kid"] == kid));
     let claims = claims_of(&user.access_token);
-    for claim in ["iss", "aud", "sub", "sid", "jti", "iat", "exp"] {
+    for claim in [
+        "iss", "aud", "sub", "sid", "email", "roles", "jti", "iat", "exp",
+    ] {
         assert!(!claims[claim].is_null(), "{claim} missing from {claims}");
     }
     assert_eq!(claims["sub"], user.id.as_str());
+    assert_eq!(claims["email"], user.email.as_str());
+    assert_eq!(claims["roles"], json!([]));
     assert_eq!(
         claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
         900
@@ -84,39 +112,72 @@ async fn alg_none_is_refused() {
 }
 
 #[actix_web::test]
-async fn other_algorithms_are_refused_even_with_the_right_key() {
-    // SQLite: the key is read from the keys file beside the database.
-    let app = spawn_sqlite_app().await;
-    let user = app.new_user().await;
-    let key = app.access_key();
+async fn other_algorithms_are_refused_even_with_the_public_key_as_their_secret() {
+    let (app, key, user, head) = app_with_our_key(|_| {}).await;
     let claims = claims_of(&user.access_token);
-    for alg in [
-        jsonwebtoken::Algorithm::HS384,
-        jsonwebtoken::Algorithm::HS512,
-    ] {
-        let mut head = jsonwebtoken::Header::new(alg);
-        head.typ = Some("at+jwt".into());
+    // The classic confusion: HS256 keyed with the public key's bytes (what
+    // a verifier that trusts the header's `alg` would check it with).
+    for alg in ["HS256", "HS384", "HS512"] {
+        let mut forged_head = head.clone();
+        forged_head["alg"] = json!(alg);
+        let jwt_alg: jsonwebtoken::Algorithm = alg.parse().unwrap();
+        let mut jwt_head = jsonwebtoken::Header::new(jwt_alg);
+        jwt_head.typ = Some("at+jwt".into());
+        jwt_head.kid = head["kid"].as_str().map(str::to_owned);
         let token = jsonwebtoken::encode(
-            &head,
+            &jwt_head,
             &claims,
-            &jsonwebtoken::EncodingKey::from_secret(&key),
+            &jsonwebtoken::EncodingKey::from_secret(&key.public_bytes()),
         )
         .unwrap();
         assert_refused(app.me(&token).await).await;
+        let raw = forge_jwt(&forged_head, &claims, Some(&key.public_bytes()));
+        assert_refused(app.me(&raw).await).await;
     }
 }
 
 #[actix_web::test]
 async fn a_token_signed_with_our_key_is_accepted_so_forged_variants_below_are_meaningful() {
-    // SQLite: the key is read from the keys file beside the database.
-    let app = spawn_sqlite_app().await;
-    let user = app.new_user().await;
-    let token = forge_jwt(
-        &header("HS256", "at+jwt"),
-        &claims_of(&user.access_token),
-        Some(&app.access_key()),
-    );
+    let (app, key, user, head) = app_with_our_key(|_| {}).await;
+    let token = key.sign(&head, &claims_of(&user.access_token));
     assert_eq!(app.me(&token).await.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn a_token_without_a_kid_or_with_an_unknown_one_is_refused() {
+    let (app, key, user, head) = app_with_our_key(|_| {}).await;
+    let claims = claims_of(&user.access_token);
+    let mut no_kid = head.clone();
+    no_kid.as_object_mut().unwrap().remove("kid");
+    assert_refused(app.me(&key.sign(&no_kid, &claims)).await).await;
+    let mut unknown = head.clone();
+    unknown["kid"] = json!("not-a-key-of-ours");
+    assert_refused(app.me(&key.sign(&unknown, &claims)).await).await;
+}
+
+#[actix_web::test]
+async fn the_jwks_lists_exactly_the_given_key_and_never_a_private_part() {
+    let (app, key, _, head) = app_with_our_key(|_| {}).await;
+    let response = app.jwks().await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "public, max-age=300");
+    let jwks: Value = response.json().await.unwrap();
+    let keys = jwks["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1);
+    let jwk = &keys[0];
+    use base64::Engine;
+    let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.public_bytes());
+    assert_eq!(jwk["x"], x.as_str());
+    assert_eq!(jwk["kid"], head["kid"]);
+    for (member, value) in [
+        ("kty", "OKP"),
+        ("crv", "Ed25519"),
+        ("alg", "EdDSA"),
+        ("use", "sig"),
+    ] {
+        assert_eq!(jwk[member], value, "{member}");
+    }
+    assert!(jwk.get("d").is_none());
 }
 
 #[actix_web::test]
@@ -136,35 +197,32 @@ async fn a_tampered_token_is_refused() {
     let last = token.pop().unwrap();
     token.push(if last == 'A' { 'B' } else { 'A' });
     assert_refused(app.me(&token).await).await;
-    // Another key.
-    let forged = forge_jwt(
-        &header("HS256", "at+jwt"),
+    // Another key, under our key's kid.
+    let forged = TestSigningKey::generate().sign(
+        &header_of(&user.access_token),
         &claims_of(&user.access_token),
-        Some(&[7u8; 64]),
     );
     assert_refused(app.me(&forged).await).await;
 }
 
 #[actix_web::test]
 async fn wrong_typ_iss_or_aud_is_refused() {
-    // SQLite: the key is read from the keys file beside the database.
-    let app = spawn_sqlite_app().await;
-    let user = app.new_user().await;
-    let key = app.access_key();
+    let (app, key, user, head) = app_with_our_key(|_| {}).await;
     let claims = claims_of(&user.access_token);
 
     for typ in ["JWT", "rt+jwt", ""] {
-        let token = forge_jwt(&header("HS256", typ), &claims, Some(&key));
-        assert_refused(app.me(&token).await).await;
+        let mut typed = head.clone();
+        typed["typ"] = json!(typ);
+        assert_refused(app.me(&key.sign(&typed, &claims)).await).await;
     }
-    let untyped = forge_jwt(&json!({"alg": "HS256"}), &claims, Some(&key));
-    assert_refused(app.me(&untyped).await).await;
+    let mut untyped = head.clone();
+    untyped.as_object_mut().unwrap().remove("typ");
+    assert_refused(app.me(&key.sign(&untyped, &claims)).await).await;
 
     for (claim, value) in [("iss", "someone-else"), ("aud", "another-app")] {
         let mut changed = claims.clone();
         changed[claim] = json!(value);
-        let token = forge_jwt(&header("HS256", "at+jwt"), &changed, Some(&key));
-        assert_refused(app.me(&token).await).await;
+        assert_refused(app.me(&key.sign(&head, &changed)).await).await;
     }
 }
 
@@ -184,9 +242,7 @@ async fn key_location_headers_are_never_followed() {
 
 #[actix_web::test]
 async fn an_expired_token_is_refused() {
-    // SQLite: the key is read from the keys file beside the database.
-    let app = spawn_sqlite_app_with(|s| s.access_ttl = Duration::from_secs(3)).await;
-    let user = app.new_user().await;
+    let (app, key, user, head) = app_with_our_key(|s| s.access_ttl = Duration::from_secs(3)).await;
     assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
     sleep_ms(3100).await;
     assert_refused(app.me(&user.access_token).await).await;
@@ -198,8 +254,7 @@ async fn an_expired_token_is_refused() {
         .unwrap()
         .as_secs();
     claims["exp"] = json!(now - 1);
-    let token = forge_jwt(&header("HS256", "at+jwt"), &claims, Some(&app.access_key()));
-    assert_refused(app.me(&token).await).await;
+    assert_refused(app.me(&key.sign(&head, &claims)).await).await;
 }
 
 #[actix_web::test]

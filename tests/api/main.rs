@@ -17,6 +17,7 @@ mod health;
 mod helpers;
 mod hostile;
 mod instances;
+mod keys;
 mod limits;
 mod load;
 mod login;

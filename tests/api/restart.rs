@@ -40,7 +40,10 @@ async fn generated_keys_are_kept_beside_the_database_with_mode_0600() {
 
 #[actix_web::test]
 async fn keys_from_the_environment_are_used_and_no_file_is_written() {
+    let key = TestSigningKey::generate();
+    let der = key.der();
     let app = spawn_sqlite_app_with(|s| {
+        s.signing_key = Some(sesame::config::Secret::new(der));
         s.access_secret = Some(sesame::config::Secret::new(
             b"an access key of at least 32 bytes!".to_vec(),
         ));
@@ -52,10 +55,9 @@ async fn keys_from_the_environment_are_used_and_no_file_is_written() {
     let user = app.new_user().await;
     assert!(!app.secrets_file().exists());
     // The token is signed with exactly the given key.
-    let token = forge_jwt(
-        &serde_json::json!({"alg": "HS256", "typ": "at+jwt"}),
+    let token = key.sign(
+        &header_of(&user.access_token),
         &claims_of(&user.access_token),
-        Some(b"an access key of at least 32 bytes!"),
     );
     assert_eq!(app.me(&token).await.status(), StatusCode::OK);
 }

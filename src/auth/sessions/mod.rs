@@ -41,7 +41,8 @@ pub struct Sessions {
     db: Db,
     writer: Arc<SessionWriter>,
     cache: Arc<SessionCache>,
-    access: AccessTokens,
+    /// Signs nothing until a `KeyRing` installs the keys.
+    access: Arc<AccessTokens>,
     refresh_key: RefreshKey,
     lifetimes: Lifetimes,
 }
@@ -100,7 +101,7 @@ impl Sessions {
             db,
             writer: Arc::new(writer),
             cache,
-            access: AccessTokens::new(&keys.access, settings.access_ttl),
+            access: Arc::new(AccessTokens::new(settings.access_ttl)),
             refresh_key: RefreshKey::new(keys.refresh.clone()),
             lifetimes: Lifetimes {
                 idle: ms(settings.refresh_ttl),
@@ -159,6 +160,16 @@ impl Sessions {
         self.db
             .read(move |conn| session_rows::list_active_of_user(conn, &owner, now_ms()))
             .await
+    }
+
+    /// The access tokens, for the `KeyRing` to install keys in.
+    pub fn access_tokens(&self) -> Arc<AccessTokens> {
+        Arc::clone(&self.access)
+    }
+
+    /// The public keys access tokens are checked with (the JWKS).
+    pub fn published_keys(&self) -> Vec<super::signing_keys::Jwk> {
+        self.access.published()
     }
 
     /// What hears other instances' changes to sessions (PostgreSQL's

@@ -204,6 +204,10 @@ impl Api {
     pub fn healthz(&self) -> Request {
         self.get("/healthz", Headers::new())
     }
+
+    pub fn jwks(&self) -> Request {
+        self.get("/.well-known/jwks.json", Headers::new())
+    }
 }
 
 /// Opens a page (`login_page()`, `register_page()`) as a browser would: the

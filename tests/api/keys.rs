@@ -1,0 +1,179 @@
+//! Signing keys: made, rotated on a schedule and by `sesame keys rotate`,
+//! published in the JWKS until their last token has expired, and listed.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::*;
+use crate::process::run;
+
+async fn published_kids(app: &TestApp) -> Vec<String> {
+    let jwks: Value = app.jwks().await.json().await.expect("JWKS JSON");
+    jwks["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| k["kid"].as_str().expect("a kid").to_owned())
+        .collect()
+}
+
+fn kid_of(token: &str) -> String {
+    header_of(token)["kid"].as_str().expect("a kid").to_owned()
+}
+
+/// `sesame keys …` with the app's database and access-token lifetime.
+async fn keys(app: &TestApp, command: &str) -> std::process::Output {
+    let access_ttl = format!("{}s", app.settings.access_ttl.as_secs());
+    run(
+        app.folder.path(),
+        &[
+            "--database-url",
+            app.database_url(),
+            "--access-ttl",
+            &access_ttl,
+            "keys",
+            command,
+        ],
+        &[],
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn keys_rotate_makes_the_running_server_sign_with_a_new_key_within_5_s() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let old = kid_of(&user.access_token);
+    assert_eq!(published_kids(&app).await, std::slice::from_ref(&old));
+
+    let rotated = keys(&app, "rotate").await;
+    assert!(rotated.status.success(), "{rotated:?}");
+    let printed = String::from_utf8_lossy(&rotated.stdout);
+    let new = printed
+        .trim()
+        .rsplit(' ')
+        .next()
+        .expect("the new kid")
+        .to_owned();
+    assert_ne!(new, old);
+
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut refresh_token = user.refresh_token.clone();
+    loop {
+        let response = app.refresh_with_body(&refresh_token).await;
+        let body: SignInBody = response.json().await.expect("sign-in JSON");
+        refresh_token = body.refresh_token().to_owned();
+        if kid_of(&body.access_token) == new {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still signing with the old key after 5 s"
+        );
+        sleep_ms(100).await;
+    }
+    // The old key stays published, and its tokens accepted, until they expire.
+    let published = published_kids(&app).await;
+    assert!(
+        published.contains(&old) && published.contains(&new),
+        "{published:?}"
+    );
+    assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
+
+    let listed = keys(&app, "list").await;
+    assert!(listed.status.success());
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(
+        lines[0].starts_with(&old) && lines[0].ends_with("retired"),
+        "{listed}"
+    );
+    assert!(
+        lines[1].starts_with(&new) && lines[1].ends_with("signs"),
+        "{listed}"
+    );
+}
+
+#[actix_web::test]
+async fn keys_rotate_on_their_schedule_and_a_retired_key_goes_once_its_tokens_expired() {
+    let app = spawn_app_with(|s| {
+        s.key_rotation = Duration::from_secs(2);
+        s.access_ttl = Duration::from_secs(1);
+    })
+    .await;
+    let user = app.new_user().await;
+    let first = kid_of(&user.access_token);
+    // Retired 2 to 3 s from now (keys are looked at every second), gone a
+    // second later.
+    sleep_ms(4200).await;
+    let published = published_kids(&app).await;
+    assert!(
+        !published.is_empty() && !published.contains(&first),
+        "{published:?}"
+    );
+    // Its token expired with it.
+    let refused = app.me(&user.access_token).await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let signed_in = app.sign_in(&user.email).await;
+    assert_ne!(kid_of(&signed_in.access_token), first);
+    let listed = keys(&app, "list").await;
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    let first_line = listed
+        .lines()
+        .find(|l| l.starts_with(&first))
+        .expect("listed");
+    assert!(first_line.ends_with("gone"), "{listed}");
+}
+
+#[actix_web::test]
+async fn a_given_signing_key_is_the_only_one_and_cannot_be_rotated() {
+    let key = TestSigningKey::generate();
+    let folder = tempfile::tempdir().unwrap();
+    let database = folder.path().join("sesame.db").display().to_string();
+    let pem = key.pem();
+    let env = [("SESAME_SIGNING_KEY", pem.as_str())];
+    let server = crate::process::Running::start(
+        folder.path(),
+        &[
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &database,
+            "--bcrypt-cost",
+            "4",
+        ],
+        &env,
+    )
+    .await;
+    let user = server.new_user().await;
+    let jwks: Value = server.jwks().await.json().await.unwrap();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 1);
+    assert_eq!(jwks["keys"][0]["kid"], kid_of(&user.access_token).as_str());
+    let forged = key.sign(
+        &header_of(&user.access_token),
+        &claims_of(&user.access_token),
+    );
+    assert_eq!(server.me(&forged).await.status(), StatusCode::OK);
+
+    let refused = run(
+        folder.path(),
+        &["--database-url", &database, "keys", "rotate"],
+        &env,
+    )
+    .await;
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("SESAME_SIGNING_KEY"), "{stderr}");
+    let bad = run(
+        folder.path(),
+        &["--database-url", &database, "keys", "list"],
+        &[("SESAME_SIGNING_KEY", "not a key")],
+    )
+    .await;
+    assert_eq!(bad.status.code(), Some(2));
+    server.kill().await;
+}
