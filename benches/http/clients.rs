@@ -30,6 +30,16 @@ impl Same {
         }
     }
 
+    /// `GET /auth/verify` with an access token, as a reverse proxy asks.
+    pub fn verify(token: &str) -> Same {
+        Same {
+            method: "GET",
+            path: "/auth/verify",
+            bearer: Some(token.to_owned()),
+            json: None,
+        }
+    }
+
     /// `GET /api/me` without a token, as the plain Actix handler is asked.
     pub fn baseline() -> Same {
         Same {
@@ -61,6 +71,11 @@ impl Client for Same {
 /// One `me` client per access token, each on its own connection.
 pub fn me_each(tokens: &[String]) -> Vec<Same> {
     tokens.iter().map(|t| Same::me(t)).collect()
+}
+
+/// One `verify` client per access token, each on its own connection.
+pub fn verify_each(tokens: &[String]) -> Vec<Same> {
+    tokens.iter().map(|t| Same::verify(t)).collect()
 }
 
 /// `count` connections signing `email` in, over and over.

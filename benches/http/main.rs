@@ -28,7 +28,7 @@ use cluster::{wait_for_listeners, Cluster};
 use scenarios::postgres::Figures;
 use scenarios::{
     disk, limiter, login, me, memory, pg_refresh, postgres, print_table, propagation, refresh,
-    scale, startup, storm, Row, CONNECTIONS,
+    scale, startup, storm, verify, Row, CONNECTIONS,
 };
 use server::{temp_database, Sesame};
 use setup::{sessions, start_with_user};
@@ -97,7 +97,8 @@ async fn run() {
     let (me, me_figure) = me::measure(sesame.address, &access, seconds).await;
     let (refresh, empty) = refresh::measure(sesame.address, USER, &folder, seconds).await;
     let (login, login_figure) = login::measure(sesame.address, USER, cost, seconds).await;
-    let mut rows = vec![me, refresh, login];
+    let verify = verify::measure(sesame.address, &access, seconds).await;
+    let mut rows = vec![me, verify, refresh, login];
     if only != Only::Postgres {
         rows.push(storm::measure(sesame.address, &access[..8], USER, seconds).await);
     }

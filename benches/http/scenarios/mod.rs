@@ -13,6 +13,7 @@ pub mod refresh;
 pub mod scale;
 pub mod startup;
 pub mod storm;
+pub mod verify;
 
 use std::time::Duration;
 
