@@ -61,6 +61,7 @@ sqlite_only=(
   crash::
   hostile::
   restart::
+  roles::set_roles_reaches_every_instance
   access_tokens::other_algorithms_are_refused_even_with_the_right_key
   access_tokens::a_token_signed_with_our_key_is_accepted_so_forged_variants_below_are_meaningful
   access_tokens::wrong_typ_iss_or_aud_is_refused

@@ -14,6 +14,7 @@ pub mod password;
 mod profile;
 pub mod refresh_token;
 mod sessions;
+pub mod users;
 
 pub use accounts::Accounts;
 pub use limits::LimitStore;

@@ -80,12 +80,37 @@ pub struct Cli {
     pub purge_interval: Duration,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Start the server (what runs when no command is given).
     Serve,
     /// Delete ended sessions (with their refresh tokens) now, then exit.
     Purge,
+    /// Show a user, or replace their roles (beside running servers).
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+}
+
+/// `sesame users …`
+#[derive(Debug, Clone, Subcommand)]
+pub enum UsersCommand {
+    /// Print the user's id, email, name and roles.
+    Show {
+        /// The user's email.
+        #[arg(value_name = "EMAIL")]
+        email: String,
+    },
+    /// Replace the user's roles: ROLE[,ROLE…], each 1 to 32 of a-z 0-9 _ -; "" clears them.
+    SetRoles {
+        /// The user's email.
+        #[arg(value_name = "EMAIL")]
+        email: String,
+        /// The new roles, comma-separated (admin,editor); "" for none.
+        #[arg(value_name = "ROLES")]
+        roles: String,
+    },
 }
 
 /// A setting that cannot be used; its text is the one line printed.
