@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
-use sesame::config::{self, Command, KeysCommand};
+use sesame::auth::Profile;
+use sesame::config::{self, Command, KeysCommand, UsersCommand};
 use sesame::startup::Application;
 
 fn main() -> ExitCode {
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         Command::Purge => purge(settings),
         Command::Keys(KeysCommand::Rotate) => rotate_keys(&settings),
         Command::Keys(KeysCommand::List) => list_keys(&settings),
+        Command::Users { command } => users(settings, command),
     }
 }
 
@@ -97,5 +99,40 @@ fn list_keys(settings: &config::Settings) -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `sesame users show|set-roles`: prints the user, as the command left it;
+/// status 2 and one line when it cannot (a bad role, an unknown email).
+fn users(settings: config::Settings, command: UsersCommand) -> ExitCode {
+    actix_web::rt::System::new().block_on(async move {
+        let done = match &command {
+            UsersCommand::Show { email } => sesame::startup::show_user(&settings, email).await,
+            UsersCommand::SetRoles { email, roles } => {
+                sesame::startup::set_user_roles(&settings, email, roles).await
+            }
+        };
+        match done {
+            Ok(user) => {
+                print_user(&user);
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        }
+    })
+}
+
+/// One `key: value` line each; roles comma-separated, nothing after
+/// `roles:` when none.
+fn print_user(user: &Profile) {
+    println!("id: {}", user.id);
+    println!("email: {}", user.email);
+    println!("name: {}", user.name);
+    match user.roles.is_empty() {
+        true => println!("roles:"),
+        false => println!("roles: {}", user.roles.join(",")),
     }
 }

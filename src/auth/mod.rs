@@ -16,6 +16,7 @@ mod profile;
 pub mod refresh_token;
 mod sessions;
 pub mod signing_keys;
+pub mod users;
 
 pub use accounts::Accounts;
 pub use limits::LimitStore;

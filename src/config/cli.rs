@@ -84,7 +84,7 @@ pub struct Cli {
     pub key_rotation: Duration,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Start the server (what runs when no command is given).
     Serve,
@@ -93,6 +93,11 @@ pub enum Command {
     /// The access-token signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Show a user, or replace their roles (beside running servers).
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]
@@ -102,6 +107,26 @@ pub enum KeysCommand {
     /// One line per key: its kid, when it was made, and whether it signs,
     /// is retired (still published) or is gone.
     List,
+}
+
+/// `sesame users …`
+#[derive(Debug, Clone, Subcommand)]
+pub enum UsersCommand {
+    /// Print the user's id, email, name and roles.
+    Show {
+        /// The user's email.
+        #[arg(value_name = "EMAIL")]
+        email: String,
+    },
+    /// Replace the user's roles: ROLE[,ROLE…], each 1 to 32 of a-z 0-9 _ -; "" clears them.
+    SetRoles {
+        /// The user's email.
+        #[arg(value_name = "EMAIL")]
+        email: String,
+        /// The new roles, comma-separated (admin,editor); "" for none.
+        #[arg(value_name = "ROLES")]
+        roles: String,
+    },
 }
 
 /// A setting that cannot be used; its text is the one line printed.

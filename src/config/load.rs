@@ -16,7 +16,7 @@ pub fn from_args() -> Result<(Command, Settings), ConfigError> {
         Err(e) if !e.use_stderr() => e.exit(),
         Err(e) => return Err(ConfigError(first_line(&e.to_string()))),
     };
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = cli.command.clone().unwrap_or(Command::Serve);
     let mut settings = cli.into_settings(
         secret_from_env("SESAME_ACCESS_SECRET")?,
         secret_from_env("SESAME_REFRESH_SECRET")?,

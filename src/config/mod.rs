@@ -11,7 +11,7 @@ mod values;
 
 use std::time::Duration;
 
-pub use cli::{Cli, Command, ConfigError, KeysCommand};
+pub use cli::{Cli, Command, ConfigError, KeysCommand, UsersCommand};
 pub use database::{Database, PostgresUrl, SqliteFile};
 pub use load::from_args;
 pub use proxies::TrustedProxies;

@@ -59,6 +59,15 @@ pub fn set_password_hash(conn: &mut Conn, id: &str, password_hash: &str) -> Resu
     Ok(())
 }
 
+/// Replaces the roles of the user with this (already normalised) email:
+/// `roles` as `domain::Roles` prints them. False when no user has it.
+pub fn set_roles(conn: &mut Conn, email: &str, roles: &str) -> Result<bool, AppError> {
+    let changed = diesel::update(users::table.filter(users::email.eq(email)))
+        .set(users::roles.eq(roles))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
 /// The highest bcrypt cost of the stored hashes (`$2b$12$…` is 12), if any.
 pub fn highest_cost(conn: &mut Conn) -> Result<Option<u32>, AppError> {
     #[derive(QueryableByName)]

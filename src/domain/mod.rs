@@ -6,6 +6,7 @@ mod email;
 mod field_errors;
 mod local_path;
 pub mod password;
+mod roles;
 mod user_name;
 
 pub use client::{AddressKey, Client};
@@ -14,6 +15,7 @@ pub use email::Email;
 pub use field_errors::{FieldError, FieldErrors};
 pub use local_path::LocalPath;
 pub use password::Password;
+pub use roles::{Role, RoleError, Roles};
 pub use user_name::UserName;
 
 /// Hostile input: whatever the text, parsing answers (never panics), and
@@ -22,7 +24,7 @@ pub use user_name::UserName;
 mod properties {
     use proptest::prelude::*;
 
-    use super::{Email, Password, UserName};
+    use super::{Email, Password, Roles, UserName};
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
@@ -31,7 +33,20 @@ mod properties {
         fn parsing_any_text_never_panics(text in any::<String>()) {
             let _ = Email::parse(&text);
             let _ = UserName::parse(&text);
-            let _ = Password::parse(text);
+            let _ = Password::parse(text.clone());
+            let _ = Roles::parse(&text);
+        }
+
+        #[test]
+        fn accepted_role_lists_print_as_they_parse_back(text in "[a-z0-9_,A-]{0,40}") {
+            if let Ok(roles) = Roles::parse(&text) {
+                let printed = roles.to_string();
+                prop_assert_eq!(Roles::parse(&printed).expect("printed roles parse"), roles.clone());
+                for role in roles.iter() {
+                    prop_assert!((1..=32).contains(&role.as_str().len()));
+                }
+                prop_assert!(printed.len() <= text.len());
+            }
         }
 
         #[test]

@@ -54,6 +54,8 @@ pub struct ProfilePage {
     pub name: String,
     pub email: String,
     pub member_since: String,
+    /// Empty: the page says "none".
+    pub roles: Vec<String>,
     pub sessions: Vec<SessionRow>,
     pub profile_script_url: &'static str,
     /// RFC 3339, for `<time datetime>`.

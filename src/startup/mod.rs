@@ -2,6 +2,7 @@
 
 mod http;
 mod maintenance;
+mod users;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -22,6 +23,8 @@ use crate::error::AppError;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::cross_site::refuse_cross_site;
 use crate::routes::MAX_BODY_BYTES;
+
+pub use users::{set_user_roles, show_user, UsersError};
 
 /// How long requests in flight may take to finish once stopping.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);

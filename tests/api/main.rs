@@ -29,6 +29,7 @@ mod refresh;
 mod register;
 mod restart;
 mod revocation;
+mod roles;
 mod sessions;
 mod storage;
 mod timing;

@@ -29,6 +29,7 @@ pub async fn get(
         name: principal.user.name.clone(),
         email: principal.user.email.clone(),
         member_since: readable_date(principal.user.created_at),
+        roles: principal.user.roles.clone(),
         sessions: sessions
             .into_iter()
             .map(|s| SessionRow {
