@@ -28,7 +28,6 @@ pub async fn rotation_ceiling(
         ..Settings::default()
     };
     let keys = Keys {
-        access: Secret::new(vec![1; 32]),
         refresh: Secret::new(vec![2; 32]),
     };
     let (db, writer) = Db::open(&Database::sqlite(path)).expect("a database");

@@ -143,25 +143,14 @@ impl Cli {
             .try_get_matches_from(["sesame"])
             .and_then(|matches| Cli::from_arg_matches(&matches))
             .and_then(|cli| {
-                cli.into_settings(None, None)
+                cli.into_settings(None)
                     .map_err(|e| clap::Error::raw(clap::error::ErrorKind::InvalidValue, e))
             });
         // Every default is a valid value: the unit test below parses them all.
         defaults.expect("the defaults are valid settings")
     }
 
-    pub fn into_settings(
-        self,
-        access_secret: Option<Secret>,
-        refresh_secret: Option<Secret>,
-    ) -> Result<Settings, ConfigError> {
-        if let (Some(access), Some(refresh)) = (&access_secret, &refresh_secret) {
-            if access == refresh {
-                return Err(ConfigError(
-                    "error: SESAME_ACCESS_SECRET and SESAME_REFRESH_SECRET must differ".into(),
-                ));
-            }
-        }
+    pub fn into_settings(self, refresh_secret: Option<Secret>) -> Result<Settings, ConfigError> {
         Ok(Settings {
             bind: self.bind,
             database: self.database_url,
@@ -180,7 +169,6 @@ impl Cli {
             purge_interval: self.purge_interval,
             key_rotation: self.key_rotation,
             signing_key: None,
-            access_secret,
             refresh_secret,
         })
     }
@@ -250,14 +238,5 @@ mod tests {
         assert_eq!(cli.database_url, Database::sqlite("x/y.db"));
         let error = parse(&["--database-url", "file:y.db"]).unwrap_err();
         assert!(crate::config::load::first_line(&error.to_string()).contains("--database-url"));
-    }
-
-    #[test]
-    fn equal_secrets_are_refused() {
-        let cli = parse(&[]).unwrap();
-        let secret = Secret::new(vec![1; 32]);
-        assert!(cli
-            .into_settings(Some(secret.clone()), Some(secret))
-            .is_err());
     }
 }

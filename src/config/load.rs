@@ -17,10 +17,7 @@ pub fn from_args() -> Result<(Command, Settings), ConfigError> {
         Err(e) => return Err(ConfigError(first_line(&e.to_string()))),
     };
     let command = cli.command.clone().unwrap_or(Command::Serve);
-    let mut settings = cli.into_settings(
-        secret_from_env("SESAME_ACCESS_SECRET")?,
-        secret_from_env("SESAME_REFRESH_SECRET")?,
-    )?;
+    let mut settings = cli.into_settings(secret_from_env("SESAME_REFRESH_SECRET")?)?;
     settings.signing_key = signing_key_from_env()?;
     Ok((command, settings))
 }

@@ -46,8 +46,6 @@ pub struct Settings {
     /// From `SESAME_SIGNING_KEY` (an Ed25519 private key, PKCS#8 PEM), as
     /// PKCS#8 DER; when given, it is the only key and never rotated.
     pub signing_key: Option<Secret>,
-    /// From `SESAME_ACCESS_SECRET`; generated and kept beside the database when unset.
-    pub access_secret: Option<Secret>,
     /// From `SESAME_REFRESH_SECRET`; generated and kept beside the database when unset.
     pub refresh_secret: Option<Secret>,
 }

@@ -1,5 +1,8 @@
-//! The HMAC keys generated on first start and kept beside the database
+//! The refresh key generated on first start and kept beside the database
 //! (`<database>.secrets`, mode 0600), so a restart keeps every session.
+//! (Access tokens are signed with Ed25519 keys kept in the database: see
+//! `auth::signing_keys`. A file written by an older version also holds an
+//! `access_secret`, which is ignored.)
 
 use std::fs::{self, OpenOptions};
 use std::io::{ErrorKind, Write};
@@ -14,10 +17,9 @@ use super::secret::{Secret, MIN_SECRET_BYTES};
 /// Bytes of each generated key.
 const GENERATED_BYTES: usize = 64;
 
-/// The two HMAC keys the service signs with.
+/// The HMAC key of refresh tokens (and of the form-session cookie).
 #[derive(Debug, Clone)]
 pub struct Keys {
-    pub access: Secret,
     pub refresh: Secret,
 }
 
@@ -35,31 +37,19 @@ pub enum SecretsError {
 
 #[derive(Serialize, Deserialize)]
 struct StoredKeys {
-    access_secret: String,
     refresh_secret: String,
 }
 
-/// The keys to use: each one from the environment when given there, else
-/// from the secrets file, which is created with new random keys if missing.
-pub fn load(
-    path: &Path,
-    access: Option<Secret>,
-    refresh: Option<Secret>,
-) -> Result<Keys, SecretsError> {
-    if let (Some(access), Some(refresh)) = (&access, &refresh) {
-        return Ok(Keys {
-            access: access.clone(),
-            refresh: refresh.clone(),
-        });
+/// The key to use: from the environment when given there, else from the
+/// secrets file, which is created with a new random key if missing.
+pub fn load(path: &Path, refresh: Option<Secret>) -> Result<Keys, SecretsError> {
+    if let Some(refresh) = refresh {
+        return Ok(Keys { refresh });
     }
-    let stored = match read(path)? {
-        Some(keys) => keys,
-        None => create(path)?,
-    };
-    Ok(Keys {
-        access: access.unwrap_or(stored.access),
-        refresh: refresh.unwrap_or(stored.refresh),
-    })
+    match read(path)? {
+        Some(keys) => Ok(keys),
+        None => create(path),
+    }
 }
 
 fn read(path: &Path) -> Result<Option<Keys>, SecretsError> {
@@ -81,7 +71,6 @@ fn read(path: &Path) -> Result<Option<Keys>, SecretsError> {
             .ok_or_else(|| SecretsError::Damaged(shown()))
     };
     Ok(Some(Keys {
-        access: decode(&stored.access_secret)?,
         refresh: decode(&stored.refresh_secret)?,
     }))
 }
@@ -92,11 +81,9 @@ fn read(path: &Path) -> Result<Option<Keys>, SecretsError> {
 fn create(path: &Path) -> Result<Keys, SecretsError> {
     let shown = || path.display().to_string();
     let keys = Keys {
-        access: random_secret()?,
         refresh: random_secret()?,
     };
     let stored = StoredKeys {
-        access_secret: BASE64.encode(keys.access.expose()),
         refresh_secret: BASE64.encode(keys.refresh.expose()),
     };
     let text = serde_json::to_string_pretty(&stored).map_err(|_| SecretsError::Damaged(shown()))?;
@@ -172,11 +159,9 @@ mod tests {
     fn generates_once_then_reads_the_same_keys() {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("db.secrets");
-        let first = load(&path, None, None).unwrap();
-        let second = load(&path, None, None).unwrap();
-        assert_eq!(first.access, second.access);
+        let first = load(&path, None).unwrap();
+        let second = load(&path, None).unwrap();
         assert_eq!(first.refresh, second.refresh);
-        assert_ne!(first.access, first.refresh);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -190,9 +175,19 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("db.secrets");
         let given = Secret::new(vec![7; 32]);
-        let keys = load(&path, Some(given.clone()), None).unwrap();
-        assert_eq!(keys.access, given);
-        assert_ne!(keys.refresh, given);
+        let keys = load(&path, Some(given.clone())).unwrap();
+        assert_eq!(keys.refresh, given);
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_file_of_an_older_version_with_an_access_secret_still_reads() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("db.secrets");
+        let refresh = BASE64.encode([3u8; 64]);
+        let old = format!(r#"{{"access_secret": "{refresh}", "refresh_secret": "{refresh}"}}"#);
+        fs::write(&path, old).unwrap();
+        assert_eq!(load(&path, None).unwrap().refresh, Secret::new(vec![3; 64]));
     }
 
     #[test]
@@ -200,9 +195,6 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("db.secrets");
         fs::write(&path, "{ not json").unwrap();
-        assert!(matches!(
-            load(&path, None, None),
-            Err(SecretsError::Damaged(_))
-        ));
+        assert!(matches!(load(&path, None), Err(SecretsError::Damaged(_))));
     }
 }

@@ -37,7 +37,7 @@ const WAIT_FOR_PREVIOUS: Duration = Duration::from_secs(SHUTDOWN_TIMEOUT.as_secs
 pub enum StartupError {
     #[error("--database-url (DATABASE_URL): {0}")]
     Database(#[from] OpenError),
-    #[error("SESAME_ACCESS_SECRET / SESAME_REFRESH_SECRET: {0}")]
+    #[error("SESAME_REFRESH_SECRET: {0}")]
     Secrets(#[from] SecretsError),
     #[error("--database-url (DATABASE_URL): cannot keep the generated keys in the database: {0}")]
     SharedSecrets(AppError),
@@ -189,11 +189,9 @@ struct Opened {
 fn open(settings: &Settings) -> Result<Opened, StartupError> {
     let (db, session_writer) = Db::open(&settings.database)?;
     let keys = match &settings.database {
-        Database::Sqlite(file) => secrets_file::load(
-            &file.secrets_path(),
-            settings.access_secret.clone(),
-            settings.refresh_secret.clone(),
-        )?,
+        Database::Sqlite(file) => {
+            secrets_file::load(&file.secrets_path(), settings.refresh_secret.clone())?
+        }
         Database::Postgres(_) => shared_keys(&db, settings)?,
     };
     let sessions = Arc::new(Sessions::new(db.clone(), session_writer, settings, &keys));
@@ -213,7 +211,6 @@ fn shared_keys(db: &Db, settings: &Settings) -> Result<Keys, StartupError> {
             .map_err(StartupError::SharedSecrets)
     };
     Ok(Keys {
-        access: kept("access", &settings.access_secret)?,
         refresh: kept("refresh", &settings.refresh_secret)?,
     })
 }

@@ -24,8 +24,8 @@ async fn a_bad_setting_stops_it_with_one_line_naming_it_and_status_2() {
         (&["--bind", "not an address"], &[], "--bind"),
         (
             &[],
-            &[("SESAME_ACCESS_SECRET", "too short")],
-            "SESAME_ACCESS_SECRET",
+            &[("SESAME_REFRESH_SECRET", "too short")],
+            "SESAME_REFRESH_SECRET",
         ),
         (&["--no-such-flag"], &[], "--no-such-flag"),
     ];
@@ -66,14 +66,14 @@ async fn it_logs_the_real_address_when_bound_to_port_0_and_reads_dot_env() {
 #[actix_web::test]
 async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
     let folder = tempfile::tempdir().unwrap();
-    let access_secret = "access-secret-that-must-never-be-logged";
+    let signing_key = crate::helpers::TestSigningKey::generate().pem();
     let refresh_secret = "refresh-secret-that-must-never-be-logged";
     let server = Running::start(
         folder.path(),
         &["--bind", "127.0.0.1:0", "--bcrypt-cost", "4"],
         &[
             ("RUST_LOG", "trace"),
-            ("SESAME_ACCESS_SECRET", access_secret),
+            ("SESAME_SIGNING_KEY", signing_key.as_str()),
             ("SESAME_REFRESH_SECRET", refresh_secret),
         ],
     )
@@ -110,7 +110,6 @@ async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
     let secrets = [
         password,
         "a wrong password",
-        access_secret,
         refresh_secret,
         &access,
         &refresh,
@@ -119,6 +118,10 @@ async fn no_token_password_or_key_reaches_the_log_even_at_trace_level() {
     ];
     for secret in secrets {
         assert!(!log.contains(secret), "the log shows a secret");
+    }
+    // Nor the signing key's private part (its PEM's base64 line).
+    for line in signing_key.lines().filter(|l| !l.starts_with("-----")) {
+        assert!(!log.contains(line), "the log shows the signing key");
     }
 }
 

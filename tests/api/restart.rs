@@ -35,7 +35,7 @@ async fn generated_keys_are_kept_beside_the_database_with_mode_0600() {
     let app = spawn_sqlite_app().await;
     let meta = std::fs::metadata(app.secrets_file()).expect("the secrets file exists");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
-    assert!(app.access_key().len() >= 32);
+    assert!(app.refresh_key().len() >= 32);
 }
 
 #[actix_web::test]
@@ -44,9 +44,6 @@ async fn keys_from_the_environment_are_used_and_no_file_is_written() {
     let der = key.der();
     let app = spawn_sqlite_app_with(|s| {
         s.signing_key = Some(sesame::config::Secret::new(der));
-        s.access_secret = Some(sesame::config::Secret::new(
-            b"an access key of at least 32 bytes!".to_vec(),
-        ));
         s.refresh_secret = Some(sesame::config::Secret::new(
             b"a refresh key of at least 32 bytes!!".to_vec(),
         ));

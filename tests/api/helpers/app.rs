@@ -179,7 +179,7 @@ impl Deref for TestApp {
 /// The secrets file the server writes when no key is given.
 #[derive(Deserialize)]
 struct Secrets {
-    access_secret: String,
+    refresh_secret: String,
 }
 
 impl TestApp {
@@ -249,12 +249,12 @@ impl TestApp {
         self.sqlite_file().secrets_path()
     }
 
-    /// The access key, read from the secrets file the server generated
+    /// The refresh key, read from the secrets file the server generated
     /// (SQLite only).
-    pub fn access_key(&self) -> Vec<u8> {
+    pub fn refresh_key(&self) -> Vec<u8> {
         let text = std::fs::read_to_string(self.secrets_file()).expect("secrets file");
         let keys: Secrets = serde_json::from_str(&text).expect("secrets JSON");
-        STANDARD.decode(keys.access_secret).expect("base64 key")
+        STANDARD.decode(keys.refresh_secret).expect("base64 key")
     }
 }
 
