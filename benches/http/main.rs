@@ -1,7 +1,9 @@
 //! `cargo bench --bench http`: sesame over real HTTP, each figure next to a
 //! baseline measured in the same run. See README.md, "Performance".
 //!
-//! Settings (environment): BENCH_SECONDS (5) per measurement, BENCH_COST
+//! Settings (environment): BENCH_ONLY (postgres, sqlite or core: `me`,
+//! `verify`, `refresh`, `login` alone), BENCH_SESAME (the binary to measure
+//! instead of this build's), BENCH_SECONDS (5) per measurement, BENCH_COST
 //! (10) the bcrypt cost, BENCH_SESSIONS (1000000) rows for the scale test,
 //! BENCH_LIMITER_ATTEMPTS (1000000) sign-ins for the login limits' memory,
 //! BENCH_ONLY (unset: every row) `postgres` for the PostgreSQL rows and the
@@ -59,6 +61,8 @@ enum Only {
     All,
     Postgres,
     Sqlite,
+    /// `me`, `verify`, `refresh` and `login` on SQLite only.
+    Core,
 }
 
 async fn run() {
@@ -70,7 +74,10 @@ async fn run() {
         Err(_) | Ok("") => Only::All,
         Ok("postgres") => Only::Postgres,
         Ok("sqlite") => Only::Sqlite,
-        Ok(other) => panic!("BENCH_ONLY={other}: give postgres or sqlite, or leave it unset"),
+        Ok("core") => Only::Core,
+        Ok(other) => {
+            panic!("BENCH_ONLY={other}: give postgres, sqlite or core, or leave it unset")
+        }
     };
     let folder = tempfile::tempdir().expect("a temporary folder");
     println!(
@@ -99,6 +106,11 @@ async fn run() {
     let (login, login_figure) = login::measure(sesame.address, USER, cost, seconds).await;
     let verify = verify::measure(sesame.address, &access, seconds).await;
     let mut rows = vec![me, verify, refresh, login];
+    if only == Only::Core {
+        sesame.stop();
+        print_table(&rows);
+        return;
+    }
     if only != Only::Postgres {
         rows.push(storm::measure(sesame.address, &access[..8], USER, seconds).await);
     }

@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const BINARY: &str = env!("CARGO_BIN_EXE_sesame");
+/// The sesame binary measured: this build's, or `BENCH_SESAME` (another
+/// build, say the one before a change, measured by the same benchmark).
+fn binary() -> String {
+    std::env::var("BENCH_SESAME").unwrap_or_else(|_| env!("CARGO_BIN_EXE_sesame").to_owned())
+}
 
 /// The JSON `/api/me` answers, for the baseline to answer the same.
 pub const ME_JSON: &str = r#"{"id":"00000000-0000-4000-8000-000000000000","name":"Bench User","email":"bench@example.com","createdAt":"2026-11-24T00:00:00Z"}"#;
@@ -67,7 +71,7 @@ impl Drop for Sesame {
 
 /// The release binary on `database`, listening on `bind`, logging warnings.
 fn spawn(database: &OsStr, bind: &str, flags: &[&str], stderr: Stdio) -> Child {
-    Command::new(BINARY)
+    Command::new(binary())
         .args(["--bind", bind, "--database-url"])
         .arg(database)
         .args(flags)
