@@ -86,12 +86,12 @@ fn list_keys(settings: &config::Settings) -> ExitCode {
     match sesame::startup::list_keys(settings) {
         Ok(keys) => {
             for (key, state) in keys {
-                println!(
-                    "{}  {}  {}",
-                    key.kid,
-                    sesame::clock::rfc3339(key.created_at),
-                    state.as_str()
-                );
+                // A key given by SESAME_SIGNING_KEY was made elsewhere.
+                let made = match settings.signing_key {
+                    Some(_) => "SESAME_SIGNING_KEY".to_owned(),
+                    None => sesame::clock::rfc3339(key.created_at),
+                };
+                println!("{}  {made}  {}", key.kid, state.as_str());
             }
             ExitCode::SUCCESS
         }

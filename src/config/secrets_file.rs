@@ -98,7 +98,7 @@ fn create(path: &Path) -> Result<Keys, SecretsError> {
     match written {
         Ok(()) => {
             sync_folder(path);
-            log::info!("generated new signing keys in {}", path.display());
+            log::info!("generated a new refresh key in {}", path.display());
             Ok(keys)
         }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
