@@ -8,7 +8,9 @@
  * - One refresh at a time: any number of 401s in a tab share one refresh, and
  *   tabs take turns through the Web Locks API (with a timeout, so a lock left
  *   by a stuck tab never blocks the others).
- * - On the 401 page it refreshes and reloads by itself.
+ * - On the 401 page it refreshes and reloads by itself; on the forward-auth
+ *   401 page (/auth/required, which a proxy serves in place of a page behind
+ *   it) it reloads the page the browser is on.
  * - On signed-in pages it refreshes ahead of expiry while the page is visible.
  *   One that fails for another reason than a 401 (network, timeout, 5xx,
  *   403) is tried again after growing pauses: 2 s, 4 s, 8 s ... at most 60 s
@@ -35,9 +37,10 @@
   var aheadDueAt = Infinity;
   var retryPause = RETRY_FIRST_MS; // the next pause after a failed refresh
 
-  function loginUrl() {
-    var here = encodeURIComponent(location.pathname + location.search).replace(/%2F/gi, "/");
-    return "/login?next=" + here;
+  // /login?next=<path>, by default the page the browser is on.
+  function loginUrl(path) {
+    var next = encodeURIComponent(path || location.pathname + location.search).replace(/%2F/gi, "/");
+    return "/login?next=" + next;
   }
 
   function goToLogin(url) {
@@ -183,8 +186,16 @@
   // reload; else sign in. A mark in this history entry (it survives the
   // reload and needs no storage) says a refresh was just tried, so a 401 that
   // a refresh cannot cure never loops.
+  //
+  // The forward-auth page (data-forward-next) stands in for a page behind a
+  // proxy, at that page's address (nginx's error_page keeps it): the page to
+  // recover is the one the browser is on. On /auth/required itself (a proxy
+  // that redirects there) it is the one named by `next`: the entry takes its
+  // address before the reload.
   function recover(page) {
-    var login = page.getAttribute("data-login-url") || loginUrl();
+    var forwardNext = page.getAttribute("data-forward-next");
+    var elsewhere = forwardNext && location.pathname === "/auth/required" ? forwardNext : null;
+    var login = page.getAttribute("data-login-url") || loginUrl(elsewhere);
     if (history.state && history.state.sesameRetried) {
       history.replaceState(null, "");
       location.replace(login);
@@ -192,7 +203,7 @@
     }
     refresh().then(function (outcome) {
       if (outcome === "ok") {
-        history.replaceState({ sesameRetried: true }, "");
+        history.replaceState({ sesameRetried: true }, "", elsewhere || location.href);
         location.reload();
       } else {
         location.replace(login);

@@ -8,12 +8,14 @@
 #      long as this script; less the tests about SQLite itself or about no
 #      database at all, which the first pass has run;
 #   3. the browser suite (tests/browser): the pages and static/auth.js in real
-#      headless Chromium, driven by playwright-core;
+#      headless Chromium, driven by playwright-core, and forward auth through
+#      real nginx running the README's configuration;
 #   4. a build (not a run) of the benchmark, so it cannot rot.
 #
 # It installs what it needs when missing: Debian's postgresql and libpq-dev
-# (apt; diesel's PostgreSQL backend links libpq), chromium (apt), Node.js
-# (apt), and playwright-core at the version in tests/browser/package-lock.json.
+# (apt; diesel's PostgreSQL backend links libpq), chromium (apt), nginx (apt),
+# Node.js (apt), and playwright-core at the version in
+# tests/browser/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +28,8 @@ apt_install() {
 
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 [ -x "$CHROMIUM" ] || apt_install chromium
+export NGINX="${NGINX:-/usr/sbin/nginx}"
+[ -x "$NGINX" ] || apt_install nginx
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
 missing=()

@@ -70,8 +70,14 @@ pub struct ProfilePage {
 #[template(path = "unauthorized.html")]
 pub struct UnauthorizedPage {
     pub layout: Layout,
-    /// `/login?next=…` for this page.
+    /// `/login?next=…` for this page: the link, and where a browser without
+    /// script goes.
     pub login_url: String,
+    /// On the forward-auth page (`/auth/required`), which a proxy serves in
+    /// place of the page asked for: the script signs in for the page the
+    /// browser is on, or for this path (the query's `next`, else `/`) when
+    /// the browser is on `/auth/required` itself.
+    pub forward_next: Option<String>,
 }
 
 /// A form post refused (403): an expired or missing CSRF token.

@@ -1,11 +1,13 @@
 //! HTML answers: a rendered page, the 401 page of a page that needs a
-//! session, and the 403 page of a form without its CSRF token.
+//! session (and of a page behind a proxy, forward auth), and the 403 page of
+//! a form without its CSRF token.
 
 use actix_web::http::header::{self, ContentType, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
+use crate::domain::LocalPath;
 use crate::error::AppError;
 use crate::pages::{ForbiddenPage, Layout, UnauthorizedPage};
 
@@ -34,18 +36,40 @@ pub fn forbidden(back: &str) -> HttpResponse {
 /// 401 for a page that needs a session: the script refreshes and reloads,
 /// or the user signs in and comes back to `next`.
 pub fn unauthorized(next: &str) -> Result<HttpResponse, AppError> {
-    let login_url = format!("/login?next={}", urlencode(next));
-    let mut response = render(
-        StatusCode::UNAUTHORIZED,
-        &UnauthorizedPage {
-            layout: Layout::new("Signing you in", None),
-            login_url,
-        },
-    )?;
+    unauthorized_page(UnauthorizedPage {
+        layout: Layout::new("Signing you in", None),
+        login_url: login_url(Some(next)),
+        forward_next: None,
+    })
+}
+
+/// 401 in place of a page behind a reverse proxy (`/auth/required`): the
+/// script takes the page to come back to from the browser's address, or from
+/// `next` when the browser is on `/auth/required` itself. Without script, the
+/// user signs in and comes back to `next`, if given.
+pub fn required(next: Option<&LocalPath>) -> Result<HttpResponse, AppError> {
+    let next = next.map(LocalPath::as_str);
+    unauthorized_page(UnauthorizedPage {
+        layout: Layout::new("Signing you in", None),
+        login_url: login_url(next),
+        forward_next: Some(next.unwrap_or("/").to_owned()),
+    })
+}
+
+fn unauthorized_page(page: UnauthorizedPage) -> Result<HttpResponse, AppError> {
+    let mut response = render(StatusCode::UNAUTHORIZED, &page)?;
     response
         .headers_mut()
         .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     Ok(response)
+}
+
+/// `/login?next=…`, or `/login`.
+fn login_url(next: Option<&str>) -> String {
+    match next {
+        Some(next) => format!("/login?next={}", urlencode(next)),
+        None => "/login".to_owned(),
+    }
 }
 
 /// Percent-encodes a path for a query value, keeping `/` readable

@@ -7,6 +7,7 @@ pub mod cross_site;
 mod extract;
 mod fallback;
 mod form_error;
+mod forward_auth;
 mod health;
 mod html;
 mod jwks;
@@ -56,6 +57,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(form_post().to(auth::logout_all::form::post))
                 .route(web::post().to(auth::logout_all::json::post)),
         )
+        .service(resource("/auth/verify", GET).route(get().to(forward_auth::verify::get)))
+        .service(resource("/auth/required", GET).route(get().to(forward_auth::required::get)))
         .service(resource("/api/sessions", GET).route(get().to(api::sessions::list)))
         .service(
             resource("/api/sessions/{id}", DELETE).route(web::delete().to(api::sessions::delete)),

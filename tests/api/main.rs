@@ -13,6 +13,7 @@ mod cluster;
 mod crash;
 mod errors;
 mod forms;
+mod forward_auth;
 mod health;
 mod helpers;
 mod hostile;

@@ -208,6 +208,23 @@ impl Api {
     pub fn jwks(&self) -> Request {
         self.get("/.well-known/jwks.json", Headers::new())
     }
+
+    // Forward auth: /auth/verify, /auth/required
+
+    /// `GET /auth/verify`, the token named by `headers` (bearer, cookies) if at all.
+    pub fn verify(&self, headers: Headers) -> Request {
+        self.get("/auth/verify", headers)
+    }
+
+    /// `HEAD /auth/verify`.
+    pub fn verify_head(&self, headers: Headers) -> Request {
+        Request(self.request(Method::HEAD, "/auth/verify", headers))
+    }
+
+    /// `GET /auth/required{query}`, `query` as given (`""`, `"?next=/app"`).
+    pub fn required_page(&self, query: &str) -> Request {
+        self.get(&format!("/auth/required{query}"), Headers::new())
+    }
 }
 
 /// Opens a page (`login_page()`, `register_page()`) as a browser would: the

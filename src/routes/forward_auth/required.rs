@@ -1,0 +1,19 @@
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::domain::LocalPath;
+use crate::error::AppError;
+use crate::routes::html;
+
+/// `GET /auth/required[?next=/path]`: the 401 page a reverse proxy shows in
+/// place of a page `/auth/verify` refused (nginx: `error_page 401 =
+/// /auth/required;`, which keeps the browser's address). Its script refreshes
+/// silently and reloads the page the browser is on, or sends the user to sign
+/// in and back. `next` (a local path only) is that page when the browser is on
+/// `/auth/required` itself. The query is read leniently: a proxy's 401 must
+/// always find this page.
+pub async fn get(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let next = form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(name, _)| name == "next")
+        .and_then(|(_, value)| LocalPath::parse(value.into_owned()));
+    html::required(next.as_ref())
+}

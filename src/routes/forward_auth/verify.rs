@@ -1,0 +1,64 @@
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::HttpResponse;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+use crate::routes::extract::SignedIn;
+
+/// `GET /auth/verify` (and HEAD): who is signed in, for a reverse proxy.
+/// A valid access token of a live session: 200 with the user in the
+/// `Remote-*` headers, which the proxy hands to the app. Anything else: the
+/// extractor's 401, with no user header. It never sets or clears a cookie:
+/// nothing here touches the token cookies or the form session.
+pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
+    let user = &principal.user;
+    HttpResponse::Ok()
+        .insert_header(("Remote-User", header_text(&user.id)))
+        .insert_header(("Remote-Email", header_text(&user.email)))
+        .insert_header(("Remote-Name", header_text(&user.name)))
+        .insert_header((
+            "Remote-Groups",
+            header_text(&principal.claims.roles.join(",")),
+        ))
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .finish()
+}
+
+/// Control characters and `%` itself; every byte past ASCII is encoded too.
+const NOT_PRINTABLE: &AsciiSet = &CONTROLS.add(b'%');
+
+/// Text as a header value: printable ASCII as it is, the rest (a name's
+/// non-ASCII letters, as their UTF-8 bytes) percent-encoded, and `%` too, so
+/// decoding it (`decodeURIComponent`, `urllib.parse.unquote`) gives the text back.
+fn header_text(text: &str) -> String {
+    utf8_percent_encode(text, NOT_PRINTABLE).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_ascii_is_kept_as_it_is() {
+        let text = "Ada Lovelace <ada@example.com> (b-1_2,c)";
+        assert_eq!(header_text(text), text);
+    }
+
+    #[test]
+    fn non_ascii_controls_and_percent_are_percent_encoded() {
+        assert_eq!(header_text("Zoë"), "Zo%C3%AB");
+        assert_eq!(header_text("100% 東京"), "100%25 %E6%9D%B1%E4%BA%AC");
+        assert_eq!(header_text("a\r\nb\tc\u{7f}"), "a%0D%0Ab%09c%7F");
+    }
+
+    #[test]
+    fn every_encoded_value_is_a_valid_header_value() {
+        for text in ["", "Zoë", "\u{0}\u{1f}", "😀 %", "a\r\nRemote-User: x"] {
+            let value = header_text(text);
+            assert!(HeaderValue::from_str(&value).is_ok(), "{value:?}");
+            assert!(
+                value.bytes().all(|b| (b' '..=b'~').contains(&b)),
+                "{value:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,252 @@
+// Forward auth in real headless Chromium: real nginx, running the README's
+// configuration (only its ports changed), in front of sesame and a sample app
+// that shows the user headers it received.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser, newContext, PASSWORD, signInOnPage, sleep, startServer } from "./helpers.mjs";
+import { startApp, startNginx } from "./forward-auth.mjs";
+
+let browser;
+let stack;
+
+/** sesame behind nginx (trusting it for X-Forwarded-For), with the app. */
+async function startStack(flags = []) {
+  const sesame = await startServer(["--trusted-proxies", "127.0.0.1", ...flags]);
+  const app = await startApp();
+  const nginx = await startNginx({ sesamePort: sesame.port, appPort: app.port }).catch(async (error) => {
+    await app.stop();
+    await sesame.stop();
+    throw error;
+  });
+  return {
+    sesame,
+    app,
+    nginx,
+    url: nginx.url,
+    /** sesame itself, not through nginx: what another program would call. */
+    direct: `http://127.0.0.1:${sesame.port}`,
+    async stop() {
+      await nginx.stop();
+      await app.stop();
+      await sesame.stop();
+    },
+  };
+}
+
+before(async () => {
+  browser = await launchBrowser();
+  stack = await startStack();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** A user registered through the JSON API: { id, name, email }. */
+async function newUser(on, name = "Ada Lovelace") {
+  const email = `ada-${Math.random().toString(36).slice(2)}@example.com`;
+  const response = await fetch(on.direct + "/auth/register", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name, email, password: PASSWORD }),
+  });
+  assert.equal(response.status, 201);
+  const body = await response.json();
+  return { id: body.user.id, name, email };
+}
+
+/** The statuses of the answers to page loads of `path` (with its query). */
+function statusesOf(page, on, path) {
+  const statuses = [];
+  page.on("response", (response) => {
+    if (response.url() === on.url + path && response.request().isNavigationRequest()) {
+      statuses.push(response.status());
+    }
+  });
+  return statuses;
+}
+
+/** Signs in through a guarded page: it leads to sign-in, then back to it. */
+async function signInThroughGuardedPage(page, on, user, path) {
+  await page.goto(on.url + path);
+  await page.waitForURL(/\/login\?next=/);
+  await signInOnPage(page, user.email);
+  await page.waitForURL(on.url + path);
+  await page.waitForSelector("#app");
+}
+
+/** The session of a browser context: the `sid` of its access token. */
+async function sessionOf(context) {
+  const cookie = (await context.cookies()).find((c) => c.name === "accessToken");
+  return JSON.parse(Buffer.from(cookie.value.split(".")[1], "base64url")).sid;
+}
+
+const text = (page, selector) => page.textContent(selector);
+const refreshPosts = async (on) => (await on.nginx.accessLog()).split("\n").filter((l) => l.includes('"POST /auth/refresh ')).length;
+const only401s = (errors) => errors.filter((e) => !/401/.test(e));
+
+test("signed out, a guarded page leads to sign-in and, once signed in, back to that page", async () => {
+  const user = await newUser(stack);
+  const { context, watch } = await newContext(browser);
+  const page = await context.newPage();
+  const path = "/reports/2026?view=all&q=a%20b";
+  const statuses = statusesOf(page, stack, path);
+  const appRequests = stack.app.requests.length;
+
+  await page.goto(stack.url + path);
+  await page.waitForURL(/\/login\?next=/);
+  assert.equal(new URL(page.url()).searchParams.get("next"), path);
+  assert.equal(statuses[0], 401, "nginx answered with sesame's 401 page at the page's address");
+  assert.equal(watch.refreshes, 1, "one refresh, refused");
+  assert.equal(stack.app.requests.length, appRequests, "the app saw nothing");
+
+  await signInOnPage(page, user.email);
+  await page.waitForURL(stack.url + path);
+  await page.waitForSelector("#app");
+  assert.equal(await text(page, "#request"), "GET " + path);
+  assert.equal(await text(page, "#remote-user"), user.id);
+  assert.deepEqual(statuses, [401, 200]);
+  assert.deepEqual(only401s(watch.consoleErrors), []);
+  await context.close();
+});
+
+test("signed in, the page shows and nginx passed the user in the Remote-* headers, not what the browser sent", async () => {
+  const user = await newUser(stack, "Zoë Ångström");
+  const { context, watch } = await newContext(browser, {
+    extraHTTPHeaders: { "Remote-User": "intruder", "Remote-Groups": "admin", "Remote-Name": "Mallory" },
+  });
+  const page = await context.newPage();
+  await page.goto(stack.url + "/login");
+  await signInOnPage(page, user.email);
+  await page.waitForURL(stack.url + "/profile");
+  await page.waitForSelector("#profile-name");
+
+  watch.refreshes = 0;
+  const response = await page.goto(stack.url + "/notes");
+  assert.equal(response.status(), 200);
+  await page.waitForSelector("#app");
+  assert.equal(await text(page, "#remote-user"), user.id);
+  assert.equal(await text(page, "#remote-email"), user.email);
+  assert.equal(await text(page, "#remote-name"), "Zo%C3%AB %C3%85ngstr%C3%B6m");
+  assert.equal(decodeURIComponent(await text(page, "#remote-name")), user.name);
+  // No roles: the token's list is empty, nginx sends no empty header, and the
+  // browser's own never gets through.
+  assert.equal(await text(page, "#remote-groups"), "");
+  assert.equal(await page.getAttribute("#remote-groups", "data-sent"), "false");
+  assert.equal(watch.refreshes, 0);
+
+  // Any method is checked the same way; the body still reaches the app.
+  const posted = await page.evaluate(() =>
+    fetch("/notes/new", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "hello" }).then((r) => r.status),
+  );
+  assert.equal(posted, 200);
+  const last = stack.app.requests.at(-1);
+  assert.equal(last.method + " " + last.url, "POST /notes/new");
+  assert.equal(last.headers["remote-user"], user.id);
+  assert.equal(last.headers["content-length"], "5");
+  await context.close();
+});
+
+test("after the access token expired, the guarded page comes back after exactly one silent refresh", async () => {
+  const short = await startStack(["--access-ttl", "2s"]);
+  try {
+    const user = await newUser(short);
+    const { context, watch } = await newContext(browser);
+    const page = await context.newPage();
+    await signInThroughGuardedPage(page, short, user, "/dashboard?tab=2");
+    await page.goto("about:blank");
+    await sleep(2700);
+
+    watch.refreshes = 0;
+    const refreshesLogged = await refreshPosts(short);
+    const statuses = statusesOf(page, short, "/dashboard?tab=2");
+    await page.goto(short.url + "/dashboard?tab=2");
+    await page.waitForSelector("#app");
+    assert.equal(page.url(), short.url + "/dashboard?tab=2");
+    assert.deepEqual(statuses, [401, 200], "the 401 page, then the page after the refresh");
+    assert.equal(watch.refreshes, 1);
+    assert.equal((await refreshPosts(short)) - refreshesLogged, 1, "nginx passed one POST /auth/refresh");
+    assert.equal(await text(page, "#remote-user"), user.id);
+    assert.deepEqual(only401s(watch.consoleErrors), []);
+    await context.close();
+  } finally {
+    await short.stop();
+  }
+});
+
+test("a session revoked elsewhere: the next guarded request leads to sign-in", async () => {
+  const user = await newUser(stack);
+  const { context, watch } = await newContext(browser);
+  const page = await context.newPage();
+  await signInThroughGuardedPage(page, stack, user, "/inbox");
+
+  // Another device of the same user revokes this browser's session.
+  const other = await (await fetch(stack.direct + "/auth/login", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: user.email, password: PASSWORD }),
+  })).json();
+  const revoked = await fetch(`${stack.direct}/api/sessions/${await sessionOf(context)}`, {
+    method: "DELETE",
+    headers: { Authorization: `Bearer ${other.accessToken}` },
+  });
+  assert.equal(revoked.status, 204);
+
+  watch.refreshes = 0;
+  const appRequests = stack.app.requests.length;
+  await page.goto(stack.url + "/inbox?page=3");
+  await page.waitForURL(stack.url + "/login?next=/inbox%3Fpage%3D3");
+  assert.equal(watch.refreshes, 1, "one refresh, refused");
+  assert.equal(stack.app.requests.length, appRequests, "the app saw nothing");
+  await context.close();
+});
+
+test("sesame's own pages work through nginx: signing out on the profile closes the guarded pages", async () => {
+  const user = await newUser(stack);
+  const { context } = await newContext(browser);
+  const page = await context.newPage();
+  await signInThroughGuardedPage(page, stack, user, "/wiki");
+  await page.goto(stack.url + "/profile");
+  await page.waitForSelector("#profile-name");
+  await Promise.all([page.waitForURL(stack.url + "/login"), page.click("#logout")]);
+  await page.goto(stack.url + "/wiki");
+  await page.waitForURL(stack.url + "/login?next=/wiki");
+  await context.close();
+});
+
+test("on /auth/required itself, the page to come back to is its next", async () => {
+  const user = await newUser(stack);
+  const { context, watch } = await newContext(browser);
+  const page = await context.newPage();
+  await signInThroughGuardedPage(page, stack, user, "/start");
+
+  // Signed in: a refresh, then the page named by next.
+  watch.refreshes = 0;
+  await page.goto(stack.url + "/auth/required?next=/after%3Fx%3D1");
+  await page.waitForURL(stack.url + "/after?x=1");
+  await page.waitForSelector("#app");
+  assert.equal(watch.refreshes, 1);
+
+  // Signed out: sign in, for the page named by next.
+  await context.clearCookies();
+  await page.goto(stack.url + "/auth/required?next=/after%3Fx%3D1");
+  await page.waitForURL(stack.url + "/login?next=/after%3Fx%3D1");
+  await signInOnPage(page, user.email);
+  await page.waitForURL(stack.url + "/after?x=1");
+  await context.close();
+});
+
+test("without script, the 401 page in place of a guarded page sends the browser to sign in", async () => {
+  const { context } = await newContext(browser, { javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(stack.url + "/reports");
+  await page.waitForURL(stack.url + "/login");
+  await context.close();
+});
+
+test("nginx logged no error while the tests above ran", async () => {
+  const problems = (await stack.nginx.errorLog()).split("\n").filter((line) => /\[(error|crit|alert|emerg)\]/.test(line));
+  assert.deepEqual(problems, []);
+});
