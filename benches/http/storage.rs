@@ -32,6 +32,9 @@ pub async fn rotation_ceiling(
     };
     let (db, writer) = Db::open(&Database::sqlite(path)).expect("a database");
     let auth = Arc::new(Sessions::new(db.clone(), writer, &settings, &keys));
+    // Signs access tokens as a server would (the key is made now).
+    sesame::auth::keys::KeyRing::start(db.clone(), auth.access_tokens(), &settings)
+        .expect("a signing key");
     let accounts = Accounts::new(db, Arc::clone(&auth), &settings, &LimitStore::Local);
     let mut tokens = Vec::new();
     for n in 0..sessions {

@@ -11,7 +11,8 @@ use reqwest::StatusCode;
 use sesame::config::{Database, Settings};
 
 use crate::helpers::{
-    fresh_database, session_of, spawn_app_at, Cluster, Headers, SignInBody, TestApp, PASSWORD,
+    fresh_database, header_of, session_of, spawn_app_at, Cluster, Headers, SignInBody, TestApp,
+    PASSWORD,
 };
 use crate::process::Running;
 
@@ -206,6 +207,47 @@ async fn an_instance_that_cannot_hear_the_others_answers_from_the_database_not_m
         .await;
     let ended_at = Instant::now();
     refused_after(b, &second.access_token, ended_at).await;
+}
+
+#[actix_web::test]
+async fn a_key_rotated_beside_them_is_used_by_every_instance_within_5_s() {
+    let (url, apps) = instances(2, |_| {}).await;
+    let user = apps[0].new_user().await;
+    let kid = |token: &str| header_of(token)["kid"].as_str().expect("a kid").to_owned();
+    let old = kid(&user.access_token);
+    let folder = tempfile::tempdir().expect("a folder");
+    let rotated = crate::process::run(
+        folder.path(),
+        &["--database-url", &url, "keys", "rotate"],
+        &[],
+    )
+    .await;
+    assert!(rotated.status.success(), "{rotated:?}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    for app in &apps {
+        loop {
+            let signed_in = app.sign_in(&user.email).await;
+            if kid(&signed_in.access_token) != old {
+                // And the other instance accepts it.
+                for other in &apps {
+                    assert_eq!(
+                        other.me(&signed_in.access_token).await.status(),
+                        StatusCode::OK
+                    );
+                }
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "an instance still signs with the old key"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    // The old key's tokens still work everywhere.
+    for app in &apps {
+        assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
+    }
 }
 
 #[actix_web::test]
