@@ -2,11 +2,11 @@
 //! request, and `GET /auth/required`, the 401 page it shows instead. (nginx in
 //! front of sesame and an app, in a browser, is tested in tests/browser.)
 
-use diesel::QueryableByName;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use reqwest::{Method, Response, StatusCode};
 
 use crate::helpers::*;
+use crate::process::run;
 
 const USER_HEADERS: [&str; 4] = [
     "remote-user",
@@ -81,22 +81,23 @@ async fn the_access_cookie_works_as_the_bearer_token_does_and_no_cookie_is_touch
     assert_no_cookie_set(&response);
 }
 
-#[derive(QueryableByName)]
-struct Roles {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    roles: String,
-}
-
 #[actix_web::test]
 async fn remote_groups_lists_the_tokens_roles_comma_separated() {
     let app = spawn_app().await;
     let user = app.new_user().await;
-    let stored: Roles = app.database().row(&format!(
-        "UPDATE users SET roles = 'admin,editors' WHERE id = '{}' RETURNING roles",
-        user.id
-    ));
-    assert_eq!(stored.roles, "admin,editors");
+    let args = [
+        "users",
+        "set-roles",
+        &user.email,
+        "admin,editors",
+        "--database-url",
+        app.database_url(),
+    ];
+    let output = run(app.folder.path(), &args, &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
     // The roles of a token are the user's when it was issued.
+    let before = app.verify(Headers::new().bearer(&user.access_token)).await;
+    assert_eq!(header(before.headers(), "remote-groups"), "");
     let signed_in = app.sign_in(&user.email).await;
     let response = app
         .verify(Headers::new().bearer(&signed_in.access_token))

@@ -1,15 +1,26 @@
 // For the forward-auth tests: real nginx running the configuration in the
 // README (only its ports changed), in front of sesame and a sample app.
 
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { projectRoot, sleep } from "./helpers.mjs";
 
 const nginxPath = process.env.NGINX || "/usr/sbin/nginx";
+const sesamePath = process.env.SESAME_BIN || join(projectRoot, "target/debug/sesame");
+
+/** `sesame users set-roles EMAIL ROLES` on a running server's database. */
+export async function setRoles(server, email, roles) {
+  const database = join(server.folder, "sesame.db");
+  await promisify(execFile)(sesamePath, ["users", "set-roles", email, roles, "--database-url", database], {
+    cwd: server.folder,
+    env: { PATH: process.env.PATH },
+  });
+}
 
 // The placeholders of the README's block, and what each stands for.
 const SESAME_ADDRESS = "127.0.0.1:8080";
@@ -131,7 +142,7 @@ export async function startApp() {
       return `<dt>${name}</dt><dd id="${name.toLowerCase()}" data-sent="${value !== undefined}">${escapeHtml(value ?? "")}</dd>`;
     });
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
-    res.end(`<!doctype html><html><head><meta charset="utf-8"><title>The app</title></head><body>
+    res.end(`<!doctype html><html><head><meta charset="utf-8"><title>The app</title><link rel="icon" href="data:,"></head><body>
 <h1 id="app">The app</h1>
 <p id="request">${escapeHtml(req.method + " " + req.url)}</p>
 <dl>${rows.join("")}</dl>
