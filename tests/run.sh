@@ -28,8 +28,9 @@ apt_install() {
 
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 [ -x "$CHROMIUM" ] || apt_install chromium
-export NGINX="${NGINX:-/usr/sbin/nginx}"
-[ -x "$NGINX" ] || apt_install nginx
+# Not `NGINX`: nginx itself reads that variable (sockets handed over on upgrade).
+export NGINX_BIN="${NGINX_BIN:-/usr/sbin/nginx}"
+[ -x "$NGINX_BIN" ] || apt_install nginx
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
 missing=()

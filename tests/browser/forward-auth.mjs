@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { projectRoot, sleep } from "./helpers.mjs";
 
-const nginxPath = process.env.NGINX || "/usr/sbin/nginx";
+const nginxPath = process.env.NGINX_BIN || "/usr/sbin/nginx";
 const sesamePath = process.env.SESAME_BIN || join(projectRoot, "target/debug/sesame");
 
 /** `sesame users set-roles EMAIL ROLES` on a running server's database. */
@@ -84,7 +84,10 @@ export async function startNginx({ sesamePort, appPort }) {
     "",
   ].join("\n"));
 
+  // nginx reads `NGINX` as sockets handed over by an upgrade: never pass one on.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "NGINX"));
   const child = spawn(nginxPath, ["-p", prefix + "/", "-c", join(prefix, "nginx.conf"), "-e", join(prefix, "error.log")], {
+    env,
     stdio: ["ignore", "ignore", "pipe"],
   });
   const stderr = [];
