@@ -6,12 +6,13 @@
 //! followed.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use jsonwebtoken::{
-    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
-};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
+use base64::Engine;
+use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use super::generations::Generations;
@@ -52,15 +53,56 @@ pub struct IssuedAccessToken {
 /// of up to this many (about 600 bytes each).
 const VERIFIED_GENERATION_SIZE: usize = 8_192;
 
+/// The key that signs, parsed once (jsonwebtoken's `encode` would parse
+/// the PKCS#8 key and derive its public half again for every token), with
+/// its header already encoded: a token is that, its claims, and a signature.
+struct Signer {
+    kid: String,
+    key: ed25519_dalek::SigningKey,
+    /// base64url of `{"typ":"at+jwt","alg":"EdDSA","kid":…}`.
+    header: String,
+}
+
+impl Signer {
+    fn new(key: &SigningKey) -> Option<Signer> {
+        use ed25519_dalek::pkcs8::DecodePrivateKey;
+        let header = Header {
+            typ: Some(TOKEN_TYPE.into()),
+            kid: Some(key.kid.clone()),
+            ..Header::new(Algorithm::EdDSA)
+        };
+        Some(Signer {
+            kid: key.kid.clone(),
+            key: ed25519_dalek::SigningKey::from_pkcs8_der(key.private_der()).ok()?,
+            header: BASE64URL.encode(serde_json::to_vec(&header).ok()?),
+        })
+    }
+
+    /// The JWS compact form: header, claims, Ed25519 signature of both.
+    fn sign(&self, claims: &AccessClaims) -> Result<String, AppError> {
+        use ed25519_dalek::Signer as _;
+        let claims = serde_json::to_vec(claims).map_err(AppError::unexpected)?;
+        let mut token = format!("{}.{}", self.header, BASE64URL.encode(claims));
+        let signature = self.key.sign(token.as_bytes());
+        token.push('.');
+        token.push_str(&BASE64URL.encode(signature.to_bytes()));
+        Ok(token)
+    }
+}
+
 /// The keys in use: the one that signs, and every one still accepted.
 struct KeySet {
-    signing: Option<(String, EncodingKey)>,
+    signing: Option<Signer>,
     accepted: HashMap<String, DecodingKey>,
     published: Vec<Jwk>,
 }
 
 pub struct AccessTokens {
     keys: RwLock<Arc<KeySet>>,
+    /// Moves on after each `install`: a token verified under the same set
+    /// needs no second look at it (a plain load on the hot path, where the
+    /// set's lock and count would be written by every request).
+    set_generation: AtomicU64,
     validation: Validation,
     ttl: Duration,
     /// What `verify` found for tokens it has seen: a client sends its token
@@ -73,6 +115,8 @@ pub struct AccessTokens {
 struct Verified {
     kid: String,
     claims: Arc<AccessClaims>,
+    /// The key set it was checked against.
+    set_generation: u64,
 }
 
 impl AccessTokens {
@@ -92,6 +136,7 @@ impl AccessTokens {
                 accepted: HashMap::new(),
                 published: Vec::new(),
             })),
+            set_generation: AtomicU64::new(0),
             validation,
             ttl,
             verified: RwLock::new(Generations::new(VERIFIED_GENERATION_SIZE)),
@@ -106,9 +151,19 @@ impl AccessTokens {
             .iter()
             .filter(|k| k.state(now, ttl) != KeyState::Gone)
             .collect();
+        let signing_kid = signing_keys::signing(keys).map(|k| k.kid.as_str());
+        {
+            // Looked at every second: the same set again changes nothing.
+            let current = self.current();
+            let same_signer = current.signing.as_ref().map(|s| s.kid.as_str()) == signing_kid;
+            let same_accepted = current.accepted.len() == live.len()
+                && live.iter().all(|k| current.accepted.contains_key(&k.kid));
+            if same_signer && same_accepted {
+                return;
+            }
+        }
         let set = KeySet {
-            signing: signing_keys::signing(keys)
-                .map(|k| (k.kid.clone(), EncodingKey::from_ed_der(k.private_der()))),
+            signing: signing_keys::signing(keys).and_then(Signer::new),
             accepted: live
                 .iter()
                 .map(|k| (k.kid.clone(), DecodingKey::from_ed_der(k.public_bytes())))
@@ -116,6 +171,9 @@ impl AccessTokens {
             published: live.iter().map(|k| k.jwk()).collect(),
         };
         *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(set);
+        // After the new set is in place: a verify that sees this generation
+        // sees that set.
+        self.set_generation.fetch_add(1, Ordering::Release);
     }
 
     /// The public keys of the current set, for the JWKS.
@@ -125,7 +183,7 @@ impl AccessTokens {
 
     /// The `kid` of the key that signs, if any.
     pub fn signing_kid(&self) -> Option<String> {
-        self.current().signing.as_ref().map(|(kid, _)| kid.clone())
+        self.current().signing.as_ref().map(|s| s.kid.clone())
     }
 
     fn current(&self) -> Arc<KeySet> {
@@ -155,15 +213,10 @@ impl AccessTokens {
             exp,
         };
         let keys = self.current();
-        let Some((kid, encoding)) = &keys.signing else {
+        let Some(signer) = &keys.signing else {
             return Err(AppError::unexpected("no signing key"));
         };
-        let header = Header {
-            typ: Some(TOKEN_TYPE.into()),
-            kid: Some(kid.clone()),
-            ..Header::new(Algorithm::EdDSA)
-        };
-        let token = encode(&header, &claims, encoding).map_err(AppError::unexpected)?;
+        let token = signer.sign(&claims)?;
         Ok(IssuedAccessToken {
             token,
             expires_in: exp - iat,
@@ -174,7 +227,8 @@ impl AccessTokens {
     /// The claims of a token that is ours, of the right type and unexpired at
     /// `now`; `None` for anything else, with no reason given.
     pub fn verify(&self, token: &str, now: Millis) -> Option<Arc<AccessClaims>> {
-        let keys = self.current();
+        // Read before the set: a set installed meanwhile is seen as newer.
+        let set_generation = self.set_generation.load(Ordering::Acquire);
         let seen = self
             .verified
             .read()
@@ -182,9 +236,18 @@ impl AccessTokens {
             .get(token)
             .cloned();
         let verified = match seen {
-            Some(verified) => verified,
+            Some(verified) if verified.set_generation == set_generation => verified,
+            // Checked under another set: is its key still in this one?
+            Some(verified) => {
+                if !self.current().accepted.contains_key(&verified.kid) {
+                    return None;
+                }
+                verified
+            }
             None => {
-                let verified = Arc::new(Self::check(&keys, &self.validation, token)?);
+                let keys = self.current();
+                let verified =
+                    Arc::new(Self::check(&keys, &self.validation, token, set_generation)?);
                 self.verified
                     .write()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -192,16 +255,17 @@ impl AccessTokens {
                 verified
             }
         };
-        // Its key may have left the set since it was checked.
-        if !keys.accepted.contains_key(&verified.kid) {
-            return None;
-        }
         // `exp` is the first second the token is no longer valid (no leeway).
         (now.div_euclid(1000) < verified.claims.exp).then(|| Arc::clone(&verified.claims))
     }
 
     /// Everything about a token but whether it has expired.
-    fn check(keys: &KeySet, validation: &Validation, token: &str) -> Option<Verified> {
+    fn check(
+        keys: &KeySet,
+        validation: &Validation,
+        token: &str,
+        set_generation: u64,
+    ) -> Option<Verified> {
         let header = decode_header(token).ok()?;
         let kid = header.kid?;
         let key = keys.accepted.get(&kid)?;
@@ -209,6 +273,7 @@ impl AccessTokens {
         (data.header.typ.as_deref() == Some(TOKEN_TYPE)).then(|| Verified {
             kid,
             claims: Arc::new(data.claims),
+            set_generation,
         })
     }
 }
@@ -217,6 +282,7 @@ impl AccessTokens {
 pub(crate) mod tests {
     use super::*;
     use crate::clock::now_ms;
+    use jsonwebtoken::{encode, EncodingKey};
 
     /// One key for all the tests here, so two `tokens()` agree.
     pub fn key() -> &'static SigningKey {
