@@ -83,7 +83,7 @@ async fn keys_rotate_makes_the_running_server_sign_with_a_new_key_within_5_s() {
     assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK);
 
     let listed = keys(&app, "list").await;
-    assert!(listed.status.success());
+    assert!(listed.status.success(), "{listed:?}");
     let listed = String::from_utf8_lossy(&listed.stdout);
     let lines: Vec<&str> = listed.lines().collect();
     assert_eq!(lines.len(), 2, "{listed}");
@@ -120,6 +120,7 @@ async fn keys_rotate_on_their_schedule_and_a_retired_key_goes_once_its_tokens_ex
     let signed_in = app.sign_in(&user.email).await;
     assert_ne!(kid_of(&signed_in.access_token), first);
     let listed = keys(&app, "list").await;
+    assert!(listed.status.success(), "{listed:?}");
     let listed = String::from_utf8_lossy(&listed.stdout);
     let first_line = listed
         .lines()
