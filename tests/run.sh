@@ -14,7 +14,8 @@
 #
 # It installs what it needs when missing: Debian's postgresql and libpq-dev
 # (apt; diesel's PostgreSQL backend links libpq), chromium (apt), nginx (apt),
-# Node.js (apt), and playwright-core at the version in
+# Node.js (apt), python3-aiosmtpd (apt; the SMTP server the mail tests send
+# to, tests/smtp/server.py), and playwright-core at the version in
 # tests/browser/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,7 @@ installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'
 missing=()
 for package in libpq-dev postgresql; do installed "$package" || missing+=("$package"); done
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_install python3-aiosmtpd
 
 # One PostgreSQL cluster for the whole run, stopped and removed at exit
 # (tests that stop a database start clusters of their own).
@@ -71,6 +73,10 @@ sqlite_only=(
   storage::the_file_gives_space_back_once_ended_sessions_are_purged
   storage::the_database_and_its_wal_and_shm_are_readable_by_their_owner_only
   storage::a_database_in_memory_is_refused_at_start
+  account::a_password_change_and_an_account_deletion_leave_audit_lines_without_passwords
+  account::on_two_instances_a_password_change_reset_or_deletion_on_one_is_refused_by_the_other_within_1_s
+  reset::without_an_smtp_url_the_mail_is_printed_on_stdout_and_never_in_the_log
+  reset::no_reset_token_reaches_the_log_even_at_trace_level_and_a_failed_send_is_logged
 )
 skips=()
 for test in "${sqlite_only[@]}"; do skips+=(--skip "$test"); done

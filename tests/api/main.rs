@@ -7,6 +7,7 @@
 
 mod abuse;
 mod access_tokens;
+mod account;
 mod audit;
 mod binary;
 mod cluster;
@@ -28,6 +29,7 @@ mod process;
 mod purge;
 mod refresh;
 mod register;
+mod reset;
 mod restart;
 mod revocation;
 mod roles;

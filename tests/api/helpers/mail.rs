@@ -1,0 +1,422 @@
+//! Mail: a real SMTP server for the service to send to (`SmtpServer`, the
+//! aiosmtpd script in `tests/smtp/server.py`, one per test), the mail it
+//! received (`ReceivedMail`), and the requests of the account's whole life
+//! that cause mail or end sessions: password change, account deletion,
+//! password reset by mail (one method per endpoint, as in `endpoints.rs`).
+
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, Response, StatusCode};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sesame::config::{Settings, SmtpUrl};
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::{Child, Command};
+
+use super::client::{Api, Headers, Request};
+use super::cookies::set_cookies;
+
+/// The script, run by Debian's Python (which has `python3-aiosmtpd`).
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp/server.py");
+const PYTHON: &str = "/usr/bin/python3";
+
+/// One message the SMTP server accepted, as its JSON line gives it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReceivedMail {
+    /// `MAIL FROM`
+    pub envelope_from: String,
+    /// `RCPT TO`, each
+    pub rcpt_tos: Vec<String>,
+    /// The headers, decoded.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub subject: Option<String>,
+    /// The decoded text/plain part.
+    pub text: Option<String>,
+    /// The decoded text/html part.
+    pub html: Option<String>,
+    /// The message's top-level content type.
+    pub content_type: String,
+}
+
+/// Where the reset link's path starts, in a mail or an address bar.
+const RESET_PATH: &str = "/password/reset?token=";
+
+impl ReceivedMail {
+    /// The text part, which every mail of sesame's has.
+    pub fn text(&self) -> &str {
+        self.text.as_deref().expect("a text/plain part")
+    }
+
+    /// The reset link in the text part: `http…/password/reset?token=…`.
+    pub fn link(&self) -> String {
+        reset_link_in(self.text())
+    }
+
+    /// The reset link's token.
+    pub fn token(&self) -> String {
+        token_of(&self.link())
+    }
+}
+
+/// The first reset link (`http…/password/reset?token=…`) in `text`.
+pub fn reset_link_in(text: &str) -> String {
+    let at = text
+        .find(RESET_PATH)
+        .unwrap_or_else(|| panic!("no {RESET_PATH}… link in:\n{text}"));
+    let start = text[..at]
+        .rfind("http")
+        .unwrap_or_else(|| panic!("the reset link has no http… origin:\n{text}"));
+    let origin = &text[start..at];
+    assert!(
+        !origin.contains(char::is_whitespace),
+        "the reset link is broken across lines: {origin:?}"
+    );
+    let token_at = at + RESET_PATH.len();
+    let token_len = text[token_at..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(text.len() - token_at);
+    text[start..token_at + token_len].to_owned()
+}
+
+/// The token of a reset link.
+pub fn token_of(link: &str) -> String {
+    let (_, token) = link
+        .split_once(RESET_PATH)
+        .unwrap_or_else(|| panic!("not a reset link: {link}"));
+    token.to_owned()
+}
+
+/// What the script printed, shared with the task that reads it.
+#[derive(Default)]
+struct Received {
+    /// Mails not yet taken by `next_mail_to`.
+    mails: Vec<ReceivedMail>,
+    /// Its standard error, for the failure messages.
+    stderr: String,
+    /// Its standard output ended: it exited.
+    ended: bool,
+}
+
+/// The test SMTP server, on 127.0.0.1 at a free port; stopped when dropped.
+pub struct SmtpServer {
+    port: u16,
+    received: Arc<Mutex<Received>>,
+    _child: Child,
+}
+
+impl SmtpServer {
+    /// An SMTP server that accepts every message.
+    pub async fn start() -> SmtpServer {
+        SmtpServer::start_failing_first(0).await
+    }
+
+    /// One that answers the first `n` messages' DATA with 451 (try again
+    /// later), and accepts the others.
+    pub async fn start_failing_first(n: u32) -> SmtpServer {
+        SmtpServer::spawn(n, Duration::ZERO).await
+    }
+
+    /// One that takes `delay` to answer each message's DATA.
+    pub async fn start_slow(delay: Duration) -> SmtpServer {
+        SmtpServer::spawn(0, delay).await
+    }
+
+    async fn spawn(fail_first: u32, delay: Duration) -> SmtpServer {
+        let mut child = Command::new(PYTHON)
+            .arg(SCRIPT)
+            .args(["--port", "0"])
+            .args(["--fail-first", &fail_first.to_string()])
+            .args(["--delay-ms", &delay.as_millis().to_string()])
+            // Its stdin is held open while it runs: it stops when the pipe
+            // closes, even if the test process dies without killing it.
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{PYTHON} {SCRIPT} starts: {e}"));
+        let received = Arc::new(Mutex::new(Received::default()));
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        collect_stderr(child.stderr.take().expect("stderr"), &received);
+        let first = tokio::time::timeout(Duration::from_secs(20), stdout.next_line())
+            .await
+            .expect("the SMTP server starts within 20 s")
+            .expect("its stdout is readable");
+        let port = first
+            .as_deref()
+            .and_then(|line| line.strip_prefix("listening "))
+            .and_then(|port| port.trim().parse().ok())
+            .unwrap_or_else(|| {
+                // Let it write its error before showing it.
+                std::thread::sleep(Duration::from_millis(200));
+                panic!(
+                    "the SMTP server did not say `listening <port>` but {first:?}; \
+                     its stderr:\n{}",
+                    received.lock().unwrap().stderr
+                )
+            });
+        let shared = Arc::clone(&received);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = stdout.next_line().await {
+                let mut received = shared.lock().unwrap();
+                match serde_json::from_str(&line) {
+                    Ok(mail) => received.mails.push(mail),
+                    Err(e) => {
+                        let unread = format!("(a stdout line not read as a mail: {e}: {line})\n");
+                        received.stderr.push_str(&unread);
+                    }
+                }
+            }
+            shared.lock().unwrap().ended = true;
+        });
+        SmtpServer {
+            port,
+            received,
+            _child: child,
+        }
+    }
+
+    /// `smtp://127.0.0.1:PORT`, as `--smtp-url` takes it.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Points a service's settings at this server.
+    pub fn configure(&self, settings: &mut Settings) {
+        settings.smtp_url = Some(SmtpUrl::parse(&self.url()).expect("the test SMTP URL parses"));
+    }
+
+    /// The next mail to `email` (its envelope's recipient), taken from what
+    /// arrived; fails the test if none arrives within `timeout`.
+    pub async fn next_mail_to(&self, email: &str, timeout: Duration) -> ReceivedMail {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(mail) = self.take_mail_to(email) {
+                return mail;
+            }
+            {
+                let received = self.received.lock().unwrap();
+                assert!(
+                    !received.ended,
+                    "the SMTP server exited:\n{}",
+                    received.stderr
+                );
+                assert!(
+                    Instant::now() < deadline,
+                    "no mail to {email} within {timeout:?}; the SMTP server's stderr:\n{}",
+                    received.stderr
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Asserts that no mail to `email` arrives within `wait` (nor has
+    /// arrived untaken before).
+    pub async fn no_mail_to(&self, email: &str, wait: Duration) {
+        tokio::time::sleep(wait).await;
+        if let Some(mail) = self.take_mail_to(email) {
+            panic!("a mail to {email} arrived: {mail:#?}");
+        }
+    }
+
+    fn take_mail_to(&self, email: &str) -> Option<ReceivedMail> {
+        let mut received = self.received.lock().unwrap();
+        let at = received.mails.iter().position(|mail| {
+            mail.rcpt_tos
+                .iter()
+                .any(|to| to.eq_ignore_ascii_case(email))
+        })?;
+        Some(received.mails.remove(at))
+    }
+}
+
+fn collect_stderr(stderr: impl AsyncRead + Unpin + Send + 'static, into: &Arc<Mutex<Received>>) {
+    let into = Arc::clone(into);
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let mut received = into.lock().unwrap();
+            received.stderr.push_str(&line);
+            received.stderr.push('\n');
+        }
+    });
+}
+
+/// The requests of the account's whole life (issue 13). The JSON bodies
+/// are what a client of the contract sends; forms are posted as a browser
+/// does (see `post_form` in `endpoints.rs`).
+impl Api {
+    fn json(&self, method: Method, path: &str, headers: Headers, body: &Value) -> Request {
+        Request(self.request(method, path, headers).json(body))
+    }
+
+    fn form(&self, path: &str, cookies: &str, form: &[(&str, &str)]) -> Request {
+        let headers = Headers::new().cookie(cookies);
+        Request(self.request(Method::POST, path, headers).form(form))
+    }
+
+    fn page(&self, path: &str, headers: Headers) -> Request {
+        Request(self.request(Method::GET, path, headers))
+    }
+
+    // Password change: POST /auth/password
+
+    /// The signed-in user (named by `headers`: bearer or cookie) changes
+    /// their password.
+    pub fn change_password(&self, headers: Headers, current: &str, new: &str) -> Request {
+        let body = json!({"currentPassword": current, "newPassword": new});
+        self.change_password_json(headers, &body)
+    }
+
+    /// Any JSON body.
+    pub fn change_password_json(&self, headers: Headers, body: &Value) -> Request {
+        self.json(Method::POST, "/auth/password", headers, body)
+    }
+
+    /// The profile page's `#change-password` form.
+    pub fn change_password_form(&self, cookies: &str, form: &[(&str, &str)]) -> Request {
+        self.form("/auth/password", cookies, form)
+    }
+
+    // Account deletion: DELETE /api/me, POST /profile/delete
+
+    pub fn delete_account(&self, headers: Headers, password: &str) -> Request {
+        self.delete_account_json(headers, &json!({ "password": password }))
+    }
+
+    /// Any JSON body.
+    pub fn delete_account_json(&self, headers: Headers, body: &Value) -> Request {
+        self.json(Method::DELETE, "/api/me", headers, body)
+    }
+
+    /// The profile page's `#delete-account` form.
+    pub fn delete_account_form(&self, cookies: &str, form: &[(&str, &str)]) -> Request {
+        self.form("/profile/delete", cookies, form)
+    }
+
+    // Forgotten password: /password/forgot, POST /auth/password/forgot
+
+    /// `GET /password/forgot`
+    pub fn forgot_page(&self) -> Request {
+        self.page("/password/forgot", Headers::new())
+    }
+
+    /// `GET /password/forgot/sent`
+    pub fn forgot_sent_page(&self, headers: Headers) -> Request {
+        self.page("/password/forgot/sent", headers)
+    }
+
+    pub fn forgot_password(&self, email: &str) -> Request {
+        self.forgot_password_with(Headers::new(), email)
+    }
+
+    /// The same, with headers (`X-Forwarded-For`...).
+    pub fn forgot_password_with(&self, headers: Headers, email: &str) -> Request {
+        self.forgot_password_json(headers, &json!({ "email": email }))
+    }
+
+    /// Any JSON body.
+    pub fn forgot_password_json(&self, headers: Headers, body: &Value) -> Request {
+        self.json(Method::POST, "/auth/password/forgot", headers, body)
+    }
+
+    pub fn forgot_password_form(&self, cookies: &str, form: &[(&str, &str)]) -> Request {
+        self.form("/auth/password/forgot", cookies, form)
+    }
+
+    // Reset: /password/reset, POST /auth/password/reset
+
+    /// `GET` a reset link's path and query (`/password/reset?token=…`), or
+    /// `/password/reset` itself, with `headers` (the form session's cookie).
+    pub fn reset_page(&self, path_and_query: &str, headers: Headers) -> Request {
+        self.page(path_and_query, headers)
+    }
+
+    pub fn reset_password(&self, token: &str, password: &str) -> Request {
+        self.reset_password_json(&json!({"token": token, "password": password}))
+    }
+
+    /// Any JSON body.
+    pub fn reset_password_json(&self, body: &Value) -> Request {
+        self.json(Method::POST, "/auth/password/reset", Headers::new(), body)
+    }
+
+    /// The reset page's form (the token is in the form session).
+    pub fn reset_password_form(&self, cookies: &str, form: &[(&str, &str)]) -> Request {
+        self.form("/auth/password/reset", cookies, form)
+    }
+}
+
+/// A page as a browser gets it: its status, where it redirects, the form
+/// session cookie it sets (`sesame_forms=…`, ready for a `Cookie` header),
+/// and its HTML.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub forms_cookie: Option<String>,
+    pub html: String,
+}
+
+impl Page {
+    pub async fn of(response: Response) -> Page {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|value| value.to_str().expect("a text Location").to_owned());
+        let forms_cookie = set_cookies(response.headers())
+            .get("sesame_forms")
+            .map(|line| line.split(';').next().unwrap_or_default().to_owned());
+        let html = response.text().await.expect("a body");
+        Page {
+            status,
+            location,
+            forms_cookie,
+            html,
+        }
+    }
+
+    /// The form session cookie the page set.
+    pub fn forms_cookie(&self) -> String {
+        self.forms_cookie
+            .clone()
+            .unwrap_or_else(|| panic!("the page sets no form session cookie: {self:#?}"))
+    }
+
+    /// The CSRF token in the page's forms.
+    pub fn csrf(&self) -> String {
+        let marker = r#"name="csrf" value=""#;
+        let start = self
+            .html
+            .find(marker)
+            .unwrap_or_else(|| panic!("no form with a CSRF token in:\n{}", self.html))
+            + marker.len();
+        self.html[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The HTML of the form `<form … id="{id}">`, up to its `</form>`.
+    pub fn form(&self, id: &str) -> &str {
+        let marker = format!(r#"id="{id}""#);
+        let at = self
+            .html
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no form {marker} in:\n{}", self.html));
+        let start = self.html[..at]
+            .rfind("<form")
+            .expect("the form's start tag");
+        let end = self.html[at..]
+            .find("</form>")
+            .map(|end| at + end)
+            .expect("the form's end tag");
+        &self.html[start..end]
+    }
+}
