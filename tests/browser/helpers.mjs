@@ -3,6 +3,7 @@
 
 import { spawn } from "node:child_process";
 import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -123,4 +124,81 @@ export async function screenshot(page, name) {
   const folder = join(projectRoot, "target/screenshots");
   await mkdir(folder, { recursive: true });
   await page.screenshot({ path: join(folder, name), fullPage: true });
+}
+
+/** A port that was free a moment ago (to start sesame on a known address). */
+export async function freePort() {
+  const probe = createServer();
+  await new Promise((listening) => probe.listen(0, "127.0.0.1", listening));
+  const { port } = probe.address();
+  await new Promise((closed) => probe.close(closed));
+  return port;
+}
+
+const smtpScript = join(projectRoot, "tests/smtp/server.py");
+
+/**
+ * The test SMTP server (tests/smtp/server.py, aiosmtpd with Debian's
+ * Python) on a free port; resolves { port, url, mails, nextMailTo, stop }.
+ * `mails` are the messages received and not yet taken, as its JSON lines
+ * give them ({ envelope_from, rcpt_tos, from, to, subject, text, html,
+ * content_type }). `failFirst`: answer the first N messages with 451.
+ */
+export async function startSmtpServer({ failFirst = 0 } = {}) {
+  const child = spawn("/usr/bin/python3", [smtpScript, "--port", "0", "--fail-first", String(failFirst)], {
+    // Its stdin stays open while it runs: it stops when the pipe closes.
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const exited = new Promise((done) => child.once("exit", done));
+  const mails = [];
+  const errors = [];
+  createInterface({ input: child.stderr }).on("line", (line) => errors.push(line));
+  const lines = createInterface({ input: child.stdout });
+  const port = await new Promise((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error("the SMTP server did not start in 20 s:\n" + errors.join("\n"))), 20000);
+    lines.on("line", (line) => {
+      const listening = line.match(/^listening (\d+)$/);
+      if (listening) {
+        clearTimeout(timer);
+        resolvePort(Number(listening[1]));
+        return;
+      }
+      try {
+        mails.push(JSON.parse(line));
+      } catch (error) {
+        errors.push(`(a stdout line not read as a mail: ${error}: ${line})`);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`the SMTP server exited with ${code}:\n` + errors.join("\n"))));
+  });
+  return {
+    port,
+    /** As `--smtp-url` takes it. */
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    /** Takes the next mail to `email` (its envelope's recipient); rejects after `timeout` ms. */
+    async nextMailTo(email, timeout = 15000) {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const at = mails.findIndex((mail) => mail.rcpt_tos.some((to) => to.toLowerCase() === email.toLowerCase()));
+        if (at >= 0) return mails.splice(at, 1)[0];
+        if (Date.now() > deadline) {
+          throw new Error(`no mail to ${email} within ${timeout} ms; the SMTP server's stderr:\n` + errors.join("\n"));
+        }
+        await sleep(50);
+      }
+    },
+    async stop() {
+      child.stdin.end();
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** The reset link (`http…/password/reset?token=…`) in a mail's text. */
+export function resetLinkIn(text) {
+  const link = text.match(/https?:\/\/[^\s"<>]*\/password\/reset\?token=[A-Za-z0-9_-]+/);
+  if (!link) throw new Error("no reset link in:\n" + text);
+  return link[0];
 }
