@@ -8,7 +8,7 @@ use crate::routes::cookies::CookiePolicy;
 use crate::routes::extract::{CsrfForm, FormFields, FormSession, MaybeSignedIn};
 use crate::routes::form_error::FormError;
 use crate::routes::pages::profile;
-use crate::routes::respond::{see_other, signed_out};
+use crate::routes::respond::{see_other, sign_in_again, signed_out};
 
 /// The profile's delete-account form.
 #[derive(Deserialize)]
@@ -34,7 +34,7 @@ pub async fn post(
 ) -> Result<HttpResponse, FormError> {
     let MaybeSignedIn(principal) = MaybeSignedIn::extract(&req).await?;
     let Some(principal) = principal else {
-        return Ok(see_other("/login?next=/profile").finish());
+        return Ok(sign_in_again());
     };
     let deleted = match CurrentPassword::parse("password", input.password) {
         Ok(password) => accounts.delete(&principal, password, &client).await,
@@ -45,10 +45,13 @@ pub async fn post(
             forms.flash("Your account was deleted.");
             Ok(signed_out(see_other("/login").finish(), &cookies))
         }
-        Err(error) => {
-            let page = profile::page(&principal, &sessions, &forms).await?;
-            let page = page.failed(ProfileForm::DeleteAccount, &error);
-            Err(FormError::page(error, &page))
-        }
+        Err(error) => Err(profile::failed(
+            &principal,
+            &sessions,
+            &forms,
+            ProfileForm::DeleteAccount,
+            error,
+        )
+        .await),
     }
 }

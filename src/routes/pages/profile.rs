@@ -5,8 +5,9 @@ use crate::assets;
 use crate::auth::{Principal, Sessions};
 use crate::clock::{now_ms, rfc3339};
 use crate::error::AppError;
-use crate::pages::{describe_device, FieldMessages, Layout, ProfilePage, SessionRow};
+use crate::pages::{describe_device, FieldMessages, Layout, ProfileForm, ProfilePage, SessionRow};
 use crate::routes::extract::{FormSession, MaybeSignedIn};
+use crate::routes::form_error::FormError;
 use crate::routes::html;
 
 /// `GET /profile`: the signed-in user's page, or the 401 page.
@@ -56,6 +57,23 @@ pub async fn page(
         password_errors: FieldMessages::default(),
         delete_error: None,
     })
+}
+
+/// A profile form's failure: the profile again, `error` shown on `form`.
+pub async fn failed(
+    principal: &Principal,
+    sessions: &Sessions,
+    forms: &FormSession,
+    form: ProfileForm,
+    error: AppError,
+) -> FormError {
+    match page(principal, sessions, forms).await {
+        Ok(profile) => {
+            let profile = profile.failed(form, &error);
+            FormError::page(error, &profile)
+        }
+        Err(other) => other.into(),
+    }
 }
 
 /// `2026-11-24`

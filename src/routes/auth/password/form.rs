@@ -7,7 +7,7 @@ use crate::pages::ProfileForm;
 use crate::routes::extract::{CsrfForm, FormSession, MaybeSignedIn};
 use crate::routes::form_error::FormError;
 use crate::routes::pages::profile;
-use crate::routes::respond::see_other;
+use crate::routes::respond::{see_other, sign_in_again};
 
 /// `POST /auth/password` from the profile: 303 back to it with a notice, or
 /// the profile again with the error on the form.
@@ -19,10 +19,9 @@ pub async fn post(
     accounts: web::Data<Accounts>,
     sessions: web::Data<Sessions>,
 ) -> Result<HttpResponse, FormError> {
-    // After the CSRF check, as for the revoke button.
     let MaybeSignedIn(principal) = MaybeSignedIn::extract(&req).await?;
     let Some(principal) = principal else {
-        return Ok(see_other("/login?next=/profile").finish());
+        return Ok(sign_in_again());
     };
     let changed = match PasswordChange::parse(input.current_password, input.new_password) {
         Ok(change) => accounts.change_password(&principal, change, &client).await,
@@ -33,10 +32,13 @@ pub async fn post(
             forms.flash("Your password was changed. Every other device was signed out.");
             Ok(see_other("/profile").finish())
         }
-        Err(error) => {
-            let page = profile::page(&principal, &sessions, &forms).await?;
-            let page = page.failed(ProfileForm::ChangePassword, &error);
-            Err(FormError::page(error, &page))
-        }
+        Err(error) => Err(profile::failed(
+            &principal,
+            &sessions,
+            &forms,
+            ProfileForm::ChangePassword,
+            error,
+        )
+        .await),
     }
 }
