@@ -30,10 +30,9 @@ impl Mail {
     }
 }
 
-/// The mail, readable, in one write to standard output (so two mails
-/// printed at once never mix their lines).
-pub(super) fn print(from: &Mailbox, mail: &Mail) -> Result<(), MailError> {
-    let shown = format!(
+/// The mail, readable, as standard output shows it.
+pub(super) fn printed(from: &Mailbox, mail: &Mail) -> String {
+    format!(
         "======== mail (no --smtp-url: printed here, not sent) ========\n\
          From: {from}\nTo: {to}\nSubject: {subject}\n\n{text}\n\n\
          -------- the same, as HTML --------\n{html}\n\
@@ -42,7 +41,12 @@ pub(super) fn print(from: &Mailbox, mail: &Mail) -> Result<(), MailError> {
         subject = mail.subject,
         text = mail.text.trim_end(),
         html = mail.html.trim_end(),
-    );
+    )
+}
+
+/// Writes `shown` to standard output in one write, so two mails printed at
+/// once never mix their lines.
+pub(super) fn print(shown: &str) -> Result<(), MailError> {
     let mut out = std::io::stdout().lock();
     out.write_all(shown.as_bytes())
         .and_then(|()| out.flush())

@@ -79,7 +79,13 @@ impl Mailer {
         let message = mail.build(self.from.clone())?;
         let transport = match &self.way {
             Way::Smtp(transport) => transport,
-            Way::Stdout => return message::print(&self.from, mail),
+            Way::Stdout => {
+                // A pipe nobody reads would block the write: not on a worker.
+                let shown = message::printed(&self.from, mail);
+                return tokio::task::spawn_blocking(move || message::print(&shown))
+                    .await
+                    .map_err(|e| MailError::Failed(e.to_string()))?;
+            }
         };
         let mut delays = RETRY_DELAYS.iter();
         loop {
