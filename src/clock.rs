@@ -37,3 +37,30 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
     }
 }
+
+/// "30 minutes", "1 hour", "90 seconds".
+pub fn readable(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    let (count, unit) = match seconds {
+        s if s % 3600 == 0 && s >= 3600 => (s / 3600, "hour"),
+        s if s % 60 == 0 && s >= 60 => (s / 60, "minute"),
+        s => (s, "second"),
+    };
+    if count == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{count} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod readable_tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(readable(Duration::from_secs(1800)), "30 minutes");
+        assert_eq!(readable(Duration::from_secs(3600)), "1 hour");
+        assert_eq!(readable(Duration::from_secs(90)), "90 seconds");
+    }
+}

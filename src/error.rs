@@ -25,6 +25,8 @@ pub enum AppError {
     Unauthenticated { token_sent: bool },
     #[error("the refresh token is missing, expired or revoked")]
     InvalidRefreshToken,
+    #[error("this password-reset link is unknown, used or expired; ask for a new one")]
+    InvalidResetToken,
     #[error("cross-site requests are refused")]
     CrossSite,
     #[error("no such resource")]
@@ -68,6 +70,7 @@ impl AppError {
             AppError::Unauthenticated { token_sent: false } => "unauthenticated",
             AppError::Unauthenticated { token_sent: true } => "invalid_token",
             AppError::InvalidRefreshToken => "invalid_refresh_token",
+            AppError::InvalidResetToken => "invalid_reset_token",
             AppError::CrossSite => "cross_site_request",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
@@ -98,7 +101,7 @@ impl ResponseError for AppError {
             AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            AppError::MalformedBody(_) | AppError::InvalidResetToken => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

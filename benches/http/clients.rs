@@ -61,6 +61,18 @@ impl Same {
     }
 }
 
+impl Same {
+    /// `POST /auth/password/forgot` for `email`: a reset link is asked for.
+    pub fn forgot(email: &str) -> Same {
+        Same {
+            method: "POST",
+            path: "/auth/password/forgot",
+            bearer: None,
+            json: Some(json!({ "email": email }).to_string()),
+        }
+    }
+}
+
 impl Client for Same {
     fn next(&mut self, host: &str) -> Request<Full<Bytes>> {
         let json = self.json.clone();

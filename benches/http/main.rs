@@ -2,7 +2,7 @@
 //! baseline measured in the same run. See README.md, "Performance".
 //!
 //! Settings (environment): BENCH_ONLY (postgres, sqlite or core: `me`,
-//! `verify`, `refresh`, `login` alone), BENCH_SESAME (the binary to measure
+//! `verify`, `refresh`, `login`, `forgot` alone), BENCH_SESAME (the binary to measure
 //! instead of this build's), BENCH_SECONDS (5) per measurement, BENCH_COST
 //! (10) the bcrypt cost, BENCH_SESSIONS (1000000) rows for the scale test,
 //! BENCH_LIMITER_ATTEMPTS (1000000) sign-ins for the login limits' memory,
@@ -29,8 +29,8 @@ use std::time::Duration;
 use cluster::{wait_for_listeners, Cluster};
 use scenarios::postgres::Figures;
 use scenarios::{
-    disk, limiter, login, me, memory, pg_refresh, postgres, print_table, propagation, refresh,
-    scale, startup, storm, verify, Row, CONNECTIONS,
+    disk, forgot, limiter, login, me, memory, pg_refresh, postgres, print_table, propagation,
+    refresh, scale, startup, storm, verify, Row, CONNECTIONS,
 };
 use server::{temp_database, Sesame};
 use setup::{sessions, start_with_user};
@@ -105,7 +105,8 @@ async fn run() {
     let (refresh, empty) = refresh::measure(sesame.address, USER, &folder, seconds).await;
     let (login, login_figure) = login::measure(sesame.address, USER, cost, seconds).await;
     let verify = verify::measure(sesame.address, &access, seconds).await;
-    let mut rows = vec![me, verify, refresh, login];
+    let forgot = forgot::measure(sesame.address, USER, seconds).await;
+    let mut rows = vec![me, verify, refresh, login, forgot];
     if only == Only::Core {
         sesame.stop();
         print_table(&rows);

@@ -77,6 +77,8 @@ fn spawn(database: &OsStr, bind: &str, flags: &[&str], stderr: Stdio) -> Child {
         .args(flags)
         .env_clear()
         .env("RUST_LOG", "warn")
+        // Mail (no --smtp-url) would be printed there, among the figures.
+        .stdout(Stdio::null())
         .stderr(stderr)
         .spawn()
         .expect("sesame starts")

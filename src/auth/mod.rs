@@ -3,7 +3,8 @@
 //!
 //! Two owners: `Sessions` (every session and refresh-token row, the tokens,
 //! the in-memory session cache) and `Accounts` (users, passwords, the login
-//! limits), which opens sessions through `Sessions`.
+//! limits), which opens and ends sessions through `Sessions`; and
+//! `PasswordResets` (reset links by mail), which ends them likewise.
 
 pub mod access_token;
 mod accounts;
@@ -14,6 +15,7 @@ mod limits;
 pub mod password;
 mod profile;
 pub mod refresh_token;
+mod resets;
 mod sessions;
 pub mod signing_keys;
 pub mod users;
@@ -21,4 +23,5 @@ pub mod users;
 pub use accounts::Accounts;
 pub use limits::LimitStore;
 pub use profile::Profile;
-pub use sessions::{Principal, Purged, Sessions, SignIn};
+pub use resets::{PasswordResets, ResetToken};
+pub use sessions::{Ending, Principal, Purged, Sessions, SignIn};

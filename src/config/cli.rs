@@ -6,8 +6,8 @@ use std::time::Duration;
 use clap::builder::BoolishValueParser;
 use clap::{value_parser, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use super::values::{duration, positive_duration, socket_address};
-use super::{Database, Secret, Settings, TrustedProxies};
+use super::values::{duration, mailbox, positive_duration, public_url, socket_address};
+use super::{Database, Secret, Settings, SmtpUrl, TrustedProxies};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -82,6 +82,22 @@ pub struct Cli {
     /// How often a new access-token signing key is made.
     #[arg(long, global = true, env = "SESAME_KEY_ROTATION", default_value = "30d", value_name = "DURATION", value_parser = positive_duration)]
     pub key_rotation: Duration,
+
+    /// The address users reach sesame at, for links in mail [default: http://<bind>].
+    #[arg(long, global = true, env = "SESAME_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
+    pub public_url: Option<String>,
+
+    /// smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://…; unset: mail is printed to standard output.
+    #[arg(long, global = true, env = "SESAME_SMTP_URL", value_name = "URL", value_parser = SmtpUrl::parse)]
+    pub smtp_url: Option<SmtpUrl>,
+
+    /// The From of every mail.
+    #[arg(long, global = true, env = "SESAME_MAIL_FROM", default_value = "sesame <no-reply@localhost>", value_name = "MAILBOX", value_parser = mailbox)]
+    pub mail_from: String,
+
+    /// How long a password-reset link works.
+    #[arg(long, global = true, env = "SESAME_RESET_TTL", default_value = "30m", value_name = "DURATION", value_parser = positive_duration)]
+    pub reset_ttl: Duration,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -168,6 +184,10 @@ impl Cli {
             cookie_secure: self.cookie_secure,
             purge_interval: self.purge_interval,
             key_rotation: self.key_rotation,
+            public_url: self.public_url,
+            smtp_url: self.smtp_url,
+            mail_from: self.mail_from,
+            reset_ttl: self.reset_ttl,
             signing_key: None,
             refresh_secret,
         })
@@ -229,7 +249,33 @@ mod tests {
         assert_eq!(defaults.login_window, Duration::from_secs(15 * 60));
         assert!(defaults.cookie_secure);
         assert_eq!(defaults.purge_interval, Duration::from_secs(3600));
+        assert_eq!(defaults.public_url, None);
+        assert_eq!(defaults.smtp_url, None);
+        assert_eq!(defaults.mail_from, "sesame <no-reply@localhost>");
+        assert_eq!(defaults.reset_ttl, Duration::from_secs(30 * 60));
         assert_eq!(Settings::default(), defaults);
+    }
+
+    #[test]
+    fn mail_settings_are_checked_at_start() {
+        let cli = parse(&[
+            "--public-url",
+            "https://id.example.com/",
+            "--mail-from",
+            "Ada <ada@example.com>",
+        ])
+        .unwrap();
+        assert_eq!(cli.public_url.as_deref(), Some("https://id.example.com"));
+        for bad in [
+            ["--public-url", "ftp://id.example.com"],
+            ["--public-url", "https://id.example.com/?a=b"],
+            ["--mail-from", "not a mailbox"],
+            ["--smtp-url", "http://mail.example.com"],
+        ] {
+            let error = parse(&bad).unwrap_err();
+            let line = crate::config::load::first_line(&error.to_string());
+            assert!(line.contains(bad[0]), "{line}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod load;
 mod proxies;
 mod secret;
 pub mod secrets_file;
+mod smtp_url;
 mod values;
 
 use std::time::Duration;
@@ -16,6 +17,7 @@ pub use database::{Database, PostgresUrl, SqliteFile};
 pub use load::from_args;
 pub use proxies::TrustedProxies;
 pub use secret::{Secret, MIN_SECRET_BYTES};
+pub use smtp_url::{SmtpSecurity, SmtpUrl};
 
 /// Everything the service can be told. `Default` gives the defaults written
 /// once, on the command line's flags (`cli.rs`).
@@ -43,6 +45,14 @@ pub struct Settings {
     pub purge_interval: Duration,
     /// How often a new signing key is made (unless `signing_key` is given).
     pub key_rotation: Duration,
+    /// Where users reach sesame, for links in mail; `None`: `http://<bound address>`.
+    pub public_url: Option<String>,
+    /// Where mail goes; `None`: printed to standard output.
+    pub smtp_url: Option<SmtpUrl>,
+    /// The From of every mail (a valid mailbox).
+    pub mail_from: String,
+    /// How long a password-reset link works.
+    pub reset_ttl: Duration,
     /// From `SESAME_SIGNING_KEY` (an Ed25519 private key, PKCS#8 PEM), as
     /// PKCS#8 DER; when given, it is the only key and never rotated.
     pub signing_key: Option<Secret>,

@@ -37,6 +37,28 @@ pub fn socket_address(text: &str) -> Result<String, String> {
     }
 }
 
+/// `--public-url`: an http(s) address with no query; kept without its
+/// trailing slash, so paths are appended as they are.
+pub fn public_url(text: &str) -> Result<String, String> {
+    let refused = || "expected an address such as https://id.example.com".to_owned();
+    let url = url::Url::parse(text.trim()).map_err(|_| refused())?;
+    if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+        return Err(refused());
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err("give the address alone, with no query, fragment or user".into());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `--mail-from`: `Name <address>` or a bare address.
+pub fn mailbox(text: &str) -> Result<String, String> {
+    text.trim()
+        .parse::<lettre::message::Mailbox>()
+        .map(|_| text.trim().to_owned())
+        .map_err(|_| "expected a mailbox such as: sesame <no-reply@example.com>".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@
 mod conn;
 mod listen;
 mod open;
+pub mod password_resets;
 mod pg_schema;
 pub mod rate_limits;
 pub mod refresh_tokens;

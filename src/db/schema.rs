@@ -1,6 +1,15 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    password_resets (user_id) {
+        user_id -> Text,
+        token_hash -> Binary,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
     refresh_tokens (token_hash) {
         token_hash -> Binary,
         session_id -> Text,
@@ -45,7 +54,14 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(refresh_tokens, sessions, signing_keys, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    password_resets,
+    refresh_tokens,
+    sessions,
+    signing_keys,
+    users,
+);

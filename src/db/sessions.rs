@@ -156,6 +156,37 @@ impl SessionWriter {
         .execute(conn)?)
     }
 
+    /// Revokes every open session of the user but `keep`; how many were.
+    pub fn revoke_other_sessions_of_user(
+        &self,
+        conn: &mut Conn,
+        user_id: &str,
+        keep: &str,
+        now: Millis,
+    ) -> Result<usize, AppError> {
+        Ok(diesel::update(
+            sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .filter(sessions::id.ne(keep))
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(now))
+        .execute(conn)?)
+    }
+
+    /// Deletes every session of the user, ended or not, with their refresh
+    /// tokens (ON DELETE CASCADE); how many sessions were still open.
+    pub fn delete_sessions_of_user(
+        &self,
+        conn: &mut Conn,
+        user_id: &str,
+        now: Millis,
+    ) -> Result<usize, AppError> {
+        let open = list_active_of_user(conn, user_id, now)?.len();
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+        Ok(open)
+    }
+
     /// Deletes up to `batch` sessions that have ended (revoked, idle or past
     /// their maximum age) with their refresh tokens; how many of each.
     pub fn delete_ended_sessions(

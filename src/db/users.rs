@@ -51,7 +51,24 @@ pub fn find_by_email(conn: &mut Conn, email: &str) -> Result<Option<User>, AppEr
         .optional()?)
 }
 
-/// Replaces the user's password hash (a rehash at another cost).
+/// The user with this id.
+pub fn find_by_id(conn: &mut Conn, id: &str) -> Result<Option<User>, AppError> {
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .get_result(conn)
+        .optional()?)
+}
+
+/// Deletes the user (their reset link goes with them: ON DELETE CASCADE;
+/// their sessions must be gone first, see `SessionWriter`). False when
+/// there was no such user.
+pub fn delete(conn: &mut Conn, id: &str) -> Result<bool, AppError> {
+    Ok(diesel::delete(users::table.find(id)).execute(conn)? == 1)
+}
+
+/// Replaces the user's password hash (a new password, or a rehash at
+/// another cost).
 pub fn set_password_hash(conn: &mut Conn, id: &str, password_hash: &str) -> Result<(), AppError> {
     diesel::update(users::table.find(id))
         .set(users::password_hash.eq(password_hash))

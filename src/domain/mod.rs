@@ -6,6 +6,7 @@ mod email;
 mod field_errors;
 mod local_path;
 pub mod password;
+mod password_change;
 mod roles;
 mod user_name;
 
@@ -15,6 +16,7 @@ pub use email::Email;
 pub use field_errors::{FieldError, FieldErrors};
 pub use local_path::LocalPath;
 pub use password::Password;
+pub use password_change::{CurrentPassword, PasswordChange};
 pub use roles::{Role, RoleError, Roles};
 pub use user_name::UserName;
 

@@ -55,6 +55,50 @@ pub struct RegisterPage {
     pub errors: FieldMessages,
 }
 
+#[derive(Template)]
+#[template(path = "forgot.html")]
+pub struct ForgotPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub email: String,
+    pub error: Option<String>,
+    pub errors: FieldMessages,
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+pub struct ResetPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub error: Option<String>,
+    pub errors: FieldMessages,
+}
+
+impl ForgotPage {
+    pub fn new(context: FormContext, email: &str, failure: Option<&AppError>) -> Self {
+        let (errors, error) = failure.map(feedback).unwrap_or_default();
+        ForgotPage {
+            layout: Layout::new("Forgot your password?", context.flash),
+            csrf: context.csrf,
+            email: email.to_owned(),
+            error,
+            errors,
+        }
+    }
+}
+
+impl ResetPage {
+    pub fn new(context: FormContext, failure: Option<&AppError>) -> Self {
+        let (errors, error) = failure.map(feedback).unwrap_or_default();
+        ResetPage {
+            layout: Layout::new("Choose a new password", context.flash),
+            csrf: context.csrf,
+            error,
+            errors,
+        }
+    }
+}
+
 impl LoginPage {
     /// The sign-in page, with what the user typed (never the password) and
     /// what went wrong, if anything.
@@ -92,7 +136,7 @@ impl RegisterPage {
 }
 
 /// What a form shows for an error: messages by field, and one for the form.
-fn feedback(error: &AppError) -> (FieldMessages, Option<String>) {
+pub(super) fn feedback(error: &AppError) -> (FieldMessages, Option<String>) {
     let mut fields = FieldMessages::default();
     let general = match error {
         AppError::Invalid(errors) => {
@@ -108,7 +152,7 @@ fn feedback(error: &AppError) -> (FieldMessages, Option<String>) {
         AppError::InvalidCredentials => Some("The email or password is incorrect.".to_owned()),
         AppError::Busy => Some("The server is busy. Please try again in a moment.".to_owned()),
         AppError::TooManyAttempts { retry_after } => Some(format!(
-            "Too many failed attempts. For your safety, please wait {} before trying again.",
+            "Too many attempts. For your safety, please wait {} before trying again.",
             readable_wait(*retry_after)
         )),
         AppError::Unexpected(_) => {

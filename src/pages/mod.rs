@@ -3,11 +3,13 @@
 
 mod device;
 mod forms;
+mod profile;
 
 use askama::Template;
 
 pub use device::describe_device;
-pub use forms::{FieldMessages, FormContext, LoginPage, RegisterPage};
+pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage, ResetPage};
+pub use profile::{ProfileForm, ProfilePage, SessionRow};
 
 use crate::assets;
 
@@ -37,31 +39,20 @@ impl Layout {
     }
 }
 
-/// One row of the profile's session list.
-pub struct SessionRow {
-    pub id: String,
-    pub device: String,
-    pub created: String,
-    pub last_used: String,
-    pub current: bool,
+/// "Check your mail", after a reset link was asked for.
+#[derive(Template)]
+#[template(path = "forgot_sent.html")]
+pub struct ForgotSentPage {
+    pub layout: Layout,
+    /// How long the link works ("30 minutes").
+    pub valid_for: String,
 }
 
+/// A reset link that does not work (400).
 #[derive(Template)]
-#[template(path = "profile.html")]
-pub struct ProfilePage {
+#[template(path = "reset_invalid.html")]
+pub struct ResetInvalidPage {
     pub layout: Layout,
-    pub csrf: String,
-    pub name: String,
-    pub email: String,
-    pub member_since: String,
-    /// Empty: the page says "none".
-    pub roles: Vec<String>,
-    pub sessions: Vec<SessionRow>,
-    pub profile_script_url: &'static str,
-    /// RFC 3339, for `<time datetime>`.
-    pub access_expires_at: String,
-    /// The same instant, readable.
-    pub access_expires_at_text: String,
 }
 
 /// The 401 answer to a page that needs a session: the script refreshes

@@ -24,46 +24,66 @@ pub use extract::body::MAX_BODY_BYTES;
 
 /// Every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/me", GET).route(get().to(api::me::get)))
-        .service(resource("/", GET).route(get().to(pages::home::get)))
-        .service(resource("/login", GET).route(get().to(pages::login::get)))
-        .service(resource("/register", GET).route(get().to(pages::register::get)))
-        .service(resource("/profile", GET).route(get().to(pages::profile::get)))
-        .service(
-            resource("/profile/sessions/{id}/revoke", POST)
-                .route(web::post().to(pages::revoke::post)),
-        )
-        .service(resource("/static/{name}", GET).route(get().to(static_files::get)))
-        .service(resource("/healthz", GET).route(get().to(health::get)))
-        .service(resource("/.well-known/jwks.json", GET).route(get().to(jwks::get)))
-        .service(
-            resource("/auth/register", POST)
-                .route(form_post().to(auth::register::form::post))
-                .route(web::post().to(auth::register::json::post)),
-        )
-        .service(
-            resource("/auth/login", POST)
-                .route(form_post().to(auth::login::form::post))
-                .route(web::post().to(auth::login::json::post)),
-        )
-        .service(resource("/auth/refresh", POST).route(web::post().to(auth::refresh::post)))
-        .service(
-            resource("/auth/logout", POST)
-                .route(form_post().to(auth::logout::form::post))
-                .route(web::post().to(auth::logout::json::post)),
-        )
-        .service(
-            resource("/auth/logout-all", POST)
-                .route(form_post().to(auth::logout_all::form::post))
-                .route(web::post().to(auth::logout_all::json::post)),
-        )
-        .service(resource("/auth/verify", GET).route(get().to(forward_auth::verify::get)))
-        .service(resource("/auth/required", GET).route(get().to(forward_auth::required::get)))
-        .service(resource("/api/sessions", GET).route(get().to(api::sessions::list)))
-        .service(
-            resource("/api/sessions/{id}", DELETE).route(web::delete().to(api::sessions::delete)),
-        )
-        .default_service(web::to(fallback::not_found));
+    cfg.service(
+        resource("/api/me", "GET, HEAD, DELETE")
+            .route(get().to(api::me::get))
+            .route(web::delete().to(api::me::delete)),
+    )
+    .service(resource("/", GET).route(get().to(pages::home::get)))
+    .service(resource("/login", GET).route(get().to(pages::login::get)))
+    .service(resource("/register", GET).route(get().to(pages::register::get)))
+    .service(resource("/profile", GET).route(get().to(pages::profile::get)))
+    .service(
+        resource("/profile/sessions/{id}/revoke", POST).route(web::post().to(pages::revoke::post)),
+    )
+    .service(resource("/profile/delete", POST).route(web::post().to(pages::delete::post)))
+    .service(resource("/password/forgot", GET).route(get().to(pages::forgot::get)))
+    .service(resource("/password/forgot/sent", GET).route(get().to(pages::forgot::sent)))
+    .service(resource("/password/reset", GET).route(get().to(pages::reset::get)))
+    .service(resource("/static/{name}", GET).route(get().to(static_files::get)))
+    .service(resource("/healthz", GET).route(get().to(health::get)))
+    .service(resource("/.well-known/jwks.json", GET).route(get().to(jwks::get)))
+    .service(
+        resource("/auth/register", POST)
+            .route(form_post().to(auth::register::form::post))
+            .route(web::post().to(auth::register::json::post)),
+    )
+    .service(
+        resource("/auth/login", POST)
+            .route(form_post().to(auth::login::form::post))
+            .route(web::post().to(auth::login::json::post)),
+    )
+    .service(
+        resource("/auth/password", POST)
+            .route(form_post().to(auth::password::form::post))
+            .route(web::post().to(auth::password::json::post)),
+    )
+    .service(
+        resource("/auth/password/forgot", POST)
+            .route(form_post().to(auth::forgot::form::post))
+            .route(web::post().to(auth::forgot::json::post)),
+    )
+    .service(
+        resource("/auth/password/reset", POST)
+            .route(form_post().to(auth::reset::form::post))
+            .route(web::post().to(auth::reset::json::post)),
+    )
+    .service(resource("/auth/refresh", POST).route(web::post().to(auth::refresh::post)))
+    .service(
+        resource("/auth/logout", POST)
+            .route(form_post().to(auth::logout::form::post))
+            .route(web::post().to(auth::logout::json::post)),
+    )
+    .service(
+        resource("/auth/logout-all", POST)
+            .route(form_post().to(auth::logout_all::form::post))
+            .route(web::post().to(auth::logout_all::json::post)),
+    )
+    .service(resource("/auth/verify", GET).route(get().to(forward_auth::verify::get)))
+    .service(resource("/auth/required", GET).route(get().to(forward_auth::required::get)))
+    .service(resource("/api/sessions", GET).route(get().to(api::sessions::list)))
+    .service(resource("/api/sessions/{id}", DELETE).route(web::delete().to(api::sessions::delete)))
+    .default_service(web::to(fallback::not_found));
 }
 
 const GET: &str = "GET, HEAD";

@@ -111,6 +111,13 @@ pub fn see_other(location: &str) -> HttpResponseBuilder {
     response
 }
 
+/// The answer to a profile form posted without a valid access token (its
+/// CSRF token checked first): 303 to sign in and come back. Not the 401
+/// page: reloading it would post the form again.
+pub fn sign_in_again() -> HttpResponse {
+    see_other("/login?next=/profile").finish()
+}
+
 /// Clears both token cookies on `response`.
 pub fn clear_cookies(response: &mut HttpResponse, policy: &CookiePolicy) {
     for cookie in policy.cleared() {

@@ -3,7 +3,7 @@ use std::time::Duration;
 use actix_web::web;
 
 use crate::auth::keys::KeyRing;
-use crate::auth::{Accounts, Sessions};
+use crate::auth::{Accounts, PasswordResets, Sessions};
 
 /// The housekeeping tasks, stopped with the server (an in-process restart
 /// must not leave a purge running on a database another server now owns).
@@ -17,13 +17,15 @@ impl Maintenance {
     }
 }
 
-/// Background housekeeping: forget limit states back to full every minute;
+/// Background housekeeping: forget limit states back to full, and delete
+/// reset links that no longer work, every minute;
 /// purge the database every `purge_interval` (first one interval after
 /// start, so start-up does no extra work); and, at start and with each
 /// purge, set the cost unknown emails are checked at to the one most stored
 /// hashes have.
 pub fn spawn(
     accounts: web::Data<Accounts>,
+    resets: web::Data<PasswordResets>,
     sessions: web::Data<Sessions>,
     key_ring: KeyRing,
     purge_interval: Duration,
@@ -46,6 +48,9 @@ pub fn spawn(
         loop {
             every_minute.tick().await;
             if let Err(error) = idle.forget_idle_limits().await {
+                error.log_if_unexpected();
+            }
+            if let Err(error) = resets.tidy().await {
                 error.log_if_unexpected();
             }
         }

@@ -14,7 +14,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::auth::keys::{self, KeyRing};
 use crate::auth::signing_keys::{KeyState, SigningKey};
-use crate::auth::{Accounts, LimitStore, Purged, Sessions};
+use crate::auth::{Accounts, LimitStore, PasswordResets, Purged, Sessions};
 use crate::config::secrets_file::{self, Keys, SecretsError};
 use crate::config::{Database, Secret, Settings};
 use crate::db::server_lock::{LockError, ServerLock};
@@ -47,6 +47,8 @@ pub enum StartupError {
     Listener(std::io::Error),
     #[error("--database-url (DATABASE_URL): {0}")]
     InUse(#[from] LockError),
+    #[error("{0}")]
+    Mail(#[from] crate::mail::MailError),
     #[error("--bind (SESAME_BIND): cannot listen on {0}: {1}")]
     Bind(String, std::io::Error),
 }
@@ -98,9 +100,25 @@ impl Application {
             &settings,
             &limits,
         ));
+        let mailer = crate::mail::Mailer::new(&settings)?;
+        log::info!("{}", mailer.describe());
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{address}"));
+        let resets = web::Data::new(PasswordResets::new(
+            db.clone(),
+            Arc::clone(&sessions),
+            accounts.password_hasher(),
+            &settings,
+            &limits,
+            mailer,
+            public_url,
+        ));
         let sessions = web::Data::from(sessions);
         let maintenance = maintenance::spawn(
             accounts.clone(),
+            resets.clone(),
             sessions.clone(),
             key_ring,
             settings.purge_interval,
@@ -124,6 +142,7 @@ impl Application {
                 .wrap(Condition::new(access_log_enabled, http::access_log()))
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(accounts.clone())
+                .app_data(resets.clone())
                 .app_data(sessions.clone())
                 .app_data(cookies.clone())
                 .app_data(proxies.clone())

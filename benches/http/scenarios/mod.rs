@@ -2,6 +2,7 @@
 //! and returning the row; what they share is here.
 
 pub mod disk;
+pub mod forgot;
 pub mod limiter;
 pub mod login;
 pub mod me;

@@ -1,7 +1,8 @@
 //! Brute-force protection, counted per account *and* client address (so no
 //! stranger can lock a known account for its owner), per account across
 //! every address (slow distributed guessing), and per address (one source
-//! guessing many accounts); and registrations per address.
+//! guessing many accounts); registrations per address; and password-reset
+//! requests per email and per address.
 //!
 //! Each attempt takes its tries *before* the password is checked, so
 //! concurrent guesses cannot slip past a limit while earlier ones are still
@@ -15,11 +16,13 @@
 //! On PostgreSQL the counts live in the database, so that every instance
 //! counts the same tries (`limiter`).
 
+mod forgot;
 mod limiter;
 mod local;
 mod login;
 mod register;
 
+pub use forgot::ForgotLimits;
 pub use limiter::{LimitStore, Refusal};
 pub use login::LoginLimits;
 pub use register::RegisterLimits;

@@ -5,7 +5,18 @@ use super::{Changed, Sessions};
 use crate::auth::audit;
 use crate::clock::now_ms;
 use crate::db::sessions as session_rows;
+use crate::db::Conn;
 use crate::error::AppError;
+
+/// Which of a user's sessions an account change ends.
+pub enum Ending {
+    /// Every one but this (a password change keeps the device it came from).
+    AllBut(String),
+    /// Every one (a password reset).
+    All,
+    /// Every one, rows deleted, before the change runs (an account deleted).
+    Deleted,
+}
 
 /// What one purge deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +80,39 @@ impl Sessions {
             .await?;
         audit::event("logout_all", &[("user", &user_id), ("sessions", &count)]);
         Ok(())
+    }
+
+    /// `account`, a change to the user's own rows, and the end of the
+    /// user's sessions that `ending` names, in one transaction, announced
+    /// to every instance. Gives what `account` gave and how many sessions
+    /// it ended.
+    pub async fn end_of_user_with<T, F>(
+        &self,
+        user_id: &str,
+        ending: Ending,
+        account: F,
+    ) -> Result<(T, usize), AppError>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let owner = user_id.to_owned();
+        self.change(Changed::AllOfUser(owner.clone()), move |conn, writer| {
+            let now = now_ms();
+            if let Ending::Deleted = ending {
+                let ended = writer.delete_sessions_of_user(conn, &owner, now)?;
+                return Ok((account(conn)?, ended));
+            }
+            let done = account(conn)?;
+            let ended = match ending {
+                Ending::AllBut(keep) => {
+                    writer.revoke_other_sessions_of_user(conn, &owner, &keep, now)?
+                }
+                _ => writer.revoke_sessions_of_user(conn, &owner, now)?,
+            };
+            Ok((done, ended))
+        })
+        .await
     }
 
     /// Revokes one of the user's sessions; `NotFound` when it is not theirs.

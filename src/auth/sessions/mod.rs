@@ -27,7 +27,7 @@ use crate::db::{Conn, Db, Hears, SessionWriter, SessionsChanged};
 use crate::domain::Client;
 use crate::error::AppError;
 use cache::SessionCache;
-pub use end::Purged;
+pub use end::{Ending, Purged};
 
 /// The lifetimes that govern sessions, in milliseconds.
 #[derive(Debug, Clone, Copy)]

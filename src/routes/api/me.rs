@@ -1,8 +1,12 @@
-use actix_web::HttpResponse;
-use serde::Serialize;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
 
-use crate::routes::extract::SignedIn;
-use crate::routes::respond::UserBody;
+use crate::auth::Accounts;
+use crate::domain::{Client, CurrentPassword};
+use crate::error::AppError;
+use crate::routes::cookies::CookiePolicy;
+use crate::routes::extract::{Json, SignedIn};
+use crate::routes::respond::{signed_out, UserBody};
 
 /// The user as the sign-in body gives it, and their roles.
 #[derive(Serialize)]
@@ -19,4 +23,23 @@ pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
         user: UserBody::from(user),
         roles: &user.roles,
     })
+}
+
+#[derive(Deserialize)]
+pub struct DeleteJson {
+    #[serde(default)]
+    password: String,
+}
+
+/// `DELETE /api/me` `{password}`: 204, the account gone, cookies cleared.
+pub async fn delete(
+    SignedIn(principal): SignedIn,
+    Json(input): Json<DeleteJson>,
+    client: Client,
+    accounts: web::Data<Accounts>,
+    cookies: web::Data<CookiePolicy>,
+) -> Result<HttpResponse, AppError> {
+    let password = CurrentPassword::parse("password", input.password)?;
+    accounts.delete(&principal, password, &client).await?;
+    Ok(signed_out(HttpResponse::NoContent().finish(), &cookies))
 }

@@ -2,8 +2,11 @@
 //! for the actions the pages post, a form handler (`form.rs`); the route
 //! table picks one by `Content-Type`.
 
+pub mod forgot;
 pub mod login;
 pub mod logout;
 pub mod logout_all;
+pub mod password;
 pub mod refresh;
 pub mod register;
+pub mod reset;

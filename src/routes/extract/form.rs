@@ -22,6 +22,9 @@ use crate::routes::form_error::FormError;
 
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
+const RESET_TOKEN_KEY: &str = "reset_token";
+/// Longer is no token of ours; not worth a cookie's room.
+const MAX_RESET_TOKEN_CHARS: usize = 64;
 
 /// The pages' state in this browser.
 pub struct FormSession(Session);
@@ -40,6 +43,27 @@ impl FormSession {
     pub fn flash(&self, message: &str) {
         // Losing a flash message is harmless; failing the request for it is not.
         let _ = self.0.insert(FLASH_KEY, message);
+    }
+
+    /// Keeps a reset link's token for the reset form, out of the address
+    /// bar (and so out of history, logs and `Referer`).
+    pub fn keep_reset_token(&self, token: &str) -> Result<(), AppError> {
+        if token.len() > MAX_RESET_TOKEN_CHARS {
+            self.forget_reset_token();
+            return Ok(());
+        }
+        self.0
+            .insert(RESET_TOKEN_KEY, token)
+            .map_err(|e| AppError::unexpected(e.to_string()))
+    }
+
+    /// The reset token kept by `keep_reset_token`, if any.
+    pub fn reset_token(&self) -> Option<String> {
+        self.0.get::<String>(RESET_TOKEN_KEY).ok().flatten()
+    }
+
+    pub fn forget_reset_token(&self) {
+        self.0.remove(RESET_TOKEN_KEY);
     }
 
     fn csrf_token(&self) -> Result<String, AppError> {

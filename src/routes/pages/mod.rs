@@ -1,8 +1,11 @@
 //! The HTML pages a browser asks for (the forms they post are under
-//! `routes::auth`, and the profile's revoke button here).
+//! `routes::auth`, and the profile's revoke and delete buttons here).
 
+pub mod delete;
+pub mod forgot;
 pub mod home;
 pub mod login;
 pub mod profile;
 pub mod register;
+pub mod reset;
 pub mod revoke;

@@ -2,11 +2,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 use crate::assets;
-use crate::auth::Sessions;
+use crate::auth::{Principal, Sessions};
 use crate::clock::{now_ms, rfc3339};
 use crate::error::AppError;
-use crate::pages::{describe_device, Layout, ProfilePage, SessionRow};
+use crate::pages::{describe_device, FieldMessages, Layout, ProfileForm, ProfilePage, SessionRow};
 use crate::routes::extract::{FormSession, MaybeSignedIn};
+use crate::routes::form_error::FormError;
 use crate::routes::html;
 
 /// `GET /profile`: the signed-in user's page, or the 401 page.
@@ -18,12 +19,21 @@ pub async fn get(
     let Some(principal) = principal else {
         return html::unauthorized("/profile");
     };
+    html::render(StatusCode::OK, &page(&principal, &sessions, &forms).await?)
+}
+
+/// The profile page of the signed-in user, its forms empty.
+pub async fn page(
+    principal: &Principal,
+    sessions: &Sessions,
+    forms: &FormSession,
+) -> Result<ProfilePage, AppError> {
     let sessions = sessions.active_of_user(&principal.user.id).await?;
     let expires_at = principal.claims.exp * 1000;
     let context = forms.context()?;
     let mut layout = Layout::new("Your profile", context.flash);
     layout.access_expires_in = Some((expires_at - now_ms()).div_euclid(1000).max(0));
-    let page = ProfilePage {
+    Ok(ProfilePage {
         layout,
         csrf: context.csrf,
         name: principal.user.name.clone(),
@@ -43,8 +53,27 @@ pub async fn get(
         profile_script_url: assets::PROFILE_SCRIPT.url(),
         access_expires_at: rfc3339(expires_at),
         access_expires_at_text: readable_time(expires_at),
-    };
-    html::render(StatusCode::OK, &page)
+        password_error: None,
+        password_errors: FieldMessages::default(),
+        delete_error: None,
+    })
+}
+
+/// A profile form's failure: the profile again, `error` shown on `form`.
+pub async fn failed(
+    principal: &Principal,
+    sessions: &Sessions,
+    forms: &FormSession,
+    form: ProfileForm,
+    error: AppError,
+) -> FormError {
+    match page(principal, sessions, forms).await {
+        Ok(profile) => {
+            let profile = profile.failed(form, &error);
+            FormError::page(error, &profile)
+        }
+        Err(other) => other.into(),
+    }
 }
 
 /// `2026-11-24`

@@ -4,7 +4,7 @@ use crate::auth::Sessions;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::extract::{CsrfForm, FormSession, MaybeSignedIn, ProfileButton};
 use crate::routes::form_error::FormError;
-use crate::routes::respond::{see_other, signed_out};
+use crate::routes::respond::{see_other, sign_in_again, signed_out};
 
 /// `POST /profile/sessions/{id}/revoke`: the profile's revoke button.
 pub async fn post(
@@ -19,8 +19,7 @@ pub async fn post(
     // signature run together): a forged form learns nothing and costs nothing.
     let MaybeSignedIn(principal) = MaybeSignedIn::extract(&req).await?;
     let Some(principal) = principal else {
-        // Not the 401 page: reloading it would post the form again.
-        return Ok(see_other("/login?next=/profile").finish());
+        return Ok(sign_in_again());
     };
     sessions.revoke(&principal.user.id, &id).await?;
     if *id == principal.session_id() {

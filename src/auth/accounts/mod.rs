@@ -1,5 +1,8 @@
-//! Accounts: signing up and signing in. Passwords are checked here, against
-//! the limits; the session that follows is opened by `Sessions`.
+//! Accounts: signing up and signing in, changing the password and deleting
+//! the account (`change`). Passwords are checked here, against the limits;
+//! the sessions are opened and ended by `Sessions`.
+
+mod change;
 
 use std::sync::Arc;
 
@@ -32,6 +35,11 @@ impl Accounts {
             register_limits: RegisterLimits::new(settings, limits),
             sessions,
         }
+    }
+
+    /// The hasher, shared with the password resets (one bcrypt queue).
+    pub fn password_hasher(&self) -> PasswordHasher {
+        self.hasher.clone()
     }
 
     /// Every check costs what the costliest stored hash costs (run at start
@@ -169,7 +177,12 @@ impl Accounts {
 }
 
 /// 429, with its audit line (or 503 when the shared limits cannot be reached).
-fn rate_limited(action: &str, email: Option<&str>, client: &Client, refusal: Refusal) -> AppError {
+pub(in crate::auth) fn rate_limited(
+    action: &str,
+    email: Option<&str>,
+    client: &Client,
+    refusal: Refusal,
+) -> AppError {
     let retry_after = match refusal {
         Refusal::Wait(wait) => wait,
         Refusal::Unavailable(error) => return error,

@@ -1,0 +1,128 @@
+//! What a signed-in user does to their own account: change the password
+//! (every other session ends) and delete the account. Both first confirm
+//! the current password, under the login limits: a stolen session cannot
+//! guess its way to the password any faster than a login could.
+
+use super::{rate_limited, Accounts};
+use crate::auth::{audit, Ending, Principal};
+use crate::db::{password_resets, users};
+use crate::domain::{Client, CurrentPassword, PasswordChange};
+use crate::error::AppError;
+
+impl Accounts {
+    /// Sets the new password and ends every other session of the user (on
+    /// every instance), in one transaction; this session stays. An open
+    /// reset link stops working too. Gives how many sessions ended.
+    pub async fn change_password(
+        &self,
+        principal: &Principal,
+        change: PasswordChange,
+        client: &Client,
+    ) -> Result<usize, AppError> {
+        let user = &principal.user;
+        self.confirm(
+            &user.id,
+            &user.email,
+            &change.current,
+            client,
+            "change_password",
+        )
+        .await?;
+        let new_hash = self.hasher.hash(change.new, client.address_key()).await?;
+        let id = user.id.clone();
+        let keep = Ending::AllBut(principal.session_id().to_owned());
+        let ((), ended) = self
+            .sessions
+            .end_of_user_with(&user.id, keep, move |conn| {
+                users::set_password_hash(conn, &id, &new_hash)?;
+                password_resets::delete_of_user(conn, &id)
+            })
+            .await?;
+        audit::event(
+            "password_changed",
+            &[
+                ("user", &user.id),
+                ("session", &principal.session_id()),
+                ("ip", &client.address_text()),
+                ("sessions_ended", &ended),
+            ],
+        );
+        Ok(ended)
+    }
+
+    /// Deletes the user, their sessions and tokens, and their reset link,
+    /// in one transaction; their email is free again.
+    pub async fn delete(
+        &self,
+        principal: &Principal,
+        password: CurrentPassword,
+        client: &Client,
+    ) -> Result<(), AppError> {
+        let user = &principal.user;
+        self.confirm(&user.id, &user.email, &password, client, "delete_account")
+            .await?;
+        let id = user.id.clone();
+        let (deleted, ended) = self
+            .sessions
+            .end_of_user_with(&user.id, Ending::Deleted, move |conn| {
+                users::delete(conn, &id)
+            })
+            .await?;
+        if deleted {
+            audit::event(
+                "account_deleted",
+                &[
+                    ("user", &user.id),
+                    ("ip", &client.address_text()),
+                    ("sessions_ended", &ended),
+                ],
+            );
+        }
+        Ok(())
+    }
+
+    /// Whether `password` is the user's, checked under the login limits of
+    /// their email and this address, as a login would be: a wrong one
+    /// counts, and past a limit even the right one is refused (429).
+    async fn confirm(
+        &self,
+        user_id: &str,
+        email: &str,
+        password: &CurrentPassword,
+        client: &Client,
+        action: &'static str,
+    ) -> Result<(), AppError> {
+        let attempt = self
+            .login_limits
+            .begin(email, client.address_key())
+            .await
+            .map_err(|refusal| rate_limited(action, Some(email), client, refusal))?;
+        let id = user_id.to_owned();
+        let user = self
+            .db
+            .read(move |conn| users::find_by_id(conn, &id))
+            .await?;
+        let matches = self
+            .hasher
+            .verify(
+                password.expose().to_owned(),
+                user.map(|u| u.password_hash),
+                client.address_key(),
+            )
+            .await?;
+        if !matches {
+            attempt.failed();
+            audit::event(
+                "password_check_failed",
+                &[
+                    ("action", &action),
+                    ("user", &user_id),
+                    ("ip", &client.address_text()),
+                ],
+            );
+            return Err(AppError::InvalidCredentials);
+        }
+        attempt.succeeded();
+        Ok(())
+    }
+}

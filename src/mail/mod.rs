@@ -1,0 +1,108 @@
+//! Mail: through the SMTP server of `--smtp-url`, or, without one, printed
+//! whole to standard output (never to the log), so a local demo shows its
+//! links in the terminal. Delivery is retried; callers run it in the
+//! background, so it never holds up an answer. Nothing here logs a mail's
+//! body: it may hold a link that works as a password.
+
+mod message;
+mod reset;
+mod smtp;
+
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+
+pub use message::Mail;
+pub use reset::ResetMail;
+
+use crate::config::Settings;
+
+/// The waits between attempts: six attempts over about three minutes.
+const RETRY_DELAYS: [Duration; 5] = [
+    Duration::from_secs(1),
+    Duration::from_secs(3),
+    Duration::from_secs(10),
+    Duration::from_secs(30),
+    Duration::from_secs(120),
+];
+
+/// Where mail goes.
+pub struct Mailer {
+    from: Mailbox,
+    way: Way,
+}
+
+enum Way {
+    Smtp(Box<smtp::Transport>),
+    Stdout,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("--mail-from (SESAME_MAIL_FROM): {0}")]
+    From(String),
+    #[error("--smtp-url (SESAME_SMTP_URL): {0}")]
+    Smtp(String),
+    /// A mail that could not be built (an address lettre refuses).
+    #[error("the mail could not be built: {0}")]
+    Build(String),
+    #[error("the SMTP server refused the mail: {0}")]
+    Refused(String),
+    #[error("the SMTP server could not be reached or failed: {0}")]
+    Failed(String),
+}
+
+impl Mailer {
+    pub fn new(settings: &Settings) -> Result<Mailer, MailError> {
+        let from = settings
+            .mail_from
+            .parse::<Mailbox>()
+            .map_err(|e| MailError::From(e.to_string()))?;
+        let way = match &settings.smtp_url {
+            Some(url) => Way::Smtp(Box::new(smtp::Transport::new(url)?)),
+            None => Way::Stdout,
+        };
+        Ok(Mailer { from, way })
+    }
+
+    /// One line for the start-up log: where mail goes.
+    pub fn describe(&self) -> String {
+        match &self.way {
+            Way::Smtp(transport) => format!("mail goes through {}", transport.url()),
+            Way::Stdout => "no --smtp-url: mail is printed to standard output, not sent".into(),
+        }
+    }
+
+    /// Delivers `mail`, trying again after a failure that may pass (a
+    /// server down, a 4xx answer), never after a refusal (5xx).
+    pub async fn deliver(&self, mail: &Mail) -> Result<(), MailError> {
+        let message = mail.build(self.from.clone())?;
+        let transport = match &self.way {
+            Way::Smtp(transport) => transport,
+            Way::Stdout => {
+                // A pipe nobody reads would block the write: not on a worker.
+                let shown = message::printed(&self.from, mail);
+                return tokio::task::spawn_blocking(move || message::print(&shown))
+                    .await
+                    .map_err(|e| MailError::Failed(e.to_string()))?;
+            }
+        };
+        let mut delays = RETRY_DELAYS.iter();
+        loop {
+            let failure = match transport.send(&message).await {
+                Ok(()) => return Ok(()),
+                Err(failure @ MailError::Refused(_)) => return Err(failure),
+                Err(failure) => failure,
+            };
+            let Some(delay) = delays.next() else {
+                return Err(failure);
+            };
+            log::warn!(
+                "sending {:?} failed, trying again in {} s: {failure}",
+                mail.subject,
+                delay.as_secs()
+            );
+            tokio::time::sleep(*delay).await;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! The password-reset mail, from the templates `mail/reset.txt` and
+//! `mail/reset.html`.
+
+use std::time::Duration;
+
+use askama::Template;
+use lettre::message::Mailbox;
+
+use super::{Mail, MailError};
+
+#[derive(Template)]
+#[template(path = "mail/reset.txt")]
+struct ResetText<'a> {
+    name: &'a str,
+    link: &'a str,
+    valid_for: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reset.html")]
+struct ResetHtml<'a> {
+    name: &'a str,
+    link: &'a str,
+    valid_for: &'a str,
+}
+
+/// What the reset mail says: to whom, and the link.
+pub struct ResetMail<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub link: &'a str,
+    pub valid_for: Duration,
+}
+
+impl ResetMail<'_> {
+    pub fn render(&self) -> Result<Mail, MailError> {
+        let valid_for = crate::clock::readable(self.valid_for);
+        let to = Mailbox::new(
+            Some(self.name.to_owned()),
+            self.email
+                .parse()
+                .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?,
+        );
+        let (name, link, valid_for) = (self.name, self.link, valid_for.as_str());
+        let text = ResetText {
+            name,
+            link,
+            valid_for,
+        }
+        .render();
+        let html = ResetHtml {
+            name,
+            link,
+            valid_for,
+        }
+        .render();
+        Ok(Mail {
+            to,
+            subject: "Reset your sesame password".into(),
+            text: text.map_err(|e| MailError::Build(e.to_string()))?,
+            html: html.map_err(|e| MailError::Build(e.to_string()))?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_bodies_carry_the_link_as_it_is() {
+        let link = "https://id.example.com/password/reset?token=abc_DEF-123";
+        let mail = ResetMail {
+            name: "Ada <Lovelace>",
+            email: "ada@example.com",
+            link,
+            valid_for: Duration::from_secs(1800),
+        }
+        .render()
+        .unwrap();
+        assert!(mail.text.contains(link) && mail.text.contains("30 minutes"));
+        assert!(
+            mail.html.contains(&format!("href=\"{link}\"")),
+            "{}",
+            mail.html
+        );
+        // The name is text in the HTML body, never markup.
+        assert!(
+            mail.html.contains("Ada &#60;Lovelace&#62;")
+                || mail.html.contains("Ada &lt;Lovelace&gt;")
+        );
+        assert_eq!(mail.to.email.to_string(), "ada@example.com");
+    }
+}

@@ -1,0 +1,70 @@
+//! The profile page, and how its two account forms show what went wrong.
+
+use askama::Template;
+
+use super::forms::feedback;
+use super::{FieldMessages, Layout};
+use crate::error::AppError;
+
+/// One row of the profile's session list.
+pub struct SessionRow {
+    pub id: String,
+    pub device: String,
+    pub created: String,
+    pub last_used: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+pub struct ProfilePage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub name: String,
+    pub email: String,
+    pub member_since: String,
+    /// Empty: the page says "none".
+    pub roles: Vec<String>,
+    pub sessions: Vec<SessionRow>,
+    pub profile_script_url: &'static str,
+    /// RFC 3339, for `<time datetime>`.
+    pub access_expires_at: String,
+    /// The same instant, readable.
+    pub access_expires_at_text: String,
+    /// The change-password form's message, and its fields'.
+    pub password_error: Option<String>,
+    pub password_errors: FieldMessages,
+    /// The delete-account form's message.
+    pub delete_error: Option<String>,
+}
+
+/// The profile's forms that can fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileForm {
+    ChangePassword,
+    DeleteAccount,
+}
+
+impl ProfilePage {
+    /// Shows `error` on `form`.
+    pub fn failed(mut self, form: ProfileForm, error: &AppError) -> Self {
+        let (fields, general) = match error {
+            AppError::InvalidCredentials => (
+                FieldMessages::default(),
+                Some("Your current password is incorrect.".to_owned()),
+            ),
+            other => feedback(other),
+        };
+        match form {
+            ProfileForm::ChangePassword => {
+                self.password_errors = fields;
+                self.password_error = general;
+            }
+            ProfileForm::DeleteAccount => {
+                let field = fields.get("password").map(str::to_owned);
+                self.delete_error = general.or(field);
+            }
+        }
+        self
+    }
+}
