@@ -668,7 +668,10 @@ async fn an_expired_link_is_refused() {
 #[actix_web::test]
 async fn a_link_works_until_its_time_is_up() {
     let smtp = SmtpServer::start().await;
-    let app = spawn_mailing(&smtp, |s| s.reset_ttl = Duration::from_secs(4)).await;
+    // Long enough for a slow mail on a busy machine; the link is used
+    // well past a second, which a TTL cut to whole seconds or less would
+    // not survive.
+    let app = spawn_mailing(&smtp, |s| s.reset_ttl = Duration::from_secs(8)).await;
     let user = app.new_user().await;
     let mail = reset_mail(&app, &smtp, &user.email).await;
     sleep_ms(1500).await;
