@@ -88,8 +88,10 @@ pub struct Cli {
     pub public_url: Option<String>,
 
     /// smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://…; unset: mail is printed to standard output.
-    #[arg(long, global = true, env = "SESAME_SMTP_URL", value_name = "URL", value_parser = SmtpUrl::parse)]
-    pub smtp_url: Option<SmtpUrl>,
+    /// Parsed in `into_settings`: clap's own error would quote the value,
+    /// password and all.
+    #[arg(long, global = true, env = "SESAME_SMTP_URL", value_name = "URL")]
+    pub smtp_url: Option<String>,
 
     /// The From of every mail.
     #[arg(long, global = true, env = "SESAME_MAIL_FROM", default_value = "sesame <no-reply@localhost>", value_name = "MAILBOX", value_parser = mailbox)]
@@ -185,7 +187,16 @@ impl Cli {
             purge_interval: self.purge_interval,
             key_rotation: self.key_rotation,
             public_url: self.public_url,
-            smtp_url: self.smtp_url,
+            smtp_url: self
+                .smtp_url
+                .as_deref()
+                .map(SmtpUrl::parse)
+                .transpose()
+                .map_err(|reason| {
+                    ConfigError(format!(
+                        "error: invalid value for '--smtp-url <URL>' (SESAME_SMTP_URL): {reason}"
+                    ))
+                })?,
             mail_from: self.mail_from,
             reset_ttl: self.reset_ttl,
             signing_key: None,
@@ -270,12 +281,20 @@ mod tests {
             ["--public-url", "ftp://id.example.com"],
             ["--public-url", "https://id.example.com/?a=b"],
             ["--mail-from", "not a mailbox"],
-            ["--smtp-url", "http://mail.example.com"],
         ] {
             let error = parse(&bad).unwrap_err();
             let line = crate::config::load::first_line(&error.to_string());
             assert!(line.contains(bad[0]), "{line}");
         }
+        let bad_smtp = parse(&["--smtp-url", "smtp://me:s3cret@mail.example.com/path"]).unwrap();
+        let error = bad_smtp.into_settings(None).unwrap_err().to_string();
+        assert!(
+            error.contains("--smtp-url") && !error.contains("s3cret"),
+            "{error}"
+        );
+        let good = parse(&["--smtp-url", "smtps://me:s3cret@mail.example.com"]).unwrap();
+        let settings = good.into_settings(None).unwrap();
+        assert_eq!(settings.smtp_url.map(|url| url.port), Some(465));
     }
 
     #[test]

@@ -187,25 +187,15 @@ pub(in crate::auth) fn rate_limited(
         Refusal::Wait(wait) => wait,
         Refusal::Unavailable(error) => return error,
     };
-    let address = client.address_text();
-    let wait = retry_after_secs(retry_after);
-    match email {
-        Some(email) => audit::event(
-            "rate_limited",
-            &[
-                ("email", &email),
-                ("ip", &address),
-                ("retry_after_s", &wait),
-            ],
-        ),
-        None => audit::event(
-            "rate_limited",
-            &[
-                ("action", &action),
-                ("ip", &address),
-                ("retry_after_s", &wait),
-            ],
-        ),
+    let (address, wait) = (client.address_text(), retry_after_secs(retry_after));
+    let mut fields: Vec<(&str, &dyn std::fmt::Display)> = vec![("action", &action)];
+    if let Some(email) = &email {
+        fields.push(("email", email));
     }
+    fields.extend([
+        ("ip", &address as &dyn std::fmt::Display),
+        ("retry_after_s", &wait),
+    ]);
+    audit::event("rate_limited", &fields);
     AppError::TooManyAttempts { retry_after }
 }

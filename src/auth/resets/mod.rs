@@ -191,9 +191,22 @@ impl Inner {
             created_at: now,
             expires_at: now.saturating_add(ms(self.ttl)),
         };
-        self.db
-            .write(move |conn| password_resets::replace(conn, &reset))
+        // Only while the password is still the one looked up: a change in
+        // between voided open links, and this one was asked for before it.
+        let password_then = user.password_hash.clone();
+        let written = self
+            .db
+            .write(move |conn| {
+                let current = users::find_by_id(conn, &reset.user_id)?;
+                if current.is_none_or(|u| u.password_hash != password_then) {
+                    return Ok(false);
+                }
+                password_resets::replace(conn, &reset).map(|()| true)
+            })
             .await?;
+        if !written {
+            return Ok(());
+        }
         audit::event(
             "password_reset_requested",
             &[

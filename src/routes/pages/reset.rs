@@ -35,6 +35,7 @@ pub async fn get(
         None => false,
     };
     if !open {
+        forms.forget_reset_token();
         return invalid_link();
     }
     html::render(StatusCode::OK, &ResetPage::new(forms.context()?, None))
