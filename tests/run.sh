@@ -77,6 +77,7 @@ sqlite_only=(
   account::on_two_instances_a_password_change_reset_or_deletion_on_one_is_refused_by_the_other_within_1_s
   reset::without_an_smtp_url_the_mail_is_printed_on_stdout_and_never_in_the_log
   reset::no_reset_token_reaches_the_log_even_at_trace_level_and_a_failed_send_is_logged
+  mail_tls::
 )
 skips=()
 for test in "${sqlite_only[@]}"; do skips+=(--skip "$test"); done

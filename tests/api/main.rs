@@ -24,6 +24,7 @@ mod limits;
 mod load;
 mod login;
 mod logout;
+mod mail_tls;
 mod pages;
 mod process;
 mod purge;

@@ -3,15 +3,21 @@
 python3-aiosmtpd): it accepts every message and prints it as one JSON line.
 
     /usr/bin/python3 tests/smtp/server.py [--port N] [--fail-first N] [--delay-ms N]
+        [--starttls CERT KEY | --implicit-tls CERT KEY] [--auth USER:PASSWORD]
 
 Standard output, each line flushed at once:
   - first, `listening <port>` (with `--port 0`, the default, a free port);
   - then, for every message accepted, ONE line of JSON:
     {"envelope_from", "rcpt_tos", "from", "to", "subject", "text", "html",
-     "content_type"}
+     "content_type", "tls", "auth_user"}
     `text` and `html` are the decoded text/plain and text/html parts, with
     plain newlines (null when there is none); `content_type` is the message's top-level type.
-    `from` and `to` are the headers, decoded (RFC 2047).
+    `from` and `to` are the headers, decoded (RFC 2047). `tls` says whether
+    the message came over TLS, `auth_user` who logged in (null: nobody).
+
+`--starttls CERT KEY` offers STARTTLS with that certificate and requires it
+before any mail; `--implicit-tls CERT KEY` speaks TLS from the first byte
+(smtps). `--auth USER:PASSWORD` requires that login (over TLS only).
 
 `--fail-first N` answers the first N DATA commands with 451 (a temporary
 failure a sender must retry); those messages print no JSON line (stderr
@@ -33,7 +39,10 @@ import sys
 import threading
 from email import policy
 
+import ssl
+
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Collector:
@@ -69,11 +78,47 @@ class Collector:
                 "text": part(message, "plain"),
                 "html": part(message, "html"),
                 "content_type": message.get_content_type(),
+                "tls": over_tls(server, session),
+                "auth_user": auth_user(session),
             }
         )
         with self.lock:
             print(line, flush=True)
         return "250 OK"
+
+
+def over_tls(server, session):
+    """STARTTLS sets the session's `ssl`; implicit TLS is the transport's."""
+    transport = getattr(server, "transport", None)
+    return session.ssl is not None or (
+        transport is not None and transport.get_extra_info("ssl_object") is not None
+    )
+
+
+def auth_user(session):
+    data = getattr(session, "auth_data", None)
+    if isinstance(data, LoginPassword):
+        return data.login.decode()
+    return None
+
+
+class Authenticator:
+    """Accepts exactly one login (PLAIN or LOGIN)."""
+
+    def __init__(self, user, password):
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (
+            auth_data.login == self.user and auth_data.password == self.password
+        )
+        return AuthResult(success=ok, auth_data=auth_data if ok else None)
+
+
+def server_context(cert, key):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
 
 
 def header(message, name):
@@ -118,14 +163,29 @@ def main():
         metavar="N",
         help="wait N ms before answering each DATA",
     )
+    parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--auth", metavar="USER:PASSWORD")
     args = parser.parse_args()
+
+    smtp = {}
+    if args.starttls:
+        smtp.update(tls_context=server_context(*args.starttls), require_starttls=True)
+    if args.implicit_tls:
+        smtp.update(ssl_context=server_context(*args.implicit_tls))
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+        smtp.update(authenticator=Authenticator(user, password), auth_required=True)
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
 
     controller = FreePortController(
-        Collector(args.fail_first, args.delay_ms), hostname="127.0.0.1", port=args.port
+        Collector(args.fail_first, args.delay_ms),
+        hostname="127.0.0.1",
+        port=args.port,
+        **smtp,
     )
     controller.start()
     print(f"listening {controller.port}", flush=True)

@@ -39,6 +39,12 @@ pub struct ReceivedMail {
     pub html: Option<String>,
     /// The message's top-level content type.
     pub content_type: String,
+    /// Whether it came over TLS (STARTTLS or smtps).
+    #[serde(default)]
+    pub tls: bool,
+    /// Who logged in to send it, if anyone did.
+    #[serde(default)]
+    pub auth_user: Option<String>,
 }
 
 /// Where the reset link's path starts, in a mail or an address bar.
@@ -124,12 +130,23 @@ impl SmtpServer {
         SmtpServer::spawn(0, delay).await
     }
 
+    /// One started with more of the script's options (`--starttls CERT
+    /// KEY`, `--implicit-tls CERT KEY`, `--auth USER:PASSWORD`).
+    pub async fn start_with(options: &[&str]) -> SmtpServer {
+        SmtpServer::spawn_with(0, Duration::ZERO, options).await
+    }
+
     async fn spawn(fail_first: u32, delay: Duration) -> SmtpServer {
+        SmtpServer::spawn_with(fail_first, delay, &[]).await
+    }
+
+    async fn spawn_with(fail_first: u32, delay: Duration, options: &[&str]) -> SmtpServer {
         let mut child = Command::new(PYTHON)
             .arg(SCRIPT)
             .args(["--port", "0"])
             .args(["--fail-first", &fail_first.to_string()])
             .args(["--delay-ms", &delay.as_millis().to_string()])
+            .args(options)
             // Its stdin is held open while it runs: it stops when the pipe
             // closes, even if the test process dies without killing it.
             .stdin(Stdio::piped())
@@ -182,6 +199,11 @@ impl SmtpServer {
     /// `smtp://127.0.0.1:PORT`, as `--smtp-url` takes it.
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The port it listens on (127.0.0.1).
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// Points a service's settings at this server.
