@@ -15,7 +15,8 @@
 # It installs what it needs when missing: Debian's postgresql and libpq-dev
 # (apt; diesel's PostgreSQL backend links libpq), chromium (apt), nginx (apt),
 # Node.js (apt), python3-aiosmtpd (apt; the SMTP server the mail tests send
-# to, tests/smtp/server.py), and playwright-core at the version in
+# to, tests/smtp/server.py), openssl (apt; the TLS tests' certificates), and
+# playwright-core at the version in
 # tests/browser/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,7 @@ missing=()
 for package in libpq-dev postgresql; do installed "$package" || missing+=("$package"); done
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_install python3-aiosmtpd
+command -v openssl >/dev/null 2>&1 || apt_install openssl
 
 # One PostgreSQL cluster for the whole run, stopped and removed at exit
 # (tests that stop a database start clusters of their own).
