@@ -1,5 +1,6 @@
 //! Builds the whole service from `Settings`, for `main` and for the tests.
 
+mod commands;
 mod http;
 mod maintenance;
 mod users;
@@ -12,9 +13,8 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 
-use crate::auth::keys::{self, KeyRing};
-use crate::auth::signing_keys::{KeyState, SigningKey};
-use crate::auth::{Accounts, LimitStore, PasswordResets, Purged, Sessions};
+use crate::auth::keys::KeyRing;
+use crate::auth::{Accounts, LimitStore, PasswordResets, Sessions};
 use crate::config::secrets_file::{self, Keys, SecretsError};
 use crate::config::{Database, Secret, Settings};
 use crate::db::server_lock::{LockError, ServerLock};
@@ -24,6 +24,7 @@ use crate::routes::cookies::CookiePolicy;
 use crate::routes::cross_site::refuse_cross_site;
 use crate::routes::MAX_BODY_BYTES;
 
+pub use commands::{list_keys, purge_once, rotate_keys};
 pub use users::{set_user_roles, show_user, UsersError};
 
 /// How long requests in flight may take to finish once stopping.
@@ -199,13 +200,13 @@ impl Application {
 
 /// What both the server and `sesame purge` need: the database, migrated,
 /// the keys, and the sessions over them.
-struct Opened {
-    db: Db,
-    sessions: Arc<Sessions>,
-    keys: Keys,
+pub(super) struct Opened {
+    pub(super) db: Db,
+    pub(super) sessions: Arc<Sessions>,
+    pub(super) keys: Keys,
 }
 
-fn open(settings: &Settings) -> Result<Opened, StartupError> {
+pub(super) fn open(settings: &Settings) -> Result<Opened, StartupError> {
     let (db, session_writer) = Db::open(&settings.database)?;
     let keys = match &settings.database {
         Database::Sqlite(file) => {
@@ -232,42 +233,4 @@ fn shared_keys(db: &Db, settings: &Settings) -> Result<Keys, StartupError> {
     Ok(Keys {
         refresh: kept("refresh", &settings.refresh_secret)?,
     })
-}
-
-/// `sesame keys rotate`: a new signing key, used by running servers within
-/// a second or two.
-pub fn rotate_keys(settings: &Settings) -> Result<SigningKey, Box<dyn std::error::Error>> {
-    if settings.signing_key.is_some() {
-        return Err(
-            "SESAME_SIGNING_KEY is set: that key is the only one, and is never rotated".into(),
-        );
-    }
-    let Opened { db, .. } = open(settings)?;
-    Ok(keys::rotate_now(&db)?)
-}
-
-/// `sesame keys list`: each key's kid, when it was made, and its state.
-pub fn list_keys(
-    settings: &Settings,
-) -> Result<Vec<(SigningKey, KeyState)>, Box<dyn std::error::Error>> {
-    let now = crate::clock::now_ms();
-    if let Some(der) = &settings.signing_key {
-        let given = SigningKey::given(der).ok_or("SESAME_SIGNING_KEY is not an Ed25519 key")?;
-        return Ok(vec![(given, KeyState::Signs)]);
-    }
-    let Opened { db, .. } = open(settings)?;
-    let access_ttl = crate::clock::ms(settings.access_ttl);
-    Ok(keys::list(&db)?
-        .into_iter()
-        .map(|key| {
-            let state = key.state(now, access_ttl);
-            (key, state)
-        })
-        .collect())
-}
-
-/// `sesame purge`: one purge, without serving.
-pub async fn purge_once(settings: &Settings) -> Result<Purged, Box<dyn std::error::Error>> {
-    let Opened { sessions, .. } = open(settings)?;
-    Ok(sessions.purge().await?)
 }
