@@ -76,7 +76,17 @@ pub struct ResetPage {
 
 impl ForgotPage {
     pub fn new(context: FormContext, email: &str, failure: Option<&AppError>) -> Self {
-        let (errors, error) = failure.map(feedback).unwrap_or_default();
+        let (errors, error) = match failure {
+            // Every request counts here, not only failed ones.
+            Some(AppError::TooManyAttempts { retry_after }) => (
+                FieldMessages::default(),
+                Some(format!(
+                    "Too many links were asked for. Please wait {} before asking again.",
+                    readable_wait(*retry_after)
+                )),
+            ),
+            other => other.map(feedback).unwrap_or_default(),
+        };
         ForgotPage {
             layout: Layout::new("Forgot your password?", context.flash),
             csrf: context.csrf,
@@ -152,7 +162,7 @@ pub(super) fn feedback(error: &AppError) -> (FieldMessages, Option<String>) {
         AppError::InvalidCredentials => Some("The email or password is incorrect.".to_owned()),
         AppError::Busy => Some("The server is busy. Please try again in a moment.".to_owned()),
         AppError::TooManyAttempts { retry_after } => Some(format!(
-            "Too many attempts. For your safety, please wait {} before trying again.",
+            "Too many failed attempts. For your safety, please wait {} before trying again.",
             readable_wait(*retry_after)
         )),
         AppError::Unexpected(_) => {

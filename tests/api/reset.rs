@@ -425,7 +425,8 @@ async fn the_forgot_form_past_the_limit_is_429_on_its_page() {
     let answer = Page::of(response).await;
     assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(
-        answer.html.contains(r#"class="form-error""#),
+        answer.html.contains(r#"class="form-error""#)
+            && answer.html.contains("Too many links were asked for"),
         "{}",
         answer.html
     );
