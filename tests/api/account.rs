@@ -16,18 +16,6 @@ use crate::process::Running;
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
-fn retry_after(response: &reqwest::Response) -> u64 {
-    let value = response
-        .headers()
-        .get("retry-after")
-        .unwrap_or_else(|| panic!("no Retry-After on {}", response.status()));
-    value
-        .to_str()
-        .unwrap()
-        .parse()
-        .expect("Retry-After: seconds")
-}
-
 /// Asserts that a session is ended: its access token and its refresh token
 /// are both refused.
 async fn assert_ended(app: &Api, session: &TestUser, what: &str) {

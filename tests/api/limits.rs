@@ -4,14 +4,6 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-fn retry_after(response: &reqwest::Response) -> u64 {
-    response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 #[actix_web::test]
 async fn an_account_is_refused_with_429_after_its_failures_even_with_the_right_password() {
     let app = spawn_app_with(|s| s.login_max_failures = 3).await;

@@ -27,18 +27,6 @@ const MAIL_WAIT: Duration = Duration::from_secs(15);
 /// How long a test waits to be sure that no mail comes.
 const NO_MAIL_WAIT: Duration = Duration::from_secs(2);
 
-fn retry_after(response: &reqwest::Response) -> u64 {
-    let value = response
-        .headers()
-        .get("retry-after")
-        .unwrap_or_else(|| panic!("no Retry-After on {}", response.status()));
-    value
-        .to_str()
-        .unwrap()
-        .parse()
-        .expect("Retry-After: seconds")
-}
-
 /// The service, sending its mail to `smtp`, with some settings changed.
 async fn spawn_mailing(smtp: &SmtpServer, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_app_with(|s| {

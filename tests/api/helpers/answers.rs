@@ -71,3 +71,16 @@ pub async fn assert_error(response: Response, status: StatusCode, code: &str) ->
     assert!(!error.message.is_empty(), "{body}");
     body
 }
+
+/// A 429's `Retry-After`, in seconds.
+pub fn retry_after(response: &Response) -> u64 {
+    let value = response
+        .headers()
+        .get("retry-after")
+        .unwrap_or_else(|| panic!("no Retry-After on {}", response.status()));
+    value
+        .to_str()
+        .unwrap()
+        .parse()
+        .expect("Retry-After: seconds")
+}
