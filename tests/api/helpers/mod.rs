@@ -3,6 +3,7 @@
 //! (`client`, with one method per endpoint in `endpoints`), its typed
 //! answers (`answers`), cookies, tokens and users.
 
+mod account;
 mod answers;
 mod app;
 mod client;
@@ -13,6 +14,7 @@ mod postgres;
 mod tokens;
 mod users;
 
+pub use account::*;
 pub use answers::*;
 pub use app::*;
 pub use client::*;
