@@ -75,10 +75,9 @@ sqlite_only=(
   storage::the_file_gives_space_back_once_ended_sessions_are_purged
   storage::the_database_and_its_wal_and_shm_are_readable_by_their_owner_only
   storage::a_database_in_memory_is_refused_at_start
-  account::a_password_change_and_an_account_deletion_leave_audit_lines_without_passwords
-  account::on_two_instances_a_password_change_reset_or_deletion_on_one_is_refused_by_the_other_within_1_s
-  reset::without_an_smtp_url_the_mail_is_printed_on_stdout_and_never_in_the_log
-  reset::no_reset_token_reaches_the_log_even_at_trace_level_and_a_failed_send_is_logged
+  account::audit::
+  account::instances::
+  reset::printed::
   mail_tls::
 )
 skips=()
