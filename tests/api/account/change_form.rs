@@ -84,6 +84,14 @@ async fn the_change_password_form_shows_its_errors_in_its_own_form() {
             !has_error(delete),
             "{status}: the other form shows the error: {delete}"
         );
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            assert!(
+                change.contains(r#"<p class="field-error" id="new_password-error">"#)
+                    && change
+                        .contains(r#"aria-describedby="new_password-hint new_password-error""#),
+                "the new password's error is not beside it: {change}"
+            );
+        }
         // No password is written back into the page.
         assert!(!answer.html.contains(current), "{status}");
         assert!(!answer.html.contains(new), "{status}");

@@ -72,8 +72,14 @@ async fn the_reset_form_sets_the_password_and_sends_to_sign_in_with_a_notice() {
         "{}",
         weak.html
     );
+    // The error beside its field, which says so to assistive technology.
     assert!(
-        weak.html.contains(r#"class="field-error""#) || weak.html.contains(r#"class="form-error""#),
+        weak.html
+            .contains(r#"<p class="field-error" id="password-error">"#)
+            && weak
+                .html
+                .contains(r#"aria-describedby="password-hint password-error""#)
+            && weak.html.contains(r#"aria-invalid="true""#),
         "{}",
         weak.html
     );
