@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   PASSWORD, freePort, launchBrowser, newContext, registerThroughForm, resetLinkIn, screenshot, signInOnPage,
+  signedInTwice,
   startServer, startSmtpServer,
 } from "./helpers.mjs";
 
@@ -73,16 +74,7 @@ test("a forgotten password is reset through the mailed link, its token out of th
 });
 
 test("changing the password in one browser signs out another, and keeps this one", async () => {
-  const first = await newContext(browser);
-  const second = await newContext(browser);
-  const pageA = await first.context.newPage();
-  const pageB = await second.context.newPage();
-  const user = await registerThroughForm(pageA, server);
-  await pageB.goto(server.url + "/login");
-  await signInOnPage(pageB, user.email);
-  await pageB.waitForURL(server.url + "/profile");
-
-  await pageA.reload();
+  const { first, second, pageA, pageB } = await signedInTwice(browser, server);
   assert.equal(await pageA.locator(".session").count(), 2);
   await pageA.fill("#change-password input[name=current_password]", PASSWORD);
   await pageA.fill("#change-password input[name=new_password]", NEW_PASSWORD);

@@ -118,6 +118,22 @@ export async function signInOnPage(page, email) {
   await page.click("button[type=submit]");
 }
 
+/** One user signed in on two browsers (contexts): signed up in the first,
+ * signed in on the second, the first's profile reloaded to show both
+ * sessions. `firstOptions` go to the first context (e.g. no script). */
+export async function signedInTwice(browser, server, firstOptions = {}) {
+  const first = await newContext(browser, firstOptions);
+  const second = await newContext(browser);
+  const pageA = await first.context.newPage();
+  const pageB = await second.context.newPage();
+  const user = await registerThroughForm(pageA, server);
+  await pageB.goto(server.url + "/login");
+  await signInOnPage(pageB, user.email);
+  await pageB.waitForURL(server.url + "/profile");
+  await pageA.reload();
+  return { first, second, pageA, pageB, user };
+}
+
 export const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 export async function screenshot(page, name) {

@@ -3,7 +3,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  PASSWORD, launchBrowser, newContext, registerThroughForm, screenshot, signInOnPage, startServer,
+  PASSWORD, launchBrowser, newContext, registerThroughForm, screenshot, signInOnPage, signedInTwice,
+  startServer,
 } from "./helpers.mjs";
 
 let browser;
@@ -121,16 +122,7 @@ test("log out: the profile then answers with the sign-in page", async () => {
 });
 
 test("log out everywhere in one browser signs out another", async () => {
-  const first = await newContext(browser);
-  const second = await newContext(browser);
-  const pageA = await first.context.newPage();
-  const pageB = await second.context.newPage();
-  const user = await registerThroughForm(pageA, server);
-  await pageB.goto(server.url + "/login");
-  await signInOnPage(pageB, user.email);
-  await pageB.waitForURL(server.url + "/profile");
-
-  await pageA.reload();
+  const { first, second, pageA, pageB } = await signedInTwice(browser, server);
   assert.equal(await pageA.locator(".session").count(), 2);
   await Promise.all([pageA.waitForURL(server.url + "/login"), pageA.click("#logout-all")]);
 
@@ -141,16 +133,7 @@ test("log out everywhere in one browser signs out another", async () => {
 });
 
 test("the revoke button ends another session, without script too", async () => {
-  const first = await newContext(browser, { javaScriptEnabled: false });
-  const second = await newContext(browser);
-  const pageA = await first.context.newPage();
-  const pageB = await second.context.newPage();
-  const user = await registerThroughForm(pageA, server);
-  await pageB.goto(server.url + "/login");
-  await signInOnPage(pageB, user.email);
-  await pageB.waitForURL(server.url + "/profile");
-
-  await pageA.reload();
+  const { first, second, pageA, pageB } = await signedInTwice(browser, server, { javaScriptEnabled: false });
   const other = pageA.locator(".session:not(.current) button");
   await Promise.all([pageA.waitForURL(server.url + "/profile"), other.click()]);
   assert.match(await pageA.textContent(".flash"), /revoked/i);

@@ -3,7 +3,7 @@
 python3-aiosmtpd): it accepts every message and prints it as one JSON line.
 
     /usr/bin/python3 tests/smtp/server.py [--port N] [--fail-first N] [--delay-ms N]
-        [--starttls CERT KEY | --implicit-tls CERT KEY] [--auth USER:PASSWORD]
+        [--starttls CERT KEY [--allow-plain] | --implicit-tls CERT KEY] [--auth USER:PASSWORD]
 
 Standard output, each line flushed at once:
   - first, `listening <port>` (with `--port 0`, the default, a free port);
@@ -16,7 +16,8 @@ Standard output, each line flushed at once:
     the message came over TLS, `auth_user` who logged in (null: nobody).
 
 `--starttls CERT KEY` offers STARTTLS with that certificate and requires it
-before any mail; `--implicit-tls CERT KEY` speaks TLS from the first byte
+before any mail (with `--allow-plain`, only offers it: a client that does
+not take it up may still send in clear); `--implicit-tls CERT KEY` speaks TLS from the first byte
 (smtps). `--auth USER:PASSWORD` requires that login (over TLS only).
 
 `--fail-first N` answers the first N DATA commands with 451 (a temporary
@@ -164,13 +165,17 @@ def main():
         help="wait N ms before answering each DATA",
     )
     parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--allow-plain", action="store_true")
     parser.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--auth", metavar="USER:PASSWORD")
     args = parser.parse_args()
 
     smtp = {}
     if args.starttls:
-        smtp.update(tls_context=server_context(*args.starttls), require_starttls=True)
+        smtp.update(
+            tls_context=server_context(*args.starttls),
+            require_starttls=not args.allow_plain,
+        )
     if args.implicit_tls:
         smtp.update(ssl_context=server_context(*args.implicit_tls))
     if args.auth:

@@ -164,7 +164,7 @@ impl Cli {
                 cli.into_settings(None)
                     .map_err(|e| clap::Error::raw(clap::error::ErrorKind::InvalidValue, e))
             });
-        // Every default is a valid value: the unit test below parses them all.
+        // Every default is a valid value: a unit test (cli/tests.rs) parses them all.
         defaults.expect("the defaults are valid settings")
     }
 

@@ -19,16 +19,8 @@ async fn changing_the_password_keeps_this_session_and_ends_every_other_at_once()
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::UNAUTHORIZED,
-        "the old password"
-    );
-    assert_eq!(
-        app.login(&user.email, NEW_PASSWORD).await.status(),
-        StatusCode::OK,
-        "the new password"
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::UNAUTHORIZED).await;
+    assert_login(&app, &user.email, NEW_PASSWORD, StatusCode::OK).await;
     // Checked at once, without waiting: "at once".
     assert_ended(&app, &laptop, "another session").await;
     assert_ended(&app, &phone, "a third session").await;
@@ -50,10 +42,7 @@ async fn the_access_cookie_is_enough_to_change_the_password() {
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_ended(&app, &laptop, "another session").await;
-    assert_eq!(
-        app.login(&user.email, NEW_PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, NEW_PASSWORD, StatusCode::OK).await;
 }
 
 #[actix_web::test]
@@ -70,14 +59,8 @@ async fn a_wrong_current_password_is_401_and_changes_nothing() {
         .await;
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
     assert_alive(&app, &laptop, "another session").await;
-    assert_eq!(
-        app.login(&user.email, NEW_PASSWORD).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, NEW_PASSWORD, StatusCode::UNAUTHORIZED).await;
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
 }
 
 #[actix_web::test]
@@ -141,10 +124,7 @@ async fn a_new_password_that_breaks_the_rules_is_422_and_changes_nothing() {
         .await;
     }
     assert_alive(&app, &laptop, "another session").await;
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
 }
 
 #[actix_web::test]
@@ -160,10 +140,7 @@ async fn an_empty_current_password_is_422() {
         "invalid_password",
     )
     .await;
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
 }
 
 #[actix_web::test]
@@ -187,10 +164,7 @@ async fn changing_the_password_needs_a_valid_access_token() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
 }
 
 #[actix_web::test]
@@ -213,8 +187,5 @@ async fn an_ended_sessions_access_token_cannot_change_the_password() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        app.login(&user.email, NEW_PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, NEW_PASSWORD, StatusCode::OK).await;
 }

@@ -49,10 +49,7 @@ async fn the_change_password_form_redirects_to_the_profile_with_a_notice() {
     );
     assert_ended(&app, &laptop, "another session").await;
     assert_alive(&app, &user, "this session").await;
-    assert_eq!(
-        app.login(&user.email, NEW_PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, NEW_PASSWORD, StatusCode::OK).await;
 }
 
 #[actix_web::test]
@@ -96,10 +93,7 @@ async fn the_change_password_form_shows_its_errors_in_its_own_form() {
         assert!(!answer.html.contains(current), "{status}");
         assert!(!answer.html.contains(new), "{status}");
     }
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
 }
 
 #[actix_web::test]
@@ -140,10 +134,7 @@ async fn the_change_password_form_without_its_csrf_token_is_403_and_changes_noth
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{csrf:?}");
     }
     assert_alive(&app, &laptop, "another session").await;
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
 }
 
 #[actix_web::test]
@@ -159,8 +150,5 @@ async fn the_change_password_form_signed_out_sends_to_sign_in() {
     let response = app.change_password_form(&forms, &form).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/login?next=/profile");
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
 }

@@ -17,10 +17,7 @@ async fn deleting_the_account_ends_every_session_clears_cookies_and_frees_the_em
 
     assert_ended(&app, &user, "the session that deleted it").await;
     assert_ended(&app, &laptop, "another session").await;
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::UNAUTHORIZED).await;
     assert_alive(&app, &stranger, "another user's session").await;
 
     let again = app.register("Someone New", &user.email, NEW_PASSWORD).await;

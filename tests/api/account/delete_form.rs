@@ -39,10 +39,7 @@ async fn the_delete_form_signs_out_to_the_login_page_with_a_notice() {
     );
     assert_ended(&app, &user, "this session").await;
     assert_ended(&app, &laptop, "another session").await;
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::UNAUTHORIZED).await;
 }
 
 #[actix_web::test]

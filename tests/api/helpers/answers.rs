@@ -84,3 +84,9 @@ pub fn retry_after(response: &Response) -> u64 {
         .parse()
         .expect("Retry-After: seconds")
 }
+
+/// Asserts how a sign-in with `email` and `password` is answered.
+pub async fn assert_login(app: &super::Api, email: &str, password: &str, expected: StatusCode) {
+    let status = app.login(email, password).await.status();
+    assert_eq!(status, expected, "signing in as {email} with {password:?}");
+}

@@ -105,14 +105,8 @@ async fn the_reset_form_sets_the_password_and_sends_to_sign_in_with_a_notice() {
         login.html
     );
 
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.login(&user.email, NEW_PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::UNAUTHORIZED).await;
+    assert_login(&app, &user.email, NEW_PASSWORD, StatusCode::OK).await;
     assert_all_ended(&app, &[&user, &laptop]).await;
     // Used: the link no longer works.
     assert_invalid_link_page(&open_link(&app, &mail.link()).await, "a used link");
@@ -134,10 +128,7 @@ async fn the_reset_form_without_its_csrf_token_is_403_and_changes_nothing() {
         let response = app.reset_password_form(&forms, &form).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{csrf:?}");
     }
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
     // The link still works.
     let reset = app.reset_password(&mail.token(), NEW_PASSWORD).await;
     assert_eq!(reset.status(), StatusCode::NO_CONTENT);
@@ -155,14 +146,8 @@ async fn a_reset_sets_the_password_and_ends_every_session() {
     let response = app.reset_password(&mail.token(), NEW_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_all_ended(&app, &[&user, &laptop]).await;
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.login(&user.email, NEW_PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::UNAUTHORIZED).await;
+    assert_login(&app, &user.email, NEW_PASSWORD, StatusCode::OK).await;
     assert_eq!(
         app.me(&stranger.access_token).await.status(),
         StatusCode::OK
@@ -181,10 +166,7 @@ async fn a_link_works_once() {
         .reset_password(&mail.token(), "another new passphrase")
         .await;
     assert_error(again, StatusCode::BAD_REQUEST, "invalid_reset_token").await;
-    assert_eq!(
-        app.login(&user.email, NEW_PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, NEW_PASSWORD, StatusCode::OK).await;
     assert_invalid_link_page(&open_link(&app, &mail.link()).await, "a used link");
 }
 
@@ -207,10 +189,7 @@ async fn a_weak_password_is_422_and_leaves_the_link_usable() {
     }
     // Nothing happened.
     assert_eq!(app.me(&laptop.access_token).await.status(), StatusCode::OK);
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
     let response = app.reset_password(&mail.token(), NEW_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
@@ -234,10 +213,7 @@ async fn an_expired_link_is_refused() {
     assert_invalid_link_page(&open_link(&app, &mail.link()).await, "an expired link");
     let response = app.reset_password(&mail.token(), NEW_PASSWORD).await;
     assert_error(response, StatusCode::BAD_REQUEST, "invalid_reset_token").await;
-    assert_eq!(
-        app.login(&user.email, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
 }
 
 #[actix_web::test]
