@@ -60,6 +60,23 @@ pub fn find_by_id(conn: &mut Conn, id: &str) -> Result<Option<User>, AppError> {
         .optional()?)
 }
 
+/// The user with this id, their row locked until the transaction ends
+/// (PostgreSQL: `FOR UPDATE`; SQLite's write transaction holds the whole
+/// database already). What decides on the user's password (a sign-in's
+/// session, a change, a reset, a deletion) takes it first, so those
+/// decisions are taken one at a time, each on the row as it is then.
+pub fn lock(conn: &mut Conn, id: &str) -> Result<Option<User>, AppError> {
+    if let Conn::Postgres(pg) = conn {
+        return Ok(users::table
+            .find(id)
+            .select(User::as_select())
+            .for_update()
+            .get_result(pg)
+            .optional()?);
+    }
+    find_by_id(conn, id)
+}
+
 /// Deletes the user (their reset link goes with them: ON DELETE CASCADE;
 /// their sessions must be gone first, see `SessionWriter`). False when
 /// there was no such user.
@@ -67,13 +84,27 @@ pub fn delete(conn: &mut Conn, id: &str) -> Result<bool, AppError> {
     Ok(diesel::delete(users::table.find(id)).execute(conn)? == 1)
 }
 
-/// Replaces the user's password hash (a new password, or a rehash at
-/// another cost).
+/// Replaces the user's password hash (a new password).
 pub fn set_password_hash(conn: &mut Conn, id: &str, password_hash: &str) -> Result<(), AppError> {
     diesel::update(users::table.find(id))
         .set(users::password_hash.eq(password_hash))
         .execute(conn)?;
     Ok(())
+}
+
+/// Replaces the user's password hash only while it is still `was`: a
+/// rehash at another cost never replaces a newer password. False when it
+/// was not (any more).
+pub fn replace_password_hash(
+    conn: &mut Conn,
+    id: &str,
+    was: &str,
+    password_hash: &str,
+) -> Result<bool, AppError> {
+    let changed = diesel::update(users::table.find(id).filter(users::password_hash.eq(was)))
+        .set(users::password_hash.eq(password_hash))
+        .execute(conn)?;
+    Ok(changed == 1)
 }
 
 /// Replaces the roles of the user with this (already normalised) email:

@@ -5,7 +5,8 @@
 
 use super::{rate_limited, Accounts};
 use crate::auth::{audit, Ending, Principal};
-use crate::db::{password_resets, users};
+use crate::db::password_resets;
+use crate::db::users::{self, User};
 use crate::domain::{Client, CurrentPassword, PasswordChange};
 use crate::error::AppError;
 
@@ -20,20 +21,22 @@ impl Accounts {
         client: &Client,
     ) -> Result<usize, AppError> {
         let user = &principal.user;
-        self.confirm(
-            &user.id,
-            &user.email,
-            &change.current,
-            client,
-            "change_password",
-        )
-        .await?;
+        let checked = self
+            .confirm(
+                &user.id,
+                &user.email,
+                &change.current,
+                client,
+                "change_password",
+            )
+            .await?;
         let new_hash = self.hasher.hash(change.new, client.address_key()).await?;
         let id = user.id.clone();
         let keep = Ending::AllBut(principal.session_id().to_owned());
         let ((), ended) = self
             .sessions
-            .end_of_user_with(&user.id, keep, move |conn| {
+            .end_of_user_with(&user.id, keep, move |conn, now| {
+                still_in_force(now.as_ref(), &checked)?;
                 users::set_password_hash(conn, &id, &new_hash)?;
                 password_resets::delete_of_user(conn, &id)
             })
@@ -59,12 +62,14 @@ impl Accounts {
         client: &Client,
     ) -> Result<(), AppError> {
         let user = &principal.user;
-        self.confirm(&user.id, &user.email, &password, client, "delete_account")
+        let checked = self
+            .confirm(&user.id, &user.email, &password, client, "delete_account")
             .await?;
         let id = user.id.clone();
         let (deleted, ended) = self
             .sessions
-            .end_of_user_with(&user.id, Ending::Deleted, move |conn| {
+            .end_of_user_with(&user.id, Ending::Deleted, move |conn, now| {
+                still_in_force(now.as_ref(), &checked)?;
                 users::delete(conn, &id)
             })
             .await?;
@@ -83,7 +88,8 @@ impl Accounts {
 
     /// Whether `password` is the user's, checked under the login limits of
     /// their email and this address, as a login would be: a wrong one
-    /// counts, and past a limit even the right one is refused (429).
+    /// counts, and past a limit even the right one is refused (429). Gives
+    /// the hash it matched, for the write to check it is still in force.
     async fn confirm(
         &self,
         user_id: &str,
@@ -91,7 +97,7 @@ impl Accounts {
         password: &CurrentPassword,
         client: &Client,
         action: &'static str,
-    ) -> Result<(), AppError> {
+    ) -> Result<String, AppError> {
         let attempt = self
             .login_limits
             .begin(email, client.address_key())
@@ -102,15 +108,16 @@ impl Accounts {
             .db
             .read(move |conn| users::find_by_id(conn, &id))
             .await?;
+        let stored = user.map(|u| u.password_hash);
         let matches = self
             .hasher
             .verify(
                 password.expose().to_owned(),
-                user.map(|u| u.password_hash),
+                stored.clone(),
                 client.address_key(),
             )
             .await?;
-        if !matches {
+        let Some(checked) = stored.filter(|_| matches) else {
             attempt.failed();
             audit::event(
                 "password_check_failed",
@@ -121,8 +128,18 @@ impl Accounts {
                 ],
             );
             return Err(AppError::InvalidCredentials);
-        }
+        };
         attempt.succeeded();
-        Ok(())
+        Ok(checked)
+    }
+}
+
+/// A password checked before a change is worth something only while it is
+/// still the user's: a change, a reset or a deletion that committed while
+/// bcrypt ran makes it 401, as if it had been wrong.
+pub(super) fn still_in_force(now: Option<&User>, checked: &str) -> Result<(), AppError> {
+    match now {
+        Some(user) if user.password_hash == checked => Ok(()),
+        _ => Err(AppError::InvalidCredentials),
     }
 }

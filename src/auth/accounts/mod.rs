@@ -4,6 +4,7 @@
 
 mod change;
 
+use change::still_in_force;
 use std::sync::Arc;
 
 use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits};
@@ -94,6 +95,12 @@ impl Accounts {
     /// wrong password cost the same bcrypt work and get the same error; past
     /// a limit a login is refused before any check. Only a wrong password
     /// counts against the limits (see `limits`).
+    ///
+    /// bcrypt runs outside any transaction, so the password may change
+    /// (a change, a reset, a deletion) while it does: the session is opened
+    /// only if the hash it matched is still the user's, checked on the
+    /// locked row in the transaction that writes the session. A rehash at
+    /// another cost is written there too, on the same condition.
     pub async fn login(
         &self,
         credentials: Credentials,
@@ -122,15 +129,38 @@ impl Accounts {
             .await?;
         let Some(user) = user.filter(|_| matches) else {
             attempt.failed();
-            audit::event(
-                "sign_in_failed",
-                &[("email", &email.as_str()), ("ip", &address)],
-            );
-            return Err(AppError::InvalidCredentials);
+            return Err(sign_in_failed(&email, &address));
+        };
+        let rehashed = self.rehash(&user, password, client).await;
+        let was_rehashed = rehashed.is_some();
+        let (id, checked) = (user.id, user.password_hash);
+        let opened = self
+            .sessions
+            .open(client, move |conn, _| {
+                let now = users::lock(conn, &id)?;
+                still_in_force(now.as_ref(), &checked)?;
+                let mut user = now.ok_or(AppError::InvalidCredentials)?;
+                if let Some(new_hash) = rehashed {
+                    if users::replace_password_hash(conn, &id, &checked, &new_hash)? {
+                        user.password_hash = new_hash;
+                    }
+                }
+                Ok(user)
+            })
+            .await;
+        let signed_in = match opened {
+            Ok(signed_in) => signed_in,
+            Err(AppError::InvalidCredentials) => {
+                // The password it matched was changed meanwhile: wrong now.
+                attempt.failed();
+                return Err(sign_in_failed(&email, &address));
+            }
+            Err(error) => return Err(error),
         };
         attempt.succeeded();
-        self.rehash_if_needed(&user, password, client).await;
-        let signed_in = self.sessions.open(client, move |_, _| Ok(user)).await?;
+        if was_rehashed {
+            audit::event("password_rehashed", &[("user", &signed_in.user.id)]);
+        }
         audit::event(
             "sign_in",
             &[
@@ -142,31 +172,23 @@ impl Accounts {
         Ok(signed_in)
     }
 
-    /// A hash made at another cost than today's is made again now that the
-    /// password is known. Failing that (a busy server) changes nothing: the
-    /// next sign-in tries again.
-    async fn rehash_if_needed(
+    /// A hash made at another cost than today's, made again now that the
+    /// password is known, for `login` to store. Failing that (a busy
+    /// server) changes nothing: the next sign-in tries again.
+    async fn rehash(
         &self,
         user: &User,
         password: crate::domain::Password,
         client: &Client,
-    ) {
+    ) -> Option<String> {
         if cost_of(&user.password_hash) == Some(self.hasher.cost()) {
-            return;
+            return None;
         }
-        let rehashed = match self.hasher.hash(password, client.address_key()).await {
-            Ok(hash) => hash,
-            Err(error) => return error.log_if_unexpected(),
-        };
-        let id = user.id.clone();
-        let stored = self
-            .db
-            .write(move |conn| users::set_password_hash(conn, &id, &rehashed))
-            .await;
-        match stored {
-            Ok(()) => audit::event("password_rehashed", &[("user", &user.id)]),
-            Err(error) => error.log_if_unexpected(),
-        }
+        self.hasher
+            .hash(password, client.address_key())
+            .await
+            .inspect_err(|error| error.log_if_unexpected())
+            .ok()
     }
 
     /// Forgets limit states that are back to full (run periodically).
@@ -174,6 +196,15 @@ impl Accounts {
         self.login_limits.forget_idle().await?;
         self.register_limits.forget_idle().await
     }
+}
+
+/// 401, with its audit line.
+fn sign_in_failed(email: &crate::domain::Email, address: &str) -> AppError {
+    audit::event(
+        "sign_in_failed",
+        &[("email", &email.as_str()), ("ip", &address)],
+    );
+    AppError::InvalidCredentials
 }
 
 /// 429, with its audit line (or 503 when the shared limits cannot be reached).

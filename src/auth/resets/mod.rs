@@ -130,7 +130,7 @@ impl PasswordResets {
         let ((), ended) = self
             .0
             .sessions
-            .end_of_user_with(&user_id, Ending::All, move |conn| {
+            .end_of_user_with(&user_id, Ending::All, move |conn, _| {
                 // Taken in the transaction: of two uses at once, one wins.
                 match password_resets::take(conn, &hash, now_ms())? {
                     Some(taken) if taken == owner => {

@@ -5,6 +5,7 @@ use super::{Changed, Sessions};
 use crate::auth::audit;
 use crate::clock::now_ms;
 use crate::db::sessions as session_rows;
+use crate::db::users::{self, User};
 use crate::db::Conn;
 use crate::error::AppError;
 
@@ -86,6 +87,11 @@ impl Sessions {
     /// user's sessions that `ending` names, in one transaction, announced
     /// to every instance. Gives what `account` gave and how many sessions
     /// it ended.
+    ///
+    /// The user's row is locked first and handed to `account` as it is
+    /// now (`None`: deleted meanwhile), so a decision `account` takes on it
+    /// (is the password still the one checked?) holds until the commit,
+    /// and a sign-in waiting on the same lock sees the change.
     pub async fn end_of_user_with<T, F>(
         &self,
         user_id: &str,
@@ -93,17 +99,18 @@ impl Sessions {
         account: F,
     ) -> Result<(T, usize), AppError>
     where
-        F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut Conn, Option<User>) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let owner = user_id.to_owned();
         self.change(Changed::AllOfUser(owner.clone()), move |conn, writer| {
+            let user = users::lock(conn, &owner)?;
             let now = now_ms();
             if let Ending::Deleted = ending {
                 let ended = writer.delete_sessions_of_user(conn, &owner, now)?;
-                return Ok((account(conn)?, ended));
+                return Ok((account(conn, user)?, ended));
             }
-            let done = account(conn)?;
+            let done = account(conn, user)?;
             let ended = match ending {
                 Ending::AllBut(keep) => {
                     writer.revoke_other_sessions_of_user(conn, &owner, &keep, now)?

@@ -20,6 +20,7 @@ mod change_form;
 mod delete;
 mod delete_form;
 mod instances;
+mod races;
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
