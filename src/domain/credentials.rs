@@ -37,7 +37,7 @@ impl NewAccount {
     pub fn parse(name: &str, email: &str, password: String) -> Result<NewAccount, FieldErrors> {
         let (name, email, password) = (
             UserName::parse(name),
-            Email::parse(email),
+            Email::parse_new(email),
             Password::parse(password),
         );
         let failures = [failure(&name), failure(&email), failure(&password)];

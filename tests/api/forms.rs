@@ -128,3 +128,33 @@ async fn a_form_logout_also_ends_the_session_of_a_refresh_token_it_carries() {
         );
     }
 }
+
+#[actix_web::test]
+async fn a_form_over_64_kib_is_413_even_with_its_csrf_token() {
+    let app = spawn_app().await;
+    let (form_cookie, csrf) = form_session(app.login_page()).await;
+    let headers = Headers::new()
+        .cookie(&form_cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded");
+    let start = format!("csrf={csrf}&email=a%40example.com&password={PASSWORD}&pad=");
+    let body = format!("{start}{}", "x".repeat(64 * 1024 + 1 - start.len()));
+    let response = app
+        .send_raw(
+            Method::POST,
+            "/auth/login",
+            headers.clone(),
+            Some(body.into()),
+        )
+        .await;
+    // Not the 403 "form expired" page: reloading would never fix it.
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let text = response.text().await.unwrap();
+    assert!(!text.contains("expired"), "{text}");
+
+    // One byte less is read, and its token checked as usual.
+    let body = format!("{start}{}", "x".repeat(64 * 1024 - start.len()));
+    let response = app
+        .send_raw(Method::POST, "/auth/login", headers, Some(body.into()))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}

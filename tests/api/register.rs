@@ -163,6 +163,27 @@ async fn each_invalid_field_gets_422_with_its_code_and_writes_nothing() {
 }
 
 #[actix_web::test]
+async fn an_address_a_mail_system_may_read_two_ways_is_422_and_writes_nothing() {
+    let app = spawn_app().await;
+    // `"x@corp"@evil.example` is a mailbox at evil.example, yet reads as
+    // someone at corp to whatever splits at the first `@`.
+    for email in [
+        r#""x@corp.example"@evil.example"#,
+        "ceo%corp.example@evil.example",
+        "ceo(at corp)@evil.example",
+    ] {
+        let body = json!({"name": "Ada", "email": email, "password": PASSWORD});
+        let response = app.register_json(&body).await;
+        assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_email").await;
+        assert_ne!(
+            app.login(email, PASSWORD).await.status(),
+            StatusCode::OK,
+            "{email}: no account was made"
+        );
+    }
+}
+
+#[actix_web::test]
 async fn a_name_of_100_characters_and_a_password_of_72_bytes_are_accepted() {
     let app = spawn_app().await;
     let name = "é".repeat(100);

@@ -109,6 +109,30 @@ async fn set_roles_reaches_me_within_5_s_and_the_next_access_token() {
 }
 
 #[actix_web::test]
+async fn forward_auth_groups_are_the_current_roles_not_the_tokens() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    set_roles(&app, &user.email, "editor").await;
+    until_me_shows(&app, &user.access_token, json!(["editor"])).await;
+
+    // The access token still says `[]`; the proxy is told what `/api/me` says.
+    assert_eq!(claims_of(&user.access_token)["roles"], json!([]));
+    let response = app
+        .verify(Headers::new().access_cookie(&user.access_token))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["remote-groups"], "editor");
+
+    // And a role taken away is taken away there too, token or not.
+    set_roles(&app, &user.email, "").await;
+    until_me_shows(&app, &user.access_token, json!([])).await;
+    let response = app
+        .verify(Headers::new().access_cookie(&user.access_token))
+        .await;
+    assert_eq!(response.headers()["remote-groups"], "");
+}
+
+#[actix_web::test]
 async fn users_show_prints_the_id_email_name_and_roles() {
     let app = spawn_app().await;
     let user = app.new_user().await;

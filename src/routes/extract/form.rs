@@ -138,9 +138,13 @@ impl<T: FormFields> FromRequest for CsrfForm<T> {
                 return Err(AppError::UnsupportedMediaType.into());
             }
             let forbidden = FormError::Forbidden { back: T::PAGE };
-            // A body that cannot be read cannot show a valid token.
-            let Ok((_, bytes)) = body.await else {
-                return Err(forbidden);
+            // Too large is said as such, token or not: the size is known
+            // before the token can be. Any other body that cannot be read
+            // cannot show a valid token.
+            let bytes = match body.await {
+                Ok((_, bytes)) => bytes,
+                Err(AppError::PayloadTooLarge) => return Err(AppError::PayloadTooLarge.into()),
+                Err(_) => return Err(forbidden),
             };
             // The token first, from the raw pairs: a body that is otherwise
             // broken is still refused 403 without a valid one.

@@ -15,10 +15,7 @@ pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
         .insert_header(("Remote-User", header_text(&user.id)))
         .insert_header(("Remote-Email", header_text(&user.email)))
         .insert_header(("Remote-Name", header_text(&user.name)))
-        .insert_header((
-            "Remote-Groups",
-            header_text(&principal.claims.roles.join(",")),
-        ))
+        .insert_header(("Remote-Groups", header_text(&user.roles.join(","))))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .finish()
 }
