@@ -26,6 +26,7 @@ export async function setRoles(server, email, roles) {
 const SESAME_ADDRESS = "127.0.0.1:8080";
 const APP_ADDRESS = "127.0.0.1:9000";
 const LISTEN = "listen 8000;";
+const ACCESS_LOG = "/var/log/nginx/access.log";
 
 /** The nginx block of README.md, between its two marker comments. */
 export async function readmeNginxConfig() {
@@ -38,14 +39,15 @@ export async function readmeNginxConfig() {
 }
 
 /** The README's block with these ports instead of its placeholders. */
-export function withPorts(config, { sesamePort, appPort, nginxPort }) {
-  for (const placeholder of [SESAME_ADDRESS, APP_ADDRESS, LISTEN]) {
+export function withPorts(config, { sesamePort, appPort, nginxPort, accessLog }) {
+  for (const placeholder of [SESAME_ADDRESS, APP_ADDRESS, LISTEN, ACCESS_LOG]) {
     if (!config.includes(placeholder)) throw new Error(`the README's nginx block lost ${placeholder}`);
   }
   return config
     .replaceAll(SESAME_ADDRESS, `127.0.0.1:${sesamePort}`)
     .replaceAll(APP_ADDRESS, `127.0.0.1:${appPort}`)
-    .replaceAll(LISTEN, `listen ${nginxPort};`);
+    .replaceAll(LISTEN, `listen ${nginxPort};`)
+    .replaceAll(ACCESS_LOG, accessLog);
 }
 
 /** A port free right now (nginx cannot listen on port 0 and say which it got). */
@@ -65,7 +67,8 @@ export async function startNginx({ sesamePort, appPort }) {
   const prefix = await mkdtemp(join(tmpdir(), "sesame-nginx-"));
   await mkdir(join(prefix, "temp"));
   const nginxPort = await freePort();
-  const config = withPorts(await readmeNginxConfig(), { sesamePort, appPort, nginxPort });
+  const accessLog = join(prefix, "access.log");
+  const config = withPorts(await readmeNginxConfig(), { sesamePort, appPort, nginxPort, accessLog });
   // Only what running it in a temporary folder needs is added around it. As
   // root, workers would otherwise run as nobody, who cannot enter this folder.
   const temp = (name) => `${name}_temp_path ${join(prefix, "temp", name)};`;
@@ -77,7 +80,7 @@ export async function startNginx({ sesamePort, appPort }) {
     `error_log ${join(prefix, "error.log")} warn;`,
     "events { worker_connections 256; }",
     "http {",
-    `    access_log ${join(prefix, "access.log")};`,
+    `    access_log ${accessLog};`,
     `    ${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(temp).join("\n    ")}`,
     config,
     "}",
@@ -114,7 +117,7 @@ export async function startNginx({ sesamePort, appPort }) {
   return {
     url,
     /** nginx's access log, one line per request the browser made. */
-    accessLog: () => readFile(join(prefix, "access.log"), "utf8"),
+    accessLog: () => readFile(accessLog, "utf8"),
     errorLog,
     async stop() {
       if (exitCode === null) {

@@ -250,3 +250,14 @@ test("nginx logged no error while the tests above ran", async () => {
   const problems = (await stack.nginx.errorLog()).split("\n").filter((line) => /\[(error|crit|alert|emerg)\]/.test(line));
   assert.deepEqual(problems, []);
 });
+
+test("a reset link's token, opened through nginx, stays out of nginx's access log", async () => {
+  const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+  const response = await fetch(`${stack.url}/password/reset?token=${token}`, { redirect: "manual" });
+  // sesame took the token out of the address (or showed the dead link's page).
+  assert.ok([303, 400].includes(response.status), `status ${response.status}`);
+  const log = await stack.nginx.accessLog();
+  assert.match(log, /"GET \/password\/reset HTTP\/1\.1" (303|400) /);
+  assert.ok(!log.includes(token), "the token is in nginx's access log");
+  assert.ok(!log.includes("token="), "a query string is in nginx's access log");
+});
