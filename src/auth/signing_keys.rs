@@ -220,11 +220,18 @@ fn thumbprint(public: &[u8; 32]) -> String {
 }
 
 /// The key that signs at `now`, if any: of those that can sign and whose
-/// time has come, the last to come.
+/// time has come, the last to come; when none has come, the key waiting to
+/// sign (an instance whose clock is a little ahead retired the one before
+/// already; the waiting key has been published since long before).
 pub fn signing(keys: &[SigningKey], now: Millis) -> Option<&SigningKey> {
-    keys.iter()
-        .filter(|k| k.can_sign() && k.signs_from <= now)
-        .max_by_key(|k| (k.signs_from, k.created_at))
+    let order = |k: &&SigningKey| (k.signs_from, k.created_at);
+    let (come, waiting): (Vec<&SigningKey>, Vec<&SigningKey>) = keys
+        .iter()
+        .filter(|k| k.can_sign())
+        .partition(|k| k.signs_from <= now);
+    come.into_iter()
+        .max_by_key(order)
+        .or_else(|| waiting.into_iter().min_by_key(order))
 }
 
 /// How each of `keys` stands at `now`, when tokens live `access_ttl`.
@@ -410,6 +417,19 @@ mod tests {
         assert_eq!(upkeep(&keys, 8, 30 * DAY).make, Some(8));
         let keys = vec![retired(&only, 7)];
         assert_eq!(upkeep(&keys, 8, 30 * DAY).make, Some(8));
+    }
+
+    #[test]
+    fn a_waiting_key_signs_early_when_another_clock_retired_the_one_before() {
+        let first = SigningKey::generate(0).unwrap();
+        let next = SigningKey::generate(1).unwrap().signing_from(50);
+        let keys = vec![retired(&first, 50), next.clone()];
+        assert_eq!(signing(&keys, 49).unwrap().kid, next.kid);
+        assert_eq!(states(&keys, 49, 100), [KeyState::Retired, KeyState::Signs]);
+        assert!(
+            upkeep(&keys, 49, 30 * DAY).is_nothing(),
+            "no key made at once"
+        );
     }
 
     #[test]
