@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Serve => serve(settings),
         Command::Purge => purge(settings),
         Command::Keys(KeysCommand::Rotate) => rotate_keys(&settings),
+        Command::Keys(KeysCommand::Revoke { kid }) => revoke_key(&settings, &kid),
         Command::Keys(KeysCommand::List) => list_keys(&settings),
         Command::Users { command } => users(settings, command),
     }
@@ -72,6 +73,24 @@ fn rotate_keys(settings: &config::Settings) -> ExitCode {
     match sesame::startup::rotate_keys(settings) {
         Ok(key) => {
             println!("new signing key {}", key.kid);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `sesame keys revoke KID`: `revoked signing key KID`, then `new signing
+/// key NEW` when the revoked key signed.
+fn revoke_key(settings: &config::Settings, kid: &str) -> ExitCode {
+    match sesame::startup::revoke_key(settings, kid) {
+        Ok(revocation) => {
+            println!("revoked signing key {kid}");
+            if let Some(key) = revocation.replaced_by {
+                println!("new signing key {}", key.kid);
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -71,6 +71,7 @@ sqlite_only=(
   hostile::
   restart::
   keys::a_given_signing_key_is_the_only_one_and_cannot_be_rotated
+  keys::keys_revoke_reaches_every_instance_within_5_s
   roles::set_roles_reaches_every_instance
   storage::the_file_gives_space_back_once_ended_sessions_are_purged
   storage::the_database_and_its_wal_and_shm_are_readable_by_their_owner_only

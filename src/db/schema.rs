@@ -22,10 +22,12 @@ diesel::table! {
 diesel::table! {
     signing_keys (kid) {
         kid -> Text,
-        private_key -> Binary,
+        private_key -> Nullable<Binary>,
         public_key -> Binary,
         created_at -> BigInt,
         retired_at -> Nullable<BigInt>,
+        signs_from -> BigInt,
+        revoked_at -> Nullable<BigInt>,
     }
 }
 

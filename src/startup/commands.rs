@@ -1,9 +1,9 @@
 //! The commands that open the database without serving: `sesame keys
-//! rotate`, `sesame keys list`, `sesame purge`.
+//! rotate`, `sesame keys revoke`, `sesame keys list`, `sesame purge`.
 
 use super::{open, Opened};
-use crate::auth::keys;
-use crate::auth::signing_keys::{KeyState, SigningKey};
+use crate::auth::keys::{self, Revocation};
+use crate::auth::signing_keys::{self, KeyState, SigningKey};
 use crate::auth::Purged;
 use crate::config::Settings;
 
@@ -19,6 +19,22 @@ pub fn rotate_keys(settings: &Settings) -> Result<SigningKey, Box<dyn std::error
     Ok(keys::rotate_now(&db)?)
 }
 
+/// `sesame keys revoke KID`: the key leaves every running server's key set
+/// within a second or two, and a new one signs if it did. An unknown kid,
+/// or `SESAME_SIGNING_KEY` set, is an error.
+pub fn revoke_key(
+    settings: &Settings,
+    kid: &str,
+) -> Result<Revocation, Box<dyn std::error::Error>> {
+    if settings.signing_key.is_some() {
+        return Err(
+            "SESAME_SIGNING_KEY is set: that key is the only one; to drop it, give another".into(),
+        );
+    }
+    let Opened { db, .. } = open(settings)?;
+    keys::revoke(&db, kid)?.ok_or_else(|| format!("no signing key {kid:?}").into())
+}
+
 /// `sesame keys list`: each key's kid, when it was made, and its state.
 pub fn list_keys(
     settings: &Settings,
@@ -30,13 +46,9 @@ pub fn list_keys(
     }
     let Opened { db, .. } = open(settings)?;
     let access_ttl = crate::clock::ms(settings.access_ttl);
-    Ok(keys::list(&db)?
-        .into_iter()
-        .map(|key| {
-            let state = key.state(now, access_ttl);
-            (key, state)
-        })
-        .collect())
+    let keys = keys::list(&db)?;
+    let states = signing_keys::states(&keys, now, access_ttl);
+    Ok(keys.into_iter().zip(states).collect())
 }
 
 /// `sesame purge`: one purge, without serving.

@@ -24,7 +24,7 @@ use crate::routes::cookies::CookiePolicy;
 use crate::routes::cross_site::refuse_cross_site;
 use crate::routes::MAX_BODY_BYTES;
 
-pub use commands::{list_keys, purge_once, rotate_keys};
+pub use commands::{list_keys, purge_once, revoke_key, rotate_keys};
 pub use users::{set_user_roles, show_user, UsersError};
 
 /// How long requests in flight may take to finish once stopping.

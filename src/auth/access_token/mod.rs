@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 mod signer;
 
 use super::generations::Generations;
-use super::signing_keys::{self, Jwk, KeyState, SigningKey};
+use super::signing_keys::{self, Jwk, SigningKey};
 use super::Profile;
 use crate::clock::{ms, Millis};
 use crate::error::AppError;
@@ -108,15 +108,19 @@ impl AccessTokens {
         }
     }
 
-    /// Uses `keys` from now on: the newest unretired one signs; it and the
-    /// retired ones not yet gone are accepted and published.
+    /// Uses `keys` from now on: the one whose turn it is signs; it, the one
+    /// waiting to sign and the retired ones not yet gone are accepted and
+    /// published; a revoked one is neither.
     pub fn install(&self, keys: &[SigningKey], now: Millis) {
-        let ttl = ms(self.ttl);
+        let states = signing_keys::states(keys, now, ms(self.ttl));
         let live: Vec<&SigningKey> = keys
             .iter()
-            .filter(|k| k.state(now, ttl) != KeyState::Gone)
+            .zip(states)
+            .filter(|(_, state)| state.is_published())
+            .map(|(key, _)| key)
             .collect();
-        let signing_kid = signing_keys::signing(keys).map(|k| k.kid.as_str());
+        let signer = signing_keys::signing(keys, now);
+        let signing_kid = signer.map(|k| k.kid.as_str());
         {
             // Looked at every second: the same set again changes nothing.
             let current = self.current();
@@ -128,7 +132,7 @@ impl AccessTokens {
             }
         }
         let set = KeySet {
-            signing: signing_keys::signing(keys).and_then(Signer::new),
+            signing: signer.and_then(Signer::new),
             accepted: live
                 .iter()
                 .map(|k| (k.kid.clone(), DecodingKey::from_ed_der(k.public_bytes())))

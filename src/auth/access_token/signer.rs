@@ -27,7 +27,7 @@ impl Signer {
         };
         Some(Signer {
             kid: key.kid.clone(),
-            key: ed25519_dalek::SigningKey::from_pkcs8_der(key.private_der()).ok()?,
+            key: ed25519_dalek::SigningKey::from_pkcs8_der(key.private_der()?).ok()?,
             header: BASE64URL.encode(serde_json::to_vec(&header).ok()?),
         })
     }

@@ -75,7 +75,7 @@ fn another_key_hs256_with_the_public_key_and_no_or_unknown_kid_are_refused() {
     };
     let public = EncodingKey::from_secret(key().public_bytes());
     assert!(tokens().verify(&forge(confused, &public), now).is_none());
-    let signing = EncodingKey::from_ed_der(key().private_der());
+    let signing = EncodingKey::from_ed_der(key().private_der().unwrap());
     let no_kid = Header {
         typ: Some(TOKEN_TYPE.into()),
         ..Header::new(Algorithm::EdDSA)
@@ -100,12 +100,12 @@ fn another_key_hs256_with_the_public_key_and_no_or_unknown_kid_are_refused() {
 fn a_retired_key_is_accepted_until_its_tokens_expired_then_refused_even_if_remembered() {
     let now = now_ms() / 1000 * 1000;
     let tokens = AccessTokens::new(Duration::from_secs(60));
-    let mut old = SigningKey::generate(now).unwrap();
+    let old = SigningKey::generate(now).unwrap();
     tokens.install(std::slice::from_ref(&old), now);
     let issued = tokens.issue(&user(), "s1", now, now + 3_600_000).unwrap();
     assert!(tokens.verify(&issued.token, now).is_some());
     let new = SigningKey::generate(now + 1).unwrap();
-    old.retired_at = Some(now + 1);
+    let old = retired(old, now + 1);
     tokens.install(&[old.clone(), new.clone()], now + 1);
     assert_eq!(tokens.signing_kid(), Some(new.kid.clone()));
     assert_eq!(tokens.published().len(), 2);
@@ -114,4 +114,31 @@ fn a_retired_key_is_accepted_until_its_tokens_expired_then_refused_even_if_remem
     tokens.install(&[old, new], now + 61_001);
     assert_eq!(tokens.published().len(), 1);
     assert!(tokens.verify(&issued.token, now + 30_000).is_none());
+}
+
+/// `key` as the database gives it back once retired at `at`: its public half.
+fn retired(key: SigningKey, at: Millis) -> SigningKey {
+    let mut row = key.to_row();
+    row.retired_at = Some(at);
+    row.private_key = None;
+    SigningKey::from_row(row).unwrap()
+}
+
+#[test]
+fn a_revoked_key_is_refused_at_once_even_for_a_remembered_token() {
+    let now = now_ms() / 1000 * 1000;
+    let tokens = AccessTokens::new(Duration::from_secs(60));
+    let key = SigningKey::generate(now).unwrap();
+    tokens.install(std::slice::from_ref(&key), now);
+    let issued = tokens.issue(&user(), "s1", now, now + 3_600_000).unwrap();
+    assert!(tokens.verify(&issued.token, now).is_some());
+    let mut row = key.to_row();
+    row.revoked_at = Some(now + 1);
+    row.private_key = None;
+    let revoked = SigningKey::from_row(row).unwrap();
+    let next = SigningKey::generate(now + 1).unwrap();
+    tokens.install(&[revoked, next.clone()], now + 1);
+    assert!(tokens.verify(&issued.token, now + 1).is_none());
+    assert_eq!(tokens.published(), [next.jwk()]);
+    assert_eq!(tokens.signing_kid(), Some(next.kid));
 }

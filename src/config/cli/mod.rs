@@ -118,12 +118,22 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum KeysCommand {
     /// Make a new signing key now; running servers sign with it within 5 s.
     Rotate,
-    /// One line per key: its kid, when it was made, and whether it signs,
-    /// is retired (still published) or is gone.
+    /// Take a key out at once (it may have leaked): unpublished, its tokens
+    /// refused within 5 s, its private half deleted; if it signs, a new key
+    /// signs in its place.
+    Revoke {
+        /// The key's kid, as `sesame keys list` prints it (one may begin
+        /// with `-`: base64url).
+        #[arg(value_name = "KID", allow_hyphen_values = true)]
+        kid: String,
+    },
+    /// One line per key: its kid, when it was made, and whether it is next
+    /// (published, signs soon), signs, is retired (still published), is gone
+    /// or is revoked.
     List,
 }
 

@@ -97,3 +97,12 @@ fn a_database_url_is_parsed_once_into_a_file() {
     let error = parse(&["--database-url", "file:y.db"]).unwrap_err();
     assert!(crate::config::load::first_line(&error.to_string()).contains("--database-url"));
 }
+
+#[test]
+fn a_kid_that_begins_with_a_hyphen_is_a_kid_not_a_flag() {
+    let cli = parse(&["keys", "revoke", "-y3Pq_x"]).unwrap();
+    assert!(matches!(
+        cli.command,
+        Some(Command::Keys(KeysCommand::Revoke { kid })) if kid == "-y3Pq_x"
+    ));
+}
