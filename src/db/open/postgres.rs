@@ -11,6 +11,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use super::OpenError;
 use crate::config::PostgresUrl;
 use crate::db::conn::{Conn, Manager, Target};
+use crate::db::pool_threads::PoolThreads;
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -24,8 +25,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// every instance: "sesame" in ASCII).
 pub const MIGRATION_LOCK: i64 = 0x7365_7361_6d65;
 
-pub fn open_pool(url: &PostgresUrl) -> Result<Pool<Manager>, OpenError> {
+pub fn open_pool(url: &PostgresUrl, threads: &PoolThreads) -> Result<Pool<Manager>, OpenError> {
     let pool = Pool::builder()
+        .thread_pool(threads.for_pool())
         .max_size(POOL_SIZE)
         // Failures are answered (503) and logged where they happen, once.
         .error_handler(Box::new(NopErrorHandler))
