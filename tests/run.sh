@@ -68,6 +68,7 @@ sqlite_only=(
   binary::
   cluster::
   crash::
+  exit_status::
   hostile::
   restart::
   keys::a_given_signing_key_is_the_only_one_and_cannot_be_rotated
