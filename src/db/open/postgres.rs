@@ -37,12 +37,13 @@ pub fn open_pool(url: &PostgresUrl, threads: &PoolThreads) -> Result<Pool<Manage
         // A connection the server dropped (a restart) is found out before it
         // is lent, not by the request that gets it.
         .test_on_check_out(true)
-        .build(Manager(Target::Postgres(url.expose().to_owned())))?;
-    let mut conn = pool.get()?;
+        .build(Manager(Target::Postgres(url.expose().to_owned())))
+        .map_err(|e| refused(url, &e))?;
+    let mut conn = pool.get().map_err(|e| refused(url, &e))?;
     let Conn::Postgres(conn) = &mut *conn else {
         unreachable!("a PostgreSQL pool lends PostgreSQL connections")
     };
-    let migrate_error = |e: &dyn std::fmt::Display| OpenError::Migrate(e.to_string());
+    let migrate_error = |e: &dyn std::fmt::Display| OpenError::Migrate(url.hide_password(&e.to_string()));
     conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
         .map_err(|e| migrate_error(&e))?;
     let migrated = conn
@@ -53,4 +54,9 @@ pub fn open_pool(url: &PostgresUrl, threads: &PoolThreads) -> Result<Pool<Manage
         .map_err(|e| migrate_error(&e))?;
     migrated?;
     Ok(pool)
+}
+
+/// libpq's message, which may quote a piece of the URL, without its password.
+fn refused(url: &PostgresUrl, error: &diesel::r2d2::PoolError) -> OpenError {
+    OpenError::Connect(url.hide_password(&super::one_line(error)))
 }
