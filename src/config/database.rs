@@ -91,7 +91,9 @@ impl clap::builder::TypedValueParser for DatabaseUrlParser {
                 format!("invalid value for '--database-url <URL>' (DATABASE_URL): {reason}\n"),
             )
         };
-        let url = value.to_str().ok_or_else(|| refused("must be valid UTF-8"))?;
+        let url = value
+            .to_str()
+            .ok_or_else(|| refused("must be valid UTF-8"))?;
         Database::parse(url).map_err(|reason| refused(&reason))
     }
 }
@@ -148,9 +150,9 @@ impl PostgresUrl {
         }
         secrets.retain(|s| !s.is_empty());
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets
-            .iter()
-            .fold(message.to_owned(), |shown, secret| shown.replace(secret, "***"))
+        secrets.iter().fold(message.to_owned(), |shown, secret| {
+            shown.replace(secret, "***")
+        })
     }
 }
 
@@ -242,9 +244,15 @@ mod tests {
     #[test]
     fn messages_about_a_postgres_url_show_no_piece_of_its_password() {
         for (url, message) in [
-            ("postgres://u:s3cret%zz@h/db", "invalid percent-encoded token: \"s3cret%zz\""),
+            (
+                "postgres://u:s3cret%zz@h/db",
+                "invalid percent-encoded token: \"s3cret%zz\"",
+            ),
             ("postgres://u:s3c%2Fret@h/db", "password s3c/ret refused"),
-            ("postgres://u:s3c/ret@h/db", "invalid integer value \"s3c\" for port"),
+            (
+                "postgres://u:s3c/ret@h/db",
+                "invalid integer value \"s3c\" for port",
+            ),
             ("postgres://u@h/db?password=s3cret&x=1", "password=s3cret"),
         ] {
             let Ok(Database::Postgres(parsed)) = Database::parse(url) else {

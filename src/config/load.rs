@@ -102,11 +102,15 @@ mod tests {
 
     #[test]
     fn an_unparsable_dot_env_line_is_named_by_number_and_variable_only() {
-        let content = "SESAME_BIND=127.0.0.1:0\n\nexport SESAME_SIGNING_KEY=\"-----BEGIN\nMC4CAQAw\n";
+        let content =
+            "SESAME_BIND=127.0.0.1:0\n\nexport SESAME_SIGNING_KEY=\"-----BEGIN\nMC4CAQAw\n";
         let text = "export SESAME_SIGNING_KEY=\"-----BEGIN\nMC4CAQAw\n";
         let shown = unreadable_line(content, text);
         assert!(shown.contains("line 3 (SESAME_SIGNING_KEY)"), "{shown}");
-        assert!(!shown.contains("BEGIN") && !shown.contains("MC4"), "{shown}");
+        assert!(
+            !shown.contains("BEGIN") && !shown.contains("MC4"),
+            "{shown}"
+        );
         let shown = unreadable_line("A=1\nnot a line\n", "not a line\n");
         assert!(shown.contains("line 2 cannot"), "{shown}");
     }

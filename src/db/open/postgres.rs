@@ -43,7 +43,8 @@ pub fn open_pool(url: &PostgresUrl, threads: &PoolThreads) -> Result<Pool<Manage
     let Conn::Postgres(conn) = &mut *conn else {
         unreachable!("a PostgreSQL pool lends PostgreSQL connections")
     };
-    let migrate_error = |e: &dyn std::fmt::Display| OpenError::Migrate(url.hide_password(&e.to_string()));
+    let migrate_error =
+        |e: &dyn std::fmt::Display| OpenError::Migrate(url.hide_password(&e.to_string()));
     conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
         .map_err(|e| migrate_error(&e))?;
     let migrated = conn
