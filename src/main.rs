@@ -35,7 +35,7 @@ fn serve(settings: config::Settings) -> ExitCode {
             Ok(signals) => signals,
             Err(error) => {
                 eprintln!("error: cannot listen for SIGTERM and SIGINT: {error}");
-                return ExitCode::FAILURE;
+                return ExitCode::from(2);
             }
         };
         let app = match Application::build(settings) {
