@@ -32,6 +32,13 @@ fn main() -> ExitCode {
 /// address, the database, the keys), 1 when the running server fails.
 fn serve(settings: config::Settings) -> ExitCode {
     actix_web::rt::System::new().block_on(async move {
+        let stop_signals = match StopSignals::listen() {
+            Ok(signals) => signals,
+            Err(error) => {
+                eprintln!("error: cannot listen for SIGTERM and SIGINT: {error}");
+                return ExitCode::from(2);
+            }
+        };
         let app = match Application::build(settings) {
             Ok(app) => app,
             Err(error) => {
@@ -39,6 +46,7 @@ fn serve(settings: config::Settings) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        stop_signals.stop(app.handle());
         match app.run_until_stopped().await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
@@ -47,6 +55,39 @@ fn serve(settings: config::Settings) -> ExitCode {
             }
         }
     })
+}
+
+/// SIGTERM and SIGINT, caught from before the `listening on` line: actix
+/// only starts catching them once the server runs, and one sent as soon as
+/// the line was printed ended the process by the signal instead of a
+/// graceful stop and status 0.
+struct StopSignals {
+    terminate: actix_web::rt::signal::unix::Signal,
+    interrupt: actix_web::rt::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> std::io::Result<StopSignals> {
+        use actix_web::rt::signal::unix::{signal, SignalKind};
+        Ok(StopSignals {
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// Stops the server as actix would: SIGTERM lets requests finish,
+    /// SIGINT does not.
+    fn stop(mut self, server: actix_web::dev::ServerHandle) {
+        actix_web::rt::spawn(async move {
+            let terminate = std::pin::pin!(self.terminate.recv());
+            let interrupt = std::pin::pin!(self.interrupt.recv());
+            let graceful = matches!(
+                futures_util::future::select(terminate, interrupt).await,
+                futures_util::future::Either::Left(_)
+            );
+            server.stop(graceful).await;
+        });
+    }
 }
 
 /// `sesame purge`: one purge of the database the settings name.

@@ -4,6 +4,10 @@
 #   tests/postgres.sh start DIR   makes a cluster in DIR if there is none,
 #                                 starts it, and prints exactly one line on
 #                                 stdout: postgres://postgres@127.0.0.1:PORT/postgres
+#   tests/postgres.sh start DIR ssl   the same, but a cluster it makes has SSL
+#                                 on (a self-signed certificate, by openssl),
+#                                 as Debian's have: clients then use OpenSSL
+#                                 (libpq's default is sslmode=prefer).
 #   tests/postgres.sh stop DIR    stops it (fast shutdown); nothing if stopped.
 #
 # DIR/data is the cluster, DIR/log its log, DIR/port its port (given to the
@@ -21,8 +25,9 @@ usage() {
   echo "usage: $0 start|stop DIR" >&2
   exit 2
 }
-[ $# -eq 2 ] || usage
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = start ] && [ "$3" = ssl ]; } || usage
 command="$1"
+ssl="${3:-}"
 
 # Only the URL goes to stdout; everything else is for the person reading.
 say() { echo "tests/postgres.sh: $*" >&2; }
@@ -127,6 +132,13 @@ unix_socket_directories = '$dir'
 max_connections = 300
 shared_buffers = 128MB
 EOF
+    if [ "$ssl" = ssl ]; then
+      openssl req -new -x509 -days 30 -nodes -subj /CN=127.0.0.1 \
+        -keyout "$data/server.key" -out "$data/server.crt" >/dev/null 2>&1
+      chmod 600 "$data/server.key"
+      if [ "$(id -u)" -eq 0 ]; then chown postgres: "$data/server.key" "$data/server.crt"; fi
+      echo "ssl = on" >>"$data/postgresql.conf"
+    fi
     pick_port >"$dir/port"
   fi
 

@@ -59,8 +59,9 @@ SESAME_TEST_BACKEND=sqlite cargo test --locked
 # The PostgreSQL pass leaves out what does not depend on the backend, or
 # chooses its own: the tests that run the binary on a SQLite file or no app
 # at all (audit, binary, crash, hostile, the cluster helper, a database in
-# memory), those that spawn theirs with spawn_sqlite_app (the keys file, the
-# file's size and modes), and the several-instances tests, which are on
+# memory; exit_status makes a PostgreSQL cluster of its own, with SSL),
+# those that spawn theirs with spawn_sqlite_app (the keys file, the file's
+# size and modes), and the several-instances tests, which are on
 # PostgreSQL in both passes. A test changed to spawn_sqlite_app belongs here.
 sqlite_only=(
   instances::
@@ -68,6 +69,7 @@ sqlite_only=(
   binary::
   cluster::
   crash::
+  exit_status::
   hostile::
   restart::
   keys::a_given_signing_key_is_the_only_one_and_cannot_be_rotated

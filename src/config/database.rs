@@ -15,10 +15,23 @@ pub enum Database {
 }
 
 impl Database {
-    /// `data/sesame.db`, `sqlite://data/sesame.db` or `sqlite:data/sesame.db`.
+    /// `data/sesame.db`, `sqlite://data/sesame.db` or `sqlite:data/sesame.db`,
+    /// or `postgres://…`. Its errors never quote the URL (it may hold a
+    /// password).
     pub fn parse(url: &str) -> Result<Database, String> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return PostgresUrl::parse(url).map(Database::Postgres);
+        }
+        // Any other URL is a mistake (`postgress://`, `mysql://`): taken for a
+        // path, it would create folders named after it, password and all.
+        if let Some(scheme) = scheme_of(url).filter(|s| *s != "sqlite") {
+            return Err(format!(
+                "{scheme}:// is not a database sesame knows: give a postgres:// URL or \
+                 a SQLite file path"
+            ));
+        }
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            return Err("give a whole URL: postgres://user:pass@host:port/db".into());
         }
         // SQLite would read `file:` names as URIs (other paths, options,
         // a database in memory).
@@ -47,6 +60,44 @@ impl Database {
     }
 }
 
+/// The scheme of `scheme://…` (letters, digits, `+`, `-`, `.`, from a
+/// letter), if `url` has one.
+fn scheme_of(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once("://")?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+/// `--database-url` for clap: like `Database::parse`, but where clap's own
+/// error would quote the value, password and all, this one names the
+/// setting and says why only.
+#[derive(Clone)]
+pub struct DatabaseUrlParser;
+
+impl clap::builder::TypedValueParser for DatabaseUrlParser {
+    type Value = Database;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Database, clap::Error> {
+        let refused = |reason: &str| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value for '--database-url <URL>' (DATABASE_URL): {reason}\n"),
+            )
+        };
+        let url = value
+            .to_str()
+            .ok_or_else(|| refused("must be valid UTF-8"))?;
+        Database::parse(url).map_err(|reason| refused(&reason))
+    }
+}
+
 /// A PostgreSQL connection URL. It may hold a password: neither `Debug` nor
 /// `Display` shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -66,6 +117,42 @@ impl PostgresUrl {
     /// The URL itself, password included, for connecting only.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// `message` with this URL's password shown as `***`: libpq's errors
+    /// quote what they could not read in the URL (a percent-escape, a port,
+    /// a host), which can be the password or a piece of it.
+    pub fn hide_password(&self, message: &str) -> String {
+        let mut secrets: Vec<String> = Vec::new();
+        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
+        if let Some((_, password)) = before_query
+            .rsplit_once('@')
+            .and_then(|(credentials, _)| credentials.split_once(':'))
+        {
+            secrets.push(password.to_owned());
+        }
+        for pair in query.split('&') {
+            if let Some(("password", value)) = pair.split_once('=') {
+                secrets.push(value.to_owned());
+            }
+        }
+        // Decoded, and the pieces libpq may quote alone when the password
+        // holds a character that ends a part of a URL.
+        for secret in secrets.clone() {
+            let decoded = percent_encoding::percent_decode_str(&secret).decode_utf8_lossy();
+            secrets.push(decoded.into_owned());
+            secrets.extend(
+                secret
+                    .split(['/', '?', '#', '@', ':', '&', '='])
+                    .map(str::to_owned),
+            );
+        }
+        secrets.retain(|s| !s.is_empty());
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.iter().fold(message.to_owned(), |shown, secret| {
+            shown.replace(secret, "***")
+        })
     }
 }
 
@@ -152,6 +239,45 @@ mod tests {
                 assert!(shown.contains("db.internal"), "{shown}");
             }
         }
+    }
+
+    #[test]
+    fn messages_about_a_postgres_url_show_no_piece_of_its_password() {
+        for (url, message) in [
+            (
+                "postgres://u:s3cret%zz@h/db",
+                "invalid percent-encoded token: \"s3cret%zz\"",
+            ),
+            ("postgres://u:s3c%2Fret@h/db", "password s3c/ret refused"),
+            (
+                "postgres://u:s3c/ret@h/db",
+                "invalid integer value \"s3c\" for port",
+            ),
+            ("postgres://u@h/db?password=s3cret&x=1", "password=s3cret"),
+        ] {
+            let Ok(Database::Postgres(parsed)) = Database::parse(url) else {
+                panic!("{url} is PostgreSQL");
+            };
+            let shown = parsed.hide_password(message);
+            assert!(!shown.contains("s3c") && !shown.contains("ret"), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn other_schemes_are_refused_without_quoting_the_url() {
+        for url in [
+            "postgress://user:s3cret@h/db",
+            "mysql://user:s3cret@h/db",
+            "http://x",
+            "postgres:data.db",
+        ] {
+            let refused = Database::parse(url).unwrap_err();
+            assert!(!refused.contains("s3cret"), "{refused}");
+        }
+        assert!(Database::parse("postgress://h/db")
+            .unwrap_err()
+            .starts_with("postgress://"));
     }
 
     #[test]

@@ -47,8 +47,45 @@ fn read_dot_env() -> Result<(), ConfigError> {
     match dotenvy::from_path(".env") {
         Ok(()) => Ok(()),
         Err(e) if e.not_found() => Ok(()),
-        Err(e) => Err(ConfigError(format!("error: cannot read .env: {e}"))),
+        Err(dotenvy::Error::LineParse(text, _)) => {
+            let content = std::fs::read_to_string(".env").unwrap_or_default();
+            Err(ConfigError(unreadable_line(&content, &text)))
+        }
+        Err(dotenvy::Error::Io(e)) => Err(ConfigError(format!("error: cannot read .env: {e}"))),
+        Err(_) => Err(ConfigError("error: cannot read .env".into())),
     }
+}
+
+/// The error for the line of `.env` that dotenvy could not parse (`text`:
+/// that line, or from it to the end of the file after an unterminated
+/// quote). It names the line and the variable, never the value: dotenvy's
+/// own message quotes the whole text, a private key and all.
+fn unreadable_line(content: &str, text: &str) -> String {
+    let text = text.trim_end_matches(['\r', '\n']);
+    let line = (!text.is_empty())
+        .then(|| content.find(text))
+        .flatten()
+        .map(|at| content[..at].matches('\n').count() + 1);
+    let name = text
+        .split_once('=')
+        .map(|(name, _)| name.trim())
+        .map(|name| name.strip_prefix("export ").unwrap_or(name).trim())
+        .filter(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+        });
+    let place = match (line, name) {
+        (Some(line), Some(name)) => format!("line {line} ({name})"),
+        (Some(line), None) => format!("line {line}"),
+        (None, Some(name)) => name.to_owned(),
+        (None, None) => "a line".to_owned(),
+    };
+    format!(
+        "error: cannot read .env: {place} cannot be parsed (an unterminated quote, or \
+         a space or # that needs quoting?)"
+    )
 }
 
 pub(super) fn first_line(text: &str) -> String {
@@ -57,4 +94,24 @@ pub(super) fn first_line(text: &str) -> String {
         .unwrap_or(text)
         .trim_end()
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unparsable_dot_env_line_is_named_by_number_and_variable_only() {
+        let content =
+            "SESAME_BIND=127.0.0.1:0\n\nexport SESAME_SIGNING_KEY=\"-----BEGIN\nMC4CAQAw\n";
+        let text = "export SESAME_SIGNING_KEY=\"-----BEGIN\nMC4CAQAw\n";
+        let shown = unreadable_line(content, text);
+        assert!(shown.contains("line 3 (SESAME_SIGNING_KEY)"), "{shown}");
+        assert!(
+            !shown.contains("BEGIN") && !shown.contains("MC4"),
+            "{shown}"
+        );
+        let shown = unreadable_line("A=1\nnot a line\n", "not a line\n");
+        assert!(shown.contains("line 2 cannot"), "{shown}");
+    }
 }

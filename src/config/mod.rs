@@ -13,7 +13,7 @@ mod values;
 use std::time::Duration;
 
 pub use cli::{Cli, Command, ConfigError, KeysCommand, UsersCommand};
-pub use database::{Database, PostgresUrl, SqliteFile};
+pub use database::{Database, DatabaseUrlParser, PostgresUrl, SqliteFile};
 pub use load::from_args;
 pub use proxies::TrustedProxies;
 pub use secret::{Secret, MIN_SECRET_BYTES};

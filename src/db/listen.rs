@@ -6,7 +6,7 @@
 //! On SQLite there is one server per file and nothing to announce.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
@@ -26,6 +26,9 @@ const POLL: Duration = Duration::from_millis(2);
 const CHECK: Duration = Duration::from_secs(1);
 /// How long the listener waits before connecting again.
 const RECONNECT: Duration = Duration::from_millis(200);
+/// How long stopping waits for the thread (it looks every `POLL`; longer
+/// only while connecting to a server that does not answer).
+const STOP_WAIT: Duration = Duration::from_secs(5);
 /// PostgreSQL takes payloads of up to 8,000 bytes.
 const MAX_PAYLOAD: usize = 7_000;
 
@@ -99,22 +102,32 @@ pub trait Hears: Send + Sync + 'static {
 /// The listening thread, stopped when this is dropped.
 pub struct Listener {
     stop: Arc<AtomicBool>,
+    /// Disconnected once the thread has ended, its connection closed.
+    ended: mpsc::Receiver<()>,
 }
 
 impl Listener {
     pub fn spawn(url: &PostgresUrl, hears: Arc<dyn Hears>) -> std::io::Result<Listener> {
         let stop = Arc::new(AtomicBool::new(false));
         let (url, stopped) = (url.clone(), Arc::clone(&stop));
+        let (ending, ended) = mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("sesame-listener".into())
-            .spawn(move || listen(&url, &*hears, &stopped))?;
-        Ok(Listener { stop })
+            .spawn(move || {
+                let _ending = ending;
+                listen(&url, &*hears, &stopped);
+            })?;
+        Ok(Listener { stop, ended })
     }
 }
 
 impl Drop for Listener {
+    /// Waits for the thread to close its connection: one still open when
+    /// the process exits would be closed by libpq while OpenSSL's exit
+    /// handler frees what it uses (a SIGSEGV; see `db::pool_threads`).
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        let _ = self.ended.recv_timeout(STOP_WAIT);
     }
 }
 

@@ -13,6 +13,7 @@ mod listen;
 mod open;
 pub mod password_resets;
 mod pg_schema;
+mod pool_threads;
 pub mod rate_limits;
 pub mod refresh_tokens;
 mod schema;
@@ -32,6 +33,7 @@ use crate::config::Database;
 use crate::error::AppError;
 use crate::offload::Gate;
 use conn::{in_transaction, Begin, Manager};
+use pool_threads::PoolThreads;
 
 pub(crate) use conn::each_backend;
 pub use conn::Conn;
@@ -72,6 +74,10 @@ pub struct Db {
     /// for five seconds (a spurious 503); here they wait in line, at most
     /// `WRITE_WAIT`. PostgreSQL writes run side by side, locking rows.
     writing: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// Last, so that the last handle's pool is dropped before the threads
+    /// are waited for (see `pool_threads`): once every handle is gone, no
+    /// thread of the pool's runs any more.
+    _threads: Arc<PoolThreads>,
 }
 
 impl Db {
@@ -79,16 +85,20 @@ impl Db {
     /// database; with it comes the one writer of its session rows, for
     /// `auth::Sessions` to own.
     pub fn open(database: &Database) -> Result<(Db, SessionWriter), OpenError> {
+        // Waited for even when opening fails half way.
+        let threads = Arc::new(PoolThreads::new());
         let db = match database {
             Database::Sqlite(file) => Db {
-                pool: open::open_sqlite(file)?,
+                pool: open::open_sqlite(file, &threads)?,
                 gate: Gate::new(open::SQLITE_POOL_SIZE as usize, MAX_QUEUED),
                 writing: Some(Arc::new(tokio::sync::Mutex::new(()))),
+                _threads: threads,
             },
             Database::Postgres(url) => Db {
-                pool: open::open_postgres(url)?,
+                pool: open::open_postgres(url, &threads)?,
                 gate: Gate::new(open::POSTGRES_POOL_SIZE as usize, MAX_QUEUED),
                 writing: None,
+                _threads: threads,
             },
         };
         Ok((db, SessionWriter::new()))

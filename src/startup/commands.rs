@@ -1,7 +1,7 @@
 //! The commands that open the database without serving: `sesame keys
 //! rotate`, `sesame keys revoke`, `sesame keys list`, `sesame purge`.
 
-use super::{open, Opened};
+use super::{open_existing, Opened};
 use crate::auth::keys::{self, Revocation};
 use crate::auth::signing_keys::{self, KeyState, SigningKey};
 use crate::auth::Purged;
@@ -15,7 +15,7 @@ pub fn rotate_keys(settings: &Settings) -> Result<SigningKey, Box<dyn std::error
             "SESAME_SIGNING_KEY is set: that key is the only one, and is never rotated".into(),
         );
     }
-    let Opened { db, .. } = open(settings)?;
+    let Opened { db, .. } = open_existing(settings)?;
     Ok(keys::rotate_now(&db)?)
 }
 
@@ -31,7 +31,7 @@ pub fn revoke_key(
             "SESAME_SIGNING_KEY is set: that key is the only one; to drop it, give another".into(),
         );
     }
-    let Opened { db, .. } = open(settings)?;
+    let Opened { db, .. } = open_existing(settings)?;
     keys::revoke(&db, kid)?.ok_or_else(|| format!("no signing key {kid:?}").into())
 }
 
@@ -44,7 +44,7 @@ pub fn list_keys(
         let given = SigningKey::given(der).ok_or("SESAME_SIGNING_KEY is not an Ed25519 key")?;
         return Ok(vec![(given, KeyState::Signs)]);
     }
-    let Opened { db, .. } = open(settings)?;
+    let Opened { db, .. } = open_existing(settings)?;
     let access_ttl = crate::clock::ms(settings.access_ttl);
     let keys = keys::list(&db)?;
     let states = signing_keys::states(&keys, now, access_ttl);
@@ -53,6 +53,6 @@ pub fn list_keys(
 
 /// `sesame purge`: one purge, without serving.
 pub async fn purge_once(settings: &Settings) -> Result<Purged, Box<dyn std::error::Error>> {
-    let Opened { sessions, .. } = open(settings)?;
+    let Opened { sessions, .. } = open_existing(settings)?;
     Ok(sessions.purge().await?)
 }

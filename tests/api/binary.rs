@@ -193,3 +193,126 @@ async fn a_second_server_on_the_same_database_is_refused_until_the_first_exits()
     assert_eq!(healthz.status(), reqwest::StatusCode::OK);
     again.kill().await;
 }
+
+/// Its stderr, after asserting it is one line and status 2.
+fn one_line_status_2(output: &std::process::Output, case: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{case}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{case}: {stderr}");
+    stderr
+}
+
+#[actix_web::test]
+async fn a_dot_env_that_cannot_be_read_is_named_by_line_and_variable_never_by_its_value() {
+    let folder = tempfile::tempdir().unwrap();
+    let pem = crate::helpers::TestSigningKey::generate().pem();
+    // The closing quote forgotten: the key runs to the end of the file.
+    std::fs::write(
+        folder.path().join(".env"),
+        format!("SESAME_BIND=127.0.0.1:0\nSESAME_SIGNING_KEY=\"{pem}"),
+    )
+    .unwrap();
+    for args in [&["keys", "list"][..], &[]] {
+        let output = run(folder.path(), args, &[]).await;
+        let stderr = one_line_status_2(&output, &format!("{args:?}"));
+        assert!(
+            stderr.contains(".env") && stderr.contains("line 2"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("SESAME_SIGNING_KEY"), "{stderr}");
+        assert!(!stderr.contains("PRIVATE KEY"), "{stderr}");
+        for line in pem.lines().filter(|l| !l.starts_with("-----")) {
+            assert!(!stderr.contains(line), "the key is shown: {stderr}");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_postgresql_url_that_cannot_be_used_never_shows_its_password() {
+    let folder = tempfile::tempdir().unwrap();
+    let urls = [
+        // A host that cannot be, a bad percent-escape, a password holding a
+        // `/` (libpq then reads a piece of it as the port), one in the query.
+        "postgres://sesame:pw1secret@bad_host!/sesame",
+        "postgres://sesame:pw2secret%zz@127.0.0.1:1/sesame",
+        "postgres://sesame:pw3/secret@127.0.0.1:1/sesame",
+        "postgres://sesame@127.0.0.1:1/sesame?password=pw4secret",
+    ];
+    for url in urls {
+        let output = run(folder.path(), &["keys", "list", "--database-url", url], &[]).await;
+        let stderr = one_line_status_2(&output, url);
+        assert!(stderr.contains("--database-url"), "{stderr}");
+        assert!(
+            !stderr.contains("secret") && !stderr.contains("pw"),
+            "{stderr}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn an_unknown_database_scheme_stops_it_with_one_line_and_creates_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    for url in [
+        "postgress://user:secretpw@db.example.com/sesame",
+        "mysql://user:secretpw@db.example.com/sesame",
+    ] {
+        let by_flag = run(
+            folder.path(),
+            &["--bind", "127.0.0.1:0", "--database-url", url],
+            &[],
+        )
+        .await;
+        let by_variable = run(folder.path(), &["keys", "list"], &[("DATABASE_URL", url)]).await;
+        for output in [by_flag, by_variable] {
+            let stderr = one_line_status_2(&output, url);
+            assert!(
+                stderr.contains("--database-url") && stderr.contains("DATABASE_URL"),
+                "{stderr}"
+            );
+            assert!(!stderr.contains("secretpw"), "{stderr}");
+        }
+    }
+    let created: Vec<_> = std::fs::read_dir(folder.path()).unwrap().collect();
+    assert!(created.is_empty(), "created: {created:?}");
+}
+
+#[actix_web::test]
+async fn users_keys_and_purge_never_create_a_database_they_stop_on_a_missing_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let commands: [&[&str]; 5] = [
+        &["users", "show", "ada@example.com"],
+        &["users", "set-roles", "ada@example.com", "admin"],
+        &["keys", "list"],
+        &["keys", "rotate"],
+        &["purge"],
+    ];
+    for command in commands {
+        let args: Vec<&str> = command
+            .iter()
+            .copied()
+            .chain(["--database-url", "missing/sesame.db"])
+            .collect();
+        let output = run(folder.path(), &args, &[]).await;
+        let stderr = one_line_status_2(&output, &format!("{command:?}"));
+        assert_eq!(
+            stderr.trim_end(),
+            "error: no database at missing/sesame.db: run the server first, or pass \
+             --database-url"
+        );
+    }
+    let created: Vec<_> = std::fs::read_dir(folder.path()).unwrap().collect();
+    assert!(created.is_empty(), "created: {created:?}");
+}
+
+#[actix_web::test]
+async fn the_help_shows_what_each_setting_means_and_no_code_comment() {
+    let folder = tempfile::tempdir().unwrap();
+    let output = run(folder.path(), &["--help"], &[]).await;
+    assert!(output.status.success(), "{output:?}");
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("--smtp-url"), "{help}");
+    assert!(
+        !help.contains("into_settings") && !help.contains("clap"),
+        "{help}"
+    );
+}

@@ -13,6 +13,7 @@ mod binary;
 mod cluster;
 mod crash;
 mod errors;
+mod exit_status;
 mod forms;
 mod forward_auth;
 mod health;

@@ -7,7 +7,7 @@ use clap::builder::BoolishValueParser;
 use clap::{value_parser, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use super::values::{duration, mailbox, positive_duration, public_url, socket_address};
-use super::{Database, Secret, Settings, SmtpUrl, TrustedProxies};
+use super::{Database, DatabaseUrlParser, Secret, Settings, SmtpUrl, TrustedProxies};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,7 +24,7 @@ pub struct Cli {
     pub bind: String,
 
     /// SQLite file path (created with its folder), or a postgres:// URL.
-    #[arg(long, global = true, env = "DATABASE_URL", default_value = "data/sesame.db", value_name = "URL", value_parser = Database::parse)]
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = "data/sesame.db", value_name = "URL", value_parser = DatabaseUrlParser)]
     pub database_url: Database,
 
     /// Access token lifetime.
@@ -88,8 +88,8 @@ pub struct Cli {
     pub public_url: Option<String>,
 
     /// smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://…; unset: mail is printed to standard output.
-    /// Parsed in `into_settings`: clap's own error would quote the value,
-    /// password and all.
+    // Parsed in `into_settings`: clap's own error would quote the value,
+    // password and all. (A `//` comment: clap shows `///` ones in --help.)
     #[arg(long, global = true, env = "SESAME_SMTP_URL", value_name = "URL")]
     pub smtp_url: Option<String>,
 

@@ -16,6 +16,9 @@ pub enum OpenError {
     File(String, std::io::Error),
     #[error("cannot open the database: {}", one_line(.0))]
     Pool(#[from] diesel::r2d2::PoolError),
+    /// PostgreSQL's refusal, on one line, its password masked.
+    #[error("cannot open the database: {0}")]
+    Connect(String),
     #[error("cannot migrate the database: {}", one_line(.0))]
     Migrate(String),
 }

@@ -11,6 +11,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use super::OpenError;
 use crate::config::PostgresUrl;
 use crate::db::conn::{Conn, Manager, Target};
+use crate::db::pool_threads::PoolThreads;
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -24,8 +25,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// every instance: "sesame" in ASCII).
 pub const MIGRATION_LOCK: i64 = 0x7365_7361_6d65;
 
-pub fn open_pool(url: &PostgresUrl) -> Result<Pool<Manager>, OpenError> {
+pub fn open_pool(url: &PostgresUrl, threads: &PoolThreads) -> Result<Pool<Manager>, OpenError> {
     let pool = Pool::builder()
+        .thread_pool(threads.for_pool())
         .max_size(POOL_SIZE)
         // Failures are answered (503) and logged where they happen, once.
         .error_handler(Box::new(NopErrorHandler))
@@ -35,12 +37,14 @@ pub fn open_pool(url: &PostgresUrl) -> Result<Pool<Manager>, OpenError> {
         // A connection the server dropped (a restart) is found out before it
         // is lent, not by the request that gets it.
         .test_on_check_out(true)
-        .build(Manager(Target::Postgres(url.expose().to_owned())))?;
-    let mut conn = pool.get()?;
+        .build(Manager(Target::Postgres(url.expose().to_owned())))
+        .map_err(|e| refused(url, &e))?;
+    let mut conn = pool.get().map_err(|e| refused(url, &e))?;
     let Conn::Postgres(conn) = &mut *conn else {
         unreachable!("a PostgreSQL pool lends PostgreSQL connections")
     };
-    let migrate_error = |e: &dyn std::fmt::Display| OpenError::Migrate(e.to_string());
+    let migrate_error =
+        |e: &dyn std::fmt::Display| OpenError::Migrate(url.hide_password(&e.to_string()));
     conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
         .map_err(|e| migrate_error(&e))?;
     let migrated = conn
@@ -51,4 +55,9 @@ pub fn open_pool(url: &PostgresUrl) -> Result<Pool<Manager>, OpenError> {
         .map_err(|e| migrate_error(&e))?;
     migrated?;
     Ok(pool)
+}
+
+/// libpq's message, which may quote a piece of the URL, without its password.
+fn refused(url: &PostgresUrl, error: &diesel::r2d2::PoolError) -> OpenError {
+    OpenError::Connect(url.hide_password(&super::one_line(error)))
 }

@@ -12,6 +12,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use super::OpenError;
 use crate::config::SqliteFile;
 use crate::db::conn::{Conn, Manager, Target};
+use crate::db::pool_threads::PoolThreads;
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
@@ -24,12 +25,13 @@ const WAL_SIZE_LIMIT: u64 = 4 * 1024 * 1024;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The migrated database's pool (creating the file and its folder if need be).
-pub fn open_pool(file: &SqliteFile) -> Result<Pool<Manager>, OpenError> {
+pub fn open_pool(file: &SqliteFile, threads: &PoolThreads) -> Result<Pool<Manager>, OpenError> {
     configure_sqlite();
     create_private(file)?;
     let path = file.path().to_str().ok_or(OpenError::NotUtf8)?;
     let pool = Pool::builder()
         .max_size(POOL_SIZE)
+        .thread_pool(threads.for_pool())
         // Failures are answered (503) and logged where they happen, once.
         .error_handler(Box::new(NopErrorHandler))
         .connection_timeout(BUSY_TIMEOUT)
@@ -183,7 +185,7 @@ mod tests {
     fn every_pooled_connection_has_wal_full_sync_busy_timeout_and_foreign_keys() {
         let folder = tempfile::tempdir().unwrap();
         let file = SqliteFile::new(folder.path().join("nested/test.db"));
-        let pool = open_pool(&file).unwrap();
+        let pool = open_pool(&file, &PoolThreads::new()).unwrap();
         let mut held = Vec::new();
         for _ in 0..POOL_SIZE {
             let mut conn = pool.get().unwrap();

@@ -75,8 +75,18 @@ pub struct Cluster {
 impl Cluster {
     /// A new cluster, started.
     pub async fn start() -> Cluster {
+        Cluster::start_with(&[]).await
+    }
+
+    /// A new cluster with SSL on, as Debian makes them: its clients go
+    /// through OpenSSL.
+    pub async fn start_with_ssl() -> Cluster {
+        Cluster::start_with(&["ssl"]).await
+    }
+
+    async fn start_with(options: &[&str]) -> Cluster {
         let folder = tempfile::tempdir().expect("temporary folder");
-        let url = script("start", folder.path()).await;
+        let url = script("start", folder.path(), options).await;
         Cluster {
             folder,
             url,
@@ -96,13 +106,13 @@ impl Cluster {
 
     /// Stops it (fast shutdown: open connections are cut).
     pub async fn stop(&mut self) {
-        script("stop", self.folder.path()).await;
+        script("stop", self.folder.path(), &[]).await;
         self.running = false;
     }
 
     /// Starts it again after `stop`, on the same port: the same URLs work.
     pub async fn start_again(&mut self) {
-        let url = script("start", self.folder.path()).await;
+        let url = script("start", self.folder.path(), &[]).await;
         assert_eq!(url, self.url, "the cluster came back at another address");
         self.running = true;
     }
@@ -125,14 +135,15 @@ fn script_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/postgres.sh")
 }
 
-/// Runs `tests/postgres.sh COMMAND FOLDER`; its stdout, trimmed. Async, so
-/// that the server under test (whose tasks share the test's thread) keeps
-/// running meanwhile.
-async fn script(command: &str, folder: &Path) -> String {
+/// Runs `tests/postgres.sh COMMAND FOLDER [OPTIONS]`; its stdout, trimmed.
+/// Async, so that the server under test (whose tasks share the test's
+/// thread) keeps running meanwhile.
+async fn script(command: &str, folder: &Path, options: &[&str]) -> String {
     let output = tokio::process::Command::new("bash")
         .arg(script_path())
         .arg(command)
         .arg(folder)
+        .args(options)
         .stderr(std::process::Stdio::inherit())
         .output()
         .await
