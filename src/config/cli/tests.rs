@@ -57,6 +57,7 @@ fn the_defaults_are_the_documented_ones_and_ignore_the_environment() {
     assert_eq!(defaults.smtp_url, None);
     assert_eq!(defaults.mail_from, "sesame <no-reply@localhost>");
     assert_eq!(defaults.reset_ttl, Duration::from_secs(30 * 60));
+    assert_eq!(defaults.mail_retry_for, Duration::from_secs(24 * 3600));
     assert_eq!(Settings::default(), defaults);
 }
 
