@@ -201,8 +201,17 @@ impl Inner {
             link: &link,
             valid_for: self.ttl,
         }
-        .render()
-        .map_err(AppError::unexpected)?;
-        Ok(Some(mail))
+        .render();
+        match mail {
+            Ok(mail) => Ok(Some(mail)),
+            // Trying again would not make it: nothing is sent.
+            Err(error) => {
+                log::warn!(
+                    "the password-reset mail for user {} cannot be made: {error}",
+                    user.id
+                );
+                Ok(None)
+            }
+        }
     }
 }

@@ -166,3 +166,36 @@ async fn the_reset_mail_never_quotes_the_accounts_name() {
     }
     assert_eq!(mail.to.as_deref(), Some("ada@example.com"));
 }
+
+#[actix_web::test]
+async fn a_password_change_drops_a_reset_mail_still_waiting() {
+    let smtp = SmtpServer::start_refusing("example.com").await;
+    let app = spawn_mailing(&smtp, |_| {}).await;
+    let user = app.new_user().await;
+    let response = app.forgot_password(&user.email).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let deadline = Instant::now() + MAIL_WAIT;
+    while smtp.refusals_of(&user.email).is_empty() {
+        assert!(Instant::now() < deadline, "the mail is never tried");
+        sleep_ms(25).await;
+    }
+    let changed = app
+        .change_password(
+            Headers::new().bearer(&user.access_token),
+            PASSWORD,
+            NEW_PASSWORD,
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        outbox_rows(&app),
+        0,
+        "the link asked for before is not sent"
+    );
+    // An attempt under way at the change may still reach the server; no
+    // other comes after it (the pauses would have brought one within 2 s).
+    let tried = smtp.refusals_of(&user.email).len();
+    sleep_ms(NO_MAIL_WAIT.as_millis() as u64).await;
+    let after = smtp.refusals_of(&user.email).len();
+    assert!(after <= tried + 1, "tried again: {tried} then {after}");
+}
