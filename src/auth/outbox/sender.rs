@@ -185,8 +185,9 @@ impl Sender {
         })
     }
 
-    /// The mail the row stands for, made now; none when there is nothing
-    /// to send (no account has that address).
+    /// The mail the row stands for, made now (one arm per kind); none when
+    /// there is nothing to send (no account has that address, or the mail
+    /// cannot be made): the row is then deleted.
     async fn build(&self, row: &OutboxRow) -> Result<Option<Mail>, AppError> {
         let Some(kind) = MailKind::parse(&row.kind) else {
             log::warn!("the outbox holds a mail of unknown kind {:?}", row.kind);

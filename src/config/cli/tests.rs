@@ -98,3 +98,20 @@ fn a_database_url_is_parsed_once_into_a_file() {
     let error = parse(&["--database-url", "file:y.db"]).unwrap_err();
     assert!(crate::config::load::first_line(&error.to_string()).contains("--database-url"));
 }
+
+#[test]
+fn mail_retry_for_takes_zero_for_one_attempt_and_refuses_what_is_no_duration() {
+    assert_eq!(
+        parse(&["--mail-retry-for", "0s"]).unwrap().mail_retry_for,
+        Duration::ZERO
+    );
+    assert_eq!(
+        parse(&["--mail-retry-for", "3d"]).unwrap().mail_retry_for,
+        Duration::from_secs(3 * 86400)
+    );
+    for bad in ["soon", "1 fortnight", "200years"] {
+        let error = parse(&["--mail-retry-for", bad]).unwrap_err();
+        let line = crate::config::load::first_line(&error.to_string());
+        assert!(line.contains("--mail-retry-for"), "{bad}: {line}");
+    }
+}
