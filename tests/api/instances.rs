@@ -306,6 +306,55 @@ async fn each_reset_mail_is_sent_once_whichever_instance_took_the_request() {
 }
 
 #[actix_web::test]
+async fn a_mail_taken_by_an_instance_that_is_killed_is_sent_once_by_another() {
+    // The doomed instance's mail server refuses the domain for now; the
+    // survivor's accepts it.
+    let refusing = SmtpServer::start_refusing("example.com").await;
+    let accepting = SmtpServer::start().await;
+    let url = fresh_database();
+    let folder = tempfile::tempdir().expect("a folder");
+    let doomed = Running::start(
+        folder.path(),
+        &[
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+            "--bcrypt-cost",
+            "4",
+            "--smtp-url",
+            &refusing.url(),
+        ],
+        &[("RUST_LOG", "warn")],
+    )
+    .await;
+    let (_, survivors) = instances_on(url.clone(), 1, |s| accepting.configure(s)).await;
+    let user = survivors[0].new_user().await;
+    let asked = doomed.forgot_password(&user.email).await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    // Killed between two of its attempts (the next one is 1 s away).
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while refusing.refusals_of(&user.email).is_empty() {
+        if !accepting.untaken().is_empty() {
+            break; // the survivor took it first
+        }
+        assert!(Instant::now() < deadline, "the mail is never tried");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    doomed.kill().await;
+
+    accepting
+        .next_mail_to(&user.email, Duration::from_secs(15))
+        .await;
+    accepting
+        .no_mail_to(&user.email, Duration::from_secs(3))
+        .await;
+    let left = count(&url, "SELECT count(*) AS count FROM mail_outbox");
+    assert_eq!(left, 0, "the row is gone once sent");
+}
+
+#[actix_web::test]
 async fn instances_started_at_the_same_moment_migrate_once() {
     let url = fresh_database();
     let starts = (0..3).map(|_| {
