@@ -57,7 +57,7 @@ macro_rules! claimable {
 /// first (at most `limit`).
 pub fn due_domains(conn: &mut Conn, now: Millis, limit: i64) -> Result<Vec<String>, AppError> {
     use diesel::dsl::min;
-    let due: Vec<(String, Option<Millis>)> = mail_outbox::table
+    let mut due: Vec<(String, Option<Millis>)> = mail_outbox::table
         .filter(claimable!(now))
         .group_by(mail_outbox::recipient_domain)
         .select((
@@ -65,7 +65,6 @@ pub fn due_domains(conn: &mut Conn, now: Millis, limit: i64) -> Result<Vec<Strin
             min(mail_outbox::next_attempt_at),
         ))
         .load(conn)?;
-    let mut due = due;
     due.sort_by_key(|(_, at)| *at);
     due.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(due.into_iter().map(|(domain, _)| domain).collect())
@@ -162,7 +161,8 @@ pub fn delete_of_recipient(conn: &mut Conn, kind: &str, recipient: &str) -> Resu
     Ok(())
 }
 
-/// How long until the next row is due, from `now` (none: the table is empty).
+/// How long from `now` until the next row not being sent is due (none:
+/// there is none).
 pub fn next_due(conn: &mut Conn, now: Millis) -> Result<Option<Millis>, AppError> {
     let next: Option<Millis> = mail_outbox::table
         .filter(
