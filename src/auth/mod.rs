@@ -12,6 +12,7 @@ mod audit;
 mod generations;
 pub mod keys;
 mod limits;
+pub mod outbox;
 pub mod password;
 mod profile;
 pub mod refresh_token;

@@ -53,6 +53,8 @@ pub struct Settings {
     pub mail_from: String,
     /// How long a password-reset link works.
     pub reset_ttl: Duration,
+    /// How long a mail that cannot be delivered is retried (0: tried once).
+    pub mail_retry_for: Duration,
     /// From `SESAME_SIGNING_KEY` (an Ed25519 private key, PKCS#8 PEM), as
     /// PKCS#8 DER; when given, it is the only key and never rotated.
     pub signing_key: Option<Secret>,

@@ -10,6 +10,7 @@
 
 mod conn;
 mod listen;
+pub mod mail_outbox;
 mod open;
 pub mod password_resets;
 mod pg_schema;

@@ -1,6 +1,21 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        recipient_domain -> Text,
+        requested_from -> Text,
+        created_at -> BigInt,
+        next_attempt_at -> BigInt,
+        attempts -> Integer,
+        give_up_at -> BigInt,
+        claimed_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     password_resets (user_id) {
         user_id -> Text,
         token_hash -> Binary,
@@ -61,6 +76,7 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    mail_outbox,
     password_resets,
     refresh_tokens,
     sessions,

@@ -1,14 +1,12 @@
 //! Mail: through the SMTP server of `--smtp-url`, or, without one, printed
 //! whole to standard output (never to the log), so a local demo shows its
-//! links in the terminal. Delivery is retried; callers run it in the
-//! background, so it never holds up an answer. Nothing here logs a mail's
-//! body: it may hold a link that works as a password.
+//! links in the terminal. `deliver` is one attempt: the outbox
+//! (`auth::outbox`) keeps the mail and tries again. Nothing here logs a
+//! mail's body: it may hold a link that works as a password.
 
 mod message;
 mod reset;
 mod smtp;
-
-use std::time::Duration;
 
 use lettre::message::Mailbox;
 
@@ -16,15 +14,6 @@ pub use message::Mail;
 pub use reset::ResetMail;
 
 use crate::config::Settings;
-
-/// The waits between attempts: six attempts over about three minutes.
-const RETRY_DELAYS: [Duration; 5] = [
-    Duration::from_secs(1),
-    Duration::from_secs(3),
-    Duration::from_secs(10),
-    Duration::from_secs(30),
-    Duration::from_secs(120),
-];
 
 /// Where mail goes.
 pub struct Mailer {
@@ -73,36 +62,19 @@ impl Mailer {
         }
     }
 
-    /// Delivers `mail`, trying again after a failure that may pass (a
-    /// server down, a 4xx answer), never after a refusal (5xx).
+    /// One attempt to deliver `mail`: a refusal (5xx) is `Refused`, a
+    /// failure that may pass (a server down, a 4xx answer) `Failed`.
     pub async fn deliver(&self, mail: &Mail) -> Result<(), MailError> {
         let message = mail.build(self.from.clone())?;
-        let transport = match &self.way {
-            Way::Smtp(transport) => transport,
+        match &self.way {
+            Way::Smtp(transport) => transport.send(&message).await,
             Way::Stdout => {
                 // A pipe nobody reads would block the write: not on a worker.
                 let shown = message::printed(&self.from, mail);
-                return tokio::task::spawn_blocking(move || message::print(&shown))
+                tokio::task::spawn_blocking(move || message::print(&shown))
                     .await
-                    .map_err(|e| MailError::Failed(e.to_string()))?;
+                    .map_err(|e| MailError::Failed(e.to_string()))?
             }
-        };
-        let mut delays = RETRY_DELAYS.iter();
-        loop {
-            let failure = match transport.send(&message).await {
-                Ok(()) => return Ok(()),
-                Err(failure @ MailError::Refused(_)) => return Err(failure),
-                Err(failure) => failure,
-            };
-            let Some(delay) = delays.next() else {
-                return Err(failure);
-            };
-            log::warn!(
-                "sending {:?} failed, trying again in {} s: {failure}",
-                mail.subject,
-                delay.as_secs()
-            );
-            tokio::time::sleep(*delay).await;
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The password-reset mail, from the templates `mail/reset.txt` and
-//! `mail/reset.html`.
+//! `mail/reset.html`. It says only sesame's own words, the link and the
+//! address it goes to: never the account's name, which anyone could have
+//! typed at sign-up ("Support: call …").
 
 use std::time::Duration;
 
@@ -11,7 +13,6 @@ use super::{Mail, MailError};
 #[derive(Template)]
 #[template(path = "mail/reset.txt")]
 struct ResetText<'a> {
-    name: &'a str,
     link: &'a str,
     valid_for: &'a str,
 }
@@ -19,14 +20,12 @@ struct ResetText<'a> {
 #[derive(Template)]
 #[template(path = "mail/reset.html")]
 struct ResetHtml<'a> {
-    name: &'a str,
     link: &'a str,
     valid_for: &'a str,
 }
 
 /// What the reset mail says: to whom, and the link.
 pub struct ResetMail<'a> {
-    pub name: &'a str,
     pub email: &'a str,
     pub link: &'a str,
     pub valid_for: Duration,
@@ -36,24 +35,14 @@ impl ResetMail<'_> {
     pub fn render(&self) -> Result<Mail, MailError> {
         let valid_for = crate::clock::readable(self.valid_for);
         let to = Mailbox::new(
-            Some(self.name.to_owned()),
+            None,
             self.email
                 .parse()
                 .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?,
         );
-        let (name, link, valid_for) = (self.name, self.link, valid_for.as_str());
-        let text = ResetText {
-            name,
-            link,
-            valid_for,
-        }
-        .render();
-        let html = ResetHtml {
-            name,
-            link,
-            valid_for,
-        }
-        .render();
+        let (link, valid_for) = (self.link, valid_for.as_str());
+        let text = ResetText { link, valid_for }.render();
+        let html = ResetHtml { link, valid_for }.render();
         Ok(Mail {
             to,
             subject: "Reset your sesame password".into(),
@@ -68,10 +57,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_bodies_carry_the_link_as_it_is() {
+    fn both_bodies_carry_the_link_as_it_is_and_the_address_alone() {
         let link = "https://id.example.com/password/reset?token=abc_DEF-123";
         let mail = ResetMail {
-            name: "Ada <Lovelace>",
             email: "ada@example.com",
             link,
             valid_for: Duration::from_secs(1800),
@@ -84,11 +72,6 @@ mod tests {
             "{}",
             mail.html
         );
-        // The name is text in the HTML body, never markup.
-        assert!(
-            mail.html.contains("Ada &#60;Lovelace&#62;")
-                || mail.html.contains("Ada &lt;Lovelace&gt;")
-        );
-        assert_eq!(mail.to.email.to_string(), "ada@example.com");
+        assert_eq!(mail.to.to_string(), "ada@example.com");
     }
 }

@@ -14,6 +14,7 @@ use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 
 use crate::auth::keys::KeyRing;
+use crate::auth::outbox::{Outbox, Sender, Sending};
 use crate::auth::{Accounts, LimitStore, PasswordResets, Sessions};
 use crate::config::secrets_file::{self, Keys, SecretsError};
 use crate::config::{Database, Secret, Settings};
@@ -66,6 +67,8 @@ pub struct Application {
     listener: Option<Listener>,
     db: Db,
     maintenance: maintenance::Maintenance,
+    /// Sends what the outbox holds.
+    sending: Sending,
 }
 
 impl Application {
@@ -109,15 +112,17 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{address}"));
+        let outbox = Outbox::new(db.clone(), settings.mail_retry_for);
         let resets = web::Data::new(PasswordResets::new(
             db.clone(),
             Arc::clone(&sessions),
             accounts.password_hasher(),
             &settings,
             &limits,
-            mailer,
+            outbox.clone(),
             public_url,
         ));
+        let sending = Sender::spawn(outbox, mailer, resets.get_ref().clone());
         let sessions = web::Data::from(sessions);
         let maintenance = maintenance::spawn(
             accounts.clone(),
@@ -163,6 +168,7 @@ impl Application {
             listener: hearing,
             db,
             maintenance,
+            sending,
         })
     }
 
@@ -186,10 +192,12 @@ impl Application {
             listener,
             db,
             maintenance,
+            sending,
             ..
         } = self;
         let stopped = server.await;
         maintenance.stop();
+        sending.stop().await;
         drop(listener);
         db.until_idle().await;
         // The connections close before the lock's file does: closing any of a

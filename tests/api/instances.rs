@@ -11,8 +11,8 @@ use reqwest::StatusCode;
 use sesame::config::{Database, Settings};
 
 use crate::helpers::{
-    fresh_database, header_of, session_of, spawn_app_at, Cluster, Headers, SignInBody, TestApp,
-    PASSWORD,
+    fresh_database, header_of, session_of, spawn_app_at, Cluster, Headers, SignInBody, SmtpServer,
+    TestApp, PASSWORD,
 };
 use crate::process::Running;
 
@@ -274,6 +274,84 @@ async fn the_register_limit_counts_across_instances() {
         .register("Third", "third@example.com", PASSWORD)
         .await;
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[actix_web::test]
+async fn each_reset_mail_is_sent_once_whichever_instance_took_the_request() {
+    // Its first attempts refused for now: the rows wait, and both
+    // instances look at them, while they are retried.
+    let smtp = SmtpServer::start_failing_first(4).await;
+    let (url, apps) = instances(2, |s| smtp.configure(s)).await;
+    let mut emails = Vec::new();
+    for n in 0..10 {
+        let email = format!("user{n}@example.com");
+        let created = apps[0].register("Test User", &email, PASSWORD).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        emails.push(email);
+    }
+    for (n, email) in emails.iter().enumerate() {
+        let asked = apps[n % 2].forgot_password(email).await;
+        assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    }
+    for email in &emails {
+        smtp.next_mail_to(email, Duration::from_secs(30)).await;
+    }
+    for email in &emails {
+        smtp.no_mail_to(email, Duration::ZERO).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(smtp.untaken().is_empty(), "{:#?}", smtp.untaken());
+    let left = count(&url, "SELECT count(*) AS count FROM mail_outbox");
+    assert_eq!(left, 0, "every row is gone once sent");
+}
+
+#[actix_web::test]
+async fn a_mail_taken_by_an_instance_that_is_killed_is_sent_once_by_another() {
+    // The doomed instance's mail server refuses the domain for now; the
+    // survivor's accepts it.
+    let refusing = SmtpServer::start_refusing("example.com").await;
+    let accepting = SmtpServer::start().await;
+    let url = fresh_database();
+    let folder = tempfile::tempdir().expect("a folder");
+    let doomed = Running::start(
+        folder.path(),
+        &[
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+            "--bcrypt-cost",
+            "4",
+            "--smtp-url",
+            &refusing.url(),
+        ],
+        &[("RUST_LOG", "warn")],
+    )
+    .await;
+    let (_, survivors) = instances_on(url.clone(), 1, |s| accepting.configure(s)).await;
+    let user = survivors[0].new_user().await;
+    let asked = doomed.forgot_password(&user.email).await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    // Killed between two of its attempts (the next one is 1 s away).
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while refusing.refusals_of(&user.email).is_empty() {
+        if !accepting.untaken().is_empty() {
+            break; // the survivor took it first
+        }
+        assert!(Instant::now() < deadline, "the mail is never tried");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    doomed.kill().await;
+
+    accepting
+        .next_mail_to(&user.email, Duration::from_secs(15))
+        .await;
+    accepting
+        .no_mail_to(&user.email, Duration::from_secs(3))
+        .await;
+    let left = count(&url, "SELECT count(*) AS count FROM mail_outbox");
+    assert_eq!(left, 0, "the row is gone once sent");
 }
 
 #[actix_web::test]

@@ -122,3 +122,51 @@ async fn a_hash_one_cost_step_below_the_highest_is_padded_to_its_cost() {
     // at 10 it is the same; padded with one at 11 it would be × 1.5.
     assert_costs_within(&app, &cheaper.email, 7, 0.75..=1.33).await;
 }
+
+/// Forgot does the same work whether or not the account exists: the median
+/// answer times over 300 requests of each, taken in turns (the order
+/// swapped each round, so each follows the other's mail work as often).
+#[actix_web::test]
+async fn forgot_answers_an_existing_email_as_fast_as_an_unknown_one() {
+    let _cpu = cpu_to_myself().await;
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|s| {
+        smtp.configure(s);
+        s.login_max_failures = 100_000;
+        s.login_max_failures_per_ip = 100_000;
+    })
+    .await;
+    let user = app.new_user().await;
+    let unknown = "nobody@example.com";
+    let timed = |email: &str| {
+        let (app, email) = (&app, email.to_owned());
+        async move {
+            let started = Instant::now();
+            let response = app.forgot_password(&email).await;
+            let took = started.elapsed();
+            assert_eq!(response.status(), StatusCode::ACCEPTED);
+            took
+        }
+    };
+    for _ in 0..20 {
+        timed(&user.email).await;
+        timed(unknown).await;
+    }
+    let (mut known_times, mut unknown_times) = (Vec::new(), Vec::new());
+    for round in 0..300 {
+        if round % 2 == 0 {
+            known_times.push(timed(&user.email).await);
+            unknown_times.push(timed(unknown).await);
+        } else {
+            unknown_times.push(timed(unknown).await);
+            known_times.push(timed(&user.email).await);
+        }
+    }
+    let (known, unknown) = (median(known_times), median(unknown_times));
+    let ratio = known.as_secs_f64() / unknown.as_secs_f64();
+    println!("forgot medians over 300 pairs: existing email {known:?}, unknown {unknown:?} (ratio {ratio:.3})");
+    assert!(
+        (0.9..=1.1).contains(&ratio),
+        "existing email {known:?} vs unknown {unknown:?} (ratio {ratio:.3})"
+    );
+}

@@ -3,6 +3,7 @@
 python3-aiosmtpd): it accepts every message and prints it as one JSON line.
 
     /usr/bin/python3 tests/smtp/server.py [--port N] [--fail-first N] [--delay-ms N]
+        [--refuse-domain DOMAIN]...
         [--starttls CERT KEY [--allow-plain] | --implicit-tls CERT KEY] [--auth USER:PASSWORD]
 
 Standard output, each line flushed at once:
@@ -22,7 +23,9 @@ not take it up may still send in clear); `--implicit-tls CERT KEY` speaks TLS fr
 
 `--fail-first N` answers the first N DATA commands with 451 (a temporary
 failure a sender must retry); those messages print no JSON line (stderr
-says each was refused). `--delay-ms N` waits N ms before answering each
+says each was refused). `--refuse-domain DOMAIN` answers RCPT TO for an
+address at DOMAIN with 450 (a recipient domain that fails for now), and
+says so on stderr as `refused RCPT <address> with 450`. `--delay-ms N` waits N ms before answering each
 DATA (a slow server, to show that sending does not delay the service).
 
 It listens on 127.0.0.1 only, and stops cleanly on SIGTERM, SIGINT or
@@ -49,10 +52,19 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 class Collector:
     """The aiosmtpd handler: prints each message, or refuses the first ones."""
 
-    def __init__(self, fail_first, delay_ms):
+    def __init__(self, fail_first, delay_ms, refused_domains):
         self.fail_first = fail_first
         self.delay = delay_ms / 1000
+        self.refused_domains = {d.lower() for d in refused_domains}
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        domain = address.rpartition("@")[2].lower()
+        if domain in self.refused_domains:
+            print(f"refused RCPT <{address}> with 450", file=sys.stderr, flush=True)
+            return "450 4.2.0 Mailbox unavailable for now (test server)"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
@@ -164,6 +176,13 @@ def main():
         metavar="N",
         help="wait N ms before answering each DATA",
     )
+    parser.add_argument(
+        "--refuse-domain",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="answer RCPT TO at DOMAIN with 450",
+    )
     parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--allow-plain", action="store_true")
     parser.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))
@@ -187,7 +206,7 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: stop.set())
 
     controller = FreePortController(
-        Collector(args.fail_first, args.delay_ms),
+        Collector(args.fail_first, args.delay_ms, args.refuse_domain),
         hostname="127.0.0.1",
         port=args.port,
         **smtp,

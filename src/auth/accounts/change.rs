@@ -4,16 +4,18 @@
 //! guess its way to the password any faster than a login could.
 
 use super::{rate_limited, Accounts};
+use crate::auth::outbox::MailKind;
 use crate::auth::{audit, Ending, Principal};
-use crate::db::password_resets;
 use crate::db::users::{self, User};
+use crate::db::{mail_outbox, password_resets};
 use crate::domain::{Client, CurrentPassword, PasswordChange};
 use crate::error::AppError;
 
 impl Accounts {
     /// Sets the new password and ends every other session of the user (on
     /// every instance), in one transaction; this session stays. An open
-    /// reset link stops working too. Gives how many sessions ended.
+    /// reset link stops working too, and a reset mail asked for but not yet
+    /// sent is not sent. Gives how many sessions ended.
     pub async fn change_password(
         &self,
         principal: &Principal,
@@ -31,14 +33,15 @@ impl Accounts {
             )
             .await?;
         let new_hash = self.hasher.hash(change.new, client.address_key()).await?;
-        let id = user.id.clone();
+        let (id, email) = (user.id.clone(), user.email.clone());
         let keep = Ending::AllBut(principal.session_id().to_owned());
         let ((), ended) = self
             .sessions
             .end_of_user_with(&user.id, keep, move |conn, now| {
                 still_in_force(now.as_ref(), &checked)?;
                 users::set_password_hash(conn, &id, &new_hash)?;
-                password_resets::delete_of_user(conn, &id)
+                password_resets::delete_of_user(conn, &id)?;
+                mail_outbox::delete_of_recipient(conn, MailKind::PasswordReset.as_str(), &email)
             })
             .await?;
         audit::event(

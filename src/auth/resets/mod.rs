@@ -1,22 +1,22 @@
 //! Forgotten passwords: a request sends a link by mail, the link's token
 //! sets a new password once.
 //!
-//! A request is answered as soon as the limits let it through, before
-//! anything about the account is looked up: the lookup, the token and the
-//! mail happen in the background, so the answer is the same, in the same
-//! time, whether or not the account exists. Each account has at most one
-//! open link (a newer one replaces it); a link works once, for
-//! `--reset-ttl`; a reset ends every session of the account.
+//! A request does the same work whatever the account: the limits, then
+//! one row in the outbox for the address as given, and it is answered;
+//! nothing about the account is looked up. The outbox's sender then calls
+//! `link_mail`: the lookup, the token, the link and the mail, made anew at
+//! each attempt. Each account has at most one open link (a newer one
+//! replaces it); a link works once, for `--reset-ttl`; a reset ends every
+//! session of the account.
 
 mod token;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
-
 use super::accounts::rate_limited;
 use super::limits::{ForgotLimits, LimitStore};
+use super::outbox::{MailKind, Outbox};
 use super::password::PasswordHasher;
 use super::{audit, Ending, Sessions};
 use crate::clock::{ms, now_ms};
@@ -25,12 +25,8 @@ use crate::db::password_resets::{self, PasswordReset};
 use crate::db::{users, Db};
 use crate::domain::{Client, Email, Password};
 use crate::error::AppError;
-use crate::mail::{Mailer, ResetMail};
+use crate::mail::{Mail, ResetMail};
 pub use token::ResetToken;
-
-/// Requests whose mail may be waiting at once (a slow or down SMTP server);
-/// past it, a request is dropped with a warning rather than queued.
-const MAX_PENDING: usize = 256;
 
 #[derive(Clone)]
 pub struct PasswordResets(Arc<Inner>);
@@ -40,11 +36,10 @@ struct Inner {
     sessions: Arc<Sessions>,
     hasher: PasswordHasher,
     limits: ForgotLimits,
-    mailer: Mailer,
+    outbox: Outbox,
     /// `--public-url`, without a trailing slash.
     public_url: String,
     ttl: Duration,
-    pending: Arc<Semaphore>,
 }
 
 impl PasswordResets {
@@ -54,7 +49,7 @@ impl PasswordResets {
         hasher: PasswordHasher,
         settings: &Settings,
         limits: &LimitStore,
-        mailer: Mailer,
+        outbox: Outbox,
         public_url: String,
     ) -> Self {
         PasswordResets(Arc::new(Inner {
@@ -62,33 +57,32 @@ impl PasswordResets {
             sessions,
             hasher,
             limits: ForgotLimits::new(settings, limits),
-            mailer,
+            outbox,
             public_url,
             ttl: settings.reset_ttl,
-            pending: Arc::new(Semaphore::new(MAX_PENDING)),
         }))
     }
 
     /// Counts the request against the limits (per email, per address),
-    /// then leaves the rest to the background and returns.
+    /// then puts the link's mail in the outbox for the email as given: the
+    /// same work whether or not an account has it.
     pub async fn request(&self, email: Email, client: &Client) -> Result<(), AppError> {
         self.0
             .limits
             .take(email.as_str(), client.address_key())
             .await
             .map_err(|refusal| rate_limited("forgot", Some(email.as_str()), client, refusal))?;
-        let Ok(permit) = Arc::clone(&self.0.pending).try_acquire_owned() else {
-            log::warn!("{MAX_PENDING} password-reset mails are waiting: a request was dropped");
-            return Ok(());
-        };
-        let (inner, address) = (Arc::clone(&self.0), client.address_text());
-        tokio::spawn(async move {
-            if let Err(error) = inner.send_link(email, &address).await {
-                log::warn!("a password-reset request failed: {error}");
-            }
-            drop(permit);
-        });
-        Ok(())
+        self.0
+            .outbox
+            .put(MailKind::PasswordReset, &email, &client.address_text())
+            .await
+    }
+
+    /// The reset mail for `email`, asked for from `address`, with a new
+    /// link that replaces the account's open one (the outbox's sender
+    /// calls it at each attempt); none when no account has that email.
+    pub async fn link_mail(&self, email: &str, address: &str) -> Result<Option<Mail>, AppError> {
+        self.0.link_mail(email, address).await
     }
 
     /// How long a link works.
@@ -164,56 +158,38 @@ impl PasswordResets {
 }
 
 impl Inner {
-    /// The background half of a request: look the account up, replace its
-    /// link, send the mail.
-    async fn send_link(&self, email: Email, address: &str) -> Result<(), AppError> {
-        let lookup = email.as_str().to_owned();
+    async fn link_mail(&self, email: &str, address: &str) -> Result<Option<Mail>, AppError> {
+        let token = ResetToken::generate()?;
+        let (lookup, token_hash, ttl) = (email.to_owned(), token.hash(), ms(self.ttl));
+        // The lookup and the new link in one transaction: a password
+        // change, which voids open links, comes wholly before or after.
         let user = self
             .db
-            .read(move |conn| users::find_by_email(conn, &lookup))
+            .write(move |conn| {
+                let Some(user) = users::find_by_email(conn, &lookup)? else {
+                    return Ok(None);
+                };
+                let now = now_ms();
+                let reset = PasswordReset {
+                    user_id: user.id.clone(),
+                    token_hash,
+                    created_at: now,
+                    expires_at: now.saturating_add(ttl),
+                };
+                password_resets::replace(conn, &reset)?;
+                Ok(Some(user))
+            })
             .await?;
         let Some(user) = user else {
             audit::event(
                 "password_reset_requested",
-                &[
-                    ("email", &email.as_str()),
-                    ("ip", &address),
-                    ("account", &"none"),
-                ],
+                &[("email", &email), ("ip", &address), ("account", &"none")],
             );
-            return Ok(());
+            return Ok(None);
         };
-        let token = ResetToken::generate()?;
-        let now = now_ms();
-        let reset = PasswordReset {
-            user_id: user.id.clone(),
-            token_hash: token.hash(),
-            created_at: now,
-            expires_at: now.saturating_add(ms(self.ttl)),
-        };
-        // Only while the password is still the one looked up: a change in
-        // between voided open links, and this one was asked for before it.
-        let password_then = user.password_hash.clone();
-        let written = self
-            .db
-            .write(move |conn| {
-                let current = users::find_by_id(conn, &reset.user_id)?;
-                if current.is_none_or(|u| u.password_hash != password_then) {
-                    return Ok(false);
-                }
-                password_resets::replace(conn, &reset).map(|()| true)
-            })
-            .await?;
-        if !written {
-            return Ok(());
-        }
         audit::event(
             "password_reset_requested",
-            &[
-                ("email", &email.as_str()),
-                ("ip", &address),
-                ("user", &user.id),
-            ],
+            &[("email", &email), ("ip", &address), ("user", &user.id)],
         );
         let link = format!(
             "{}/password/reset?token={}",
@@ -221,19 +197,21 @@ impl Inner {
             token.expose()
         );
         let mail = ResetMail {
-            name: &user.name,
             email: &user.email,
             link: &link,
             valid_for: self.ttl,
         }
-        .render()
-        .map_err(AppError::unexpected)?;
-        if let Err(error) = self.mailer.deliver(&mail).await {
-            log::warn!(
-                "the password-reset mail for user {} was not sent: {error}",
-                user.id
-            );
+        .render();
+        match mail {
+            Ok(mail) => Ok(Some(mail)),
+            // Trying again would not make it: nothing is sent.
+            Err(error) => {
+                log::warn!(
+                    "the password-reset mail for user {} cannot be made: {error}",
+                    user.id
+                );
+                Ok(None)
+            }
         }
-        Ok(())
     }
 }

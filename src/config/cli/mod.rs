@@ -100,6 +100,10 @@ pub struct Cli {
     /// How long a password-reset link works.
     #[arg(long, global = true, env = "SESAME_RESET_TTL", default_value = "30m", value_name = "DURATION", value_parser = positive_duration)]
     pub reset_ttl: Duration,
+
+    /// How long a mail that cannot be delivered is retried; 0s: tried once.
+    #[arg(long, global = true, env = "SESAME_MAIL_RETRY_FOR", default_value = "24h", value_name = "DURATION", value_parser = duration)]
+    pub mail_retry_for: Duration,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -209,6 +213,7 @@ impl Cli {
                 })?,
             mail_from: self.mail_from,
             reset_ttl: self.reset_ttl,
+            mail_retry_for: self.mail_retry_for,
             signing_key: None,
             refresh_secret,
         })

@@ -57,6 +57,7 @@ fn the_defaults_are_the_documented_ones_and_ignore_the_environment() {
     assert_eq!(defaults.smtp_url, None);
     assert_eq!(defaults.mail_from, "sesame <no-reply@localhost>");
     assert_eq!(defaults.reset_ttl, Duration::from_secs(30 * 60));
+    assert_eq!(defaults.mail_retry_for, Duration::from_secs(24 * 3600));
     assert_eq!(Settings::default(), defaults);
 }
 
@@ -105,4 +106,21 @@ fn a_kid_that_begins_with_a_hyphen_is_a_kid_not_a_flag() {
         cli.command,
         Some(Command::Keys(KeysCommand::Revoke { kid })) if kid == "-y3Pq_x"
     ));
+}
+
+#[test]
+fn mail_retry_for_takes_zero_for_one_attempt_and_refuses_what_is_no_duration() {
+    assert_eq!(
+        parse(&["--mail-retry-for", "0s"]).unwrap().mail_retry_for,
+        Duration::ZERO
+    );
+    assert_eq!(
+        parse(&["--mail-retry-for", "3d"]).unwrap().mail_retry_for,
+        Duration::from_secs(3 * 86400)
+    );
+    for bad in ["soon", "1 fortnight", "200years"] {
+        let error = parse(&["--mail-retry-for", bad]).unwrap_err();
+        let line = crate::config::load::first_line(&error.to_string());
+        assert!(line.contains("--mail-retry-for"), "{bad}: {line}");
+    }
 }

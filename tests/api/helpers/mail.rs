@@ -95,6 +95,8 @@ struct Received {
     mails: Vec<ReceivedMail>,
     /// Its standard error, for the failure messages.
     stderr: String,
+    /// The RCPT TO it refused (`--refuse-domain`): the address, and when.
+    refused: Vec<(String, Instant)>,
     /// Its standard output ended: it exited.
     ended: bool,
 }
@@ -121,6 +123,33 @@ impl SmtpServer {
     /// One that takes `delay` to answer each message's DATA.
     pub async fn start_slow(delay: Duration) -> SmtpServer {
         SmtpServer::spawn(0, delay).await
+    }
+
+    /// One that answers RCPT TO for an address at `domain` with 450 (try
+    /// again later), and accepts the others.
+    pub async fn start_refusing(domain: &str) -> SmtpServer {
+        SmtpServer::start_with(&["--refuse-domain", domain]).await
+    }
+
+    /// When each RCPT TO `email` was refused (`start_refusing`), so far.
+    pub fn refusals_of(&self, email: &str) -> Vec<Instant> {
+        let received = self.received.lock().unwrap();
+        received
+            .refused
+            .iter()
+            .filter(|(to, _)| to.eq_ignore_ascii_case(email))
+            .map(|(_, at)| *at)
+            .collect()
+    }
+
+    /// How many RCPT TO it has refused, to anyone.
+    pub fn refusals(&self) -> usize {
+        self.received.lock().unwrap().refused.len()
+    }
+
+    /// Every mail arrived and not yet taken.
+    pub fn untaken(&self) -> Vec<ReceivedMail> {
+        self.received.lock().unwrap().mails.clone()
     }
 
     /// One started with more of the script's options (`--starttls CERT
@@ -255,6 +284,12 @@ fn collect_stderr(stderr: impl AsyncRead + Unpin + Send + 'static, into: &Arc<Mu
         let mut lines = BufReader::new(stderr).lines();
         while let Ok(Some(line)) = lines.next_line().await {
             let mut received = into.lock().unwrap();
+            let refused = line
+                .strip_prefix("refused RCPT <")
+                .and_then(|rest| rest.split_once('>'));
+            if let Some((to, _)) = refused {
+                received.refused.push((to.to_owned(), Instant::now()));
+            }
             received.stderr.push_str(&line);
             received.stderr.push('\n');
         }

@@ -23,10 +23,8 @@ async fn forgot_answers_202_alike_for_any_email_and_mails_a_link_only_to_an_acco
     let mail = smtp.next_mail_to(&user.email, MAIL_WAIT).await;
     assert_eq!(mail.subject.as_deref(), Some("Reset your sesame password"));
     assert_eq!(mail.rcpt_tos, [user.email.as_str()]);
-    assert_eq!(
-        mail.to.as_deref(),
-        Some(format!("Test User <{}>", user.email).as_str())
-    );
+    // The address alone: never the name a stranger may have typed.
+    assert_eq!(mail.to.as_deref(), Some(user.email.as_str()));
     assert_eq!(mail.from.as_deref(), Some("sesame <no-reply@localhost>"));
     assert_eq!(mail.envelope_from, "no-reply@localhost");
     assert_eq!(mail.content_type, "multipart/alternative");

@@ -23,6 +23,11 @@ async fn forgot_is_limited_per_email_from_all_addresses_together() {
         for address in ["203.0.113.1", "203.0.113.2"] {
             let response = app.forgot_password_with(from(address), email).await;
             assert_eq!(response.status(), StatusCode::ACCEPTED, "{email}");
+            // Each mail sent before the next request (one asked for while
+            // another waits in the outbox adds nothing).
+            if email == user.email {
+                smtp.next_mail_to(&user.email, MAIL_WAIT).await;
+            }
         }
         let response = app.forgot_password_with(from("203.0.113.3"), email).await;
         let wait = retry_after(&response);
@@ -30,8 +35,6 @@ async fn forgot_is_limited_per_email_from_all_addresses_together() {
         assert_error(response, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
     }
     // Two mails, not three.
-    smtp.next_mail_to(&user.email, MAIL_WAIT).await;
-    smtp.next_mail_to(&user.email, MAIL_WAIT).await;
     smtp.no_mail_to(&user.email, NO_MAIL_WAIT).await;
     // The third address is not refused for another email.
     let other = app.new_user().await;

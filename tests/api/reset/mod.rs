@@ -1,7 +1,8 @@
 //! A forgotten password, reset by mail (issue 13): the request (JSON and
 //! form, the same answer in the same time whether or not the account
 //! exists, limited per email and per address), the mail (through a real
-//! SMTP server, retried; printed on standard output without one), the link
+//! SMTP server and the outbox, retried; printed on standard output without
+//! one; never quoting the account's name), the link
 //! (its token out of the address bar, working once, for a while, only the
 //! newest, stored as a hash) and the reset, which ends every session.
 
@@ -24,6 +25,7 @@ mod asking;
 mod forms;
 mod limits;
 mod link;
+mod outbox;
 mod printed;
 
 const NEW_PASSWORD: &str = "a brand new passphrase";

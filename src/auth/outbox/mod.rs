@@ -1,0 +1,95 @@
+//! The outbox: mail accepted for sending is a row in the database
+//! (`mail_outbox`) before the request that asked for it is answered, and a
+//! task on every instance (`Sender`) sends what is due.
+//!
+//! Why a table rather than tasks in memory: a mail accepted survives a
+//! restart; an instance claims a row (a lease, `FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL) so one sends it; retries wait in the table, not in memory,
+//! so a flood cannot push mail out. A row holds what the mail is about
+//! (its kind and the address), never a link: the sender makes a fresh one
+//! at each attempt, so nothing that works as a password is stored in clear.
+//! At most one row per kind and address waits (another request adds
+//! nothing), and each lives at most `--mail-retry-for`: with the forgot
+//! limits (per address, per email) that bounds the table.
+
+mod pause;
+mod sender;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::clock::{ms, now_ms};
+use crate::db::mail_outbox::{self, OutboxRow};
+use crate::db::Db;
+use crate::domain::Email;
+use crate::error::AppError;
+
+pub use sender::{Sender, Sending};
+
+/// What a mail is; each kind is built by one arm of `Sender::build`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    /// A password-reset link, to the address a forgot request gave.
+    PasswordReset,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::PasswordReset => "password_reset",
+        }
+    }
+
+    fn parse(text: &str) -> Option<MailKind> {
+        match text {
+            "password_reset" => Some(MailKind::PasswordReset),
+            _ => None,
+        }
+    }
+}
+
+/// Where mail is put to be sent.
+#[derive(Clone)]
+pub struct Outbox {
+    db: Db,
+    /// Wakes this instance's sender when a row is added.
+    added: Arc<Notify>,
+    retry_for: Duration,
+}
+
+impl Outbox {
+    pub fn new(db: Db, retry_for: Duration) -> Outbox {
+        Outbox {
+            db,
+            added: Arc::new(Notify::new()),
+            retry_for,
+        }
+    }
+
+    /// Puts a mail of `kind` to `to` in the outbox (one write, whatever
+    /// the mail), unless the same one is waiting already; `from` is the
+    /// client's address, for the audit trail.
+    pub async fn put(&self, kind: MailKind, to: &Email, from: &str) -> Result<(), AppError> {
+        let now = now_ms();
+        let to = to.as_str();
+        let row = OutboxRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            kind: kind.as_str().to_owned(),
+            recipient: to.to_owned(),
+            recipient_domain: to.rsplit_once('@').map_or(to, |(_, d)| d).to_owned(),
+            requested_from: from.to_owned(),
+            created_at: now,
+            next_attempt_at: now,
+            attempts: 0,
+            give_up_at: now.saturating_add(ms(self.retry_for)),
+            claimed_until: None,
+        };
+        self.db
+            .write(move |conn| mail_outbox::enqueue(conn, &row))
+            .await?;
+        self.added.notify_one();
+        Ok(())
+    }
+}
