@@ -152,21 +152,30 @@ async fn forgot_answers_an_existing_email_as_fast_as_an_unknown_one() {
         timed(&user.email).await;
         timed(unknown).await;
     }
-    let (mut known_times, mut unknown_times) = (Vec::new(), Vec::new());
-    for round in 0..300 {
-        if round % 2 == 0 {
-            known_times.push(timed(&user.email).await);
-            unknown_times.push(timed(unknown).await);
-        } else {
-            unknown_times.push(timed(unknown).await);
-            known_times.push(timed(&user.email).await);
+    // A difference of the paths shows in every measurement; a neighbour's
+    // burst of work (the suite runs tests side by side) in one at most, so
+    // a second measurement is allowed.
+    let mut measured = Vec::new();
+    for _ in 0..2 {
+        let (mut known_times, mut unknown_times) = (Vec::new(), Vec::new());
+        for round in 0..300 {
+            if round % 2 == 0 {
+                known_times.push(timed(&user.email).await);
+                unknown_times.push(timed(unknown).await);
+            } else {
+                unknown_times.push(timed(unknown).await);
+                known_times.push(timed(&user.email).await);
+            }
         }
+        let (known, unknown) = (median(known_times), median(unknown_times));
+        let ratio = known.as_secs_f64() / unknown.as_secs_f64();
+        println!("forgot medians over 300 pairs: existing email {known:?}, unknown {unknown:?} (ratio {ratio:.3})");
+        if (0.9..=1.1).contains(&ratio) {
+            return;
+        }
+        measured.push(format!(
+            "existing email {known:?} vs unknown {unknown:?} (ratio {ratio:.3})"
+        ));
     }
-    let (known, unknown) = (median(known_times), median(unknown_times));
-    let ratio = known.as_secs_f64() / unknown.as_secs_f64();
-    println!("forgot medians over 300 pairs: existing email {known:?}, unknown {unknown:?} (ratio {ratio:.3})");
-    assert!(
-        (0.9..=1.1).contains(&ratio),
-        "existing email {known:?} vs unknown {unknown:?} (ratio {ratio:.3})"
-    );
+    panic!("forgot's answer times differ: {measured:?}");
 }

@@ -160,7 +160,8 @@ async fn the_reset_mail_never_quotes_the_accounts_name() {
         ("Subject", mail.subject.as_deref().unwrap_or_default()),
     ] {
         assert!(
-            !text.contains("Support") && !text.contains("555"),
+            // Not "555" alone: a link's port or token may hold it.
+            !text.contains("Support") && !text.contains("555-0100"),
             "{part} quotes the name: {text}"
         );
     }
