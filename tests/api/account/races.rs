@@ -82,6 +82,15 @@ where
     (status, harvest)
 }
 
+/// A reset link's token for `email`, as mailed.
+async fn reset_token(app: &Api, smtp: &SmtpServer, email: &str) -> String {
+    let response = app.forgot_password(email).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    smtp.next_mail_to(email, Duration::from_secs(15))
+        .await
+        .token()
+}
+
 /// Asserts that the stranger got sessions at all (else the race proved
 /// nothing) and that none of them works now.
 async fn assert_none_survives(app: &Api, harvest: &Harvest, what: &str) {
@@ -123,12 +132,7 @@ async fn no_sign_in_in_flight_survives_a_password_reset() {
     let user = app.new_user().await;
     let mut current = PASSWORD.to_owned();
     for round in 0..ROUNDS {
-        let response = app.forgot_password(&user.email).await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED);
-        let token = smtp
-            .next_mail_to(&user.email, Duration::from_secs(15))
-            .await
-            .token();
+        let token = reset_token(&app, &smtp, &user.email).await;
         let next = format!("{NEW_PASSWORD} {round}");
         let (status, harvest) = race(&app, &user.email, &current, || {
             app.reset_password(&token, &next)
@@ -182,12 +186,7 @@ async fn a_rehash_at_another_cost_never_writes_an_old_password_over_a_reset() {
     }
     let app = app.restart_with(|s| s.bcrypt_cost = REAL_COST + 1).await;
     for (round, user) in users.iter().enumerate() {
-        let response = app.forgot_password(&user.email).await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED);
-        let token = smtp
-            .next_mail_to(&user.email, Duration::from_secs(15))
-            .await
-            .token();
+        let token = reset_token(&app, &smtp, &user.email).await;
         // The stranger's sign-ins and the reset all start together: the
         // sign-ins read the old hash, then rehash while the reset commits.
         let sign_ins = futures::future::join_all(
