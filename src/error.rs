@@ -37,7 +37,11 @@ pub enum AppError {
     MalformedBody(&'static str),
     #[error("the request body is larger than 64 KiB")]
     PayloadTooLarge,
-    #[error("this content type is not accepted here: send JSON, or a form from the pages")]
+    #[error(
+        "this content type is not accepted here: send a JSON body with the header \
+         `Content-Type: application/json` (curl: -H 'Content-Type: application/json'), \
+         or post a form from the pages"
+    )]
     UnsupportedMediaType,
     /// Too many failed logins, or registrations, for this account or
     /// address (429).

@@ -82,6 +82,7 @@ sqlite_only=(
   account::instances::
   reset::printed::
   mail_tls::
+  first_use::secure_cookies_on_plain_http_away_from_localhost_are_warned_of_at_start
 )
 skips=()
 for test in "${sqlite_only[@]}"; do skips+=(--skip "$test"); done

@@ -18,6 +18,7 @@ pub use load::from_args;
 pub use proxies::TrustedProxies;
 pub use secret::{Secret, MIN_SECRET_BYTES};
 pub use smtp_url::{SmtpSecurity, SmtpUrl};
+pub use values::{default_public_url, secure_cookies_refused};
 
 /// Everything the service can be told. `Default` gives the defaults written
 /// once, on the command line's flags (`cli.rs`).

@@ -1,7 +1,7 @@
 //! The values settings take: humane durations and socket addresses, each
 //! refused with a sentence that clap prints after the setting's name.
 
-use std::net::ToSocketAddrs;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 /// Longest duration a setting takes; keeps time arithmetic far from overflow.
@@ -51,6 +51,33 @@ pub fn public_url(text: &str) -> Result<String, String> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
+/// The address users reach sesame at when `--public-url` is not given. On
+/// a loopback bind, `http://localhost:<port>`: the name browsers keep
+/// `Secure` cookies for over plain HTTP, and a host name (passkeys need
+/// one); otherwise `http://<bind>`.
+pub fn default_public_url(bound: SocketAddr) -> String {
+    match bound.ip().is_loopback() {
+        true => format!("http://localhost:{}", bound.port()),
+        false => format!("http://{bound}"),
+    }
+}
+
+/// Whether browsers will refuse sesame's cookies at `public_url`: they keep
+/// a `Secure` cookie sent over plain `http://` only for `localhost` (and
+/// its loopback addresses), so every form there would be "expired".
+pub fn secure_cookies_refused(public_url: &str, cookie_secure: bool) -> bool {
+    let Ok(url) = url::Url::parse(public_url) else {
+        return false;
+    };
+    let local = match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    cookie_secure && url.scheme() == "http" && !local
+}
+
 /// `--mail-from`: `Name <address>` or a bare address.
 pub fn mailbox(text: &str) -> Result<String, String> {
     text.trim()
@@ -62,6 +89,36 @@ pub fn mailbox(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_public_url_of_a_loopback_bind_is_localhost() {
+        let at = |text: &str| default_public_url(text.parse().unwrap());
+        assert_eq!(at("127.0.0.1:8080"), "http://localhost:8080");
+        assert_eq!(at("[::1]:41234"), "http://localhost:41234");
+        assert_eq!(at("192.0.2.7:8080"), "http://192.0.2.7:8080");
+        assert_eq!(at("0.0.0.0:80"), "http://0.0.0.0:80");
+    }
+
+    #[test]
+    fn secure_cookies_are_refused_over_plain_http_but_on_localhost() {
+        for url in [
+            "http://sesame.lan:8080",
+            "http://192.0.2.7:8080",
+            "http://0.0.0.0:80",
+        ] {
+            assert!(secure_cookies_refused(url, true), "{url}");
+            assert!(!secure_cookies_refused(url, false), "{url}");
+        }
+        for url in [
+            "http://localhost:8080",
+            "http://LOCALHOST",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+            "https://id.example.com",
+        ] {
+            assert!(!secure_cookies_refused(url, true), "{url}");
+        }
+    }
 
     #[test]
     fn humane_durations() {

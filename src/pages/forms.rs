@@ -39,6 +39,8 @@ pub struct LoginPage {
     pub csrf: String,
     pub email: String,
     pub next: Option<String>,
+    /// "Create an account", keeping `next`.
+    pub register_link: String,
     /// A message about the whole form (wrong credentials, too many attempts).
     pub error: Option<String>,
     pub errors: FieldMessages,
@@ -51,6 +53,10 @@ pub struct RegisterPage {
     pub csrf: String,
     pub name: String,
     pub email: String,
+    /// Where signing up leads (a local path), as on the sign-in page.
+    pub next: Option<String>,
+    /// "Sign in", keeping `next`.
+    pub login_link: String,
     pub error: Option<String>,
     pub errors: FieldMessages,
 }
@@ -123,6 +129,7 @@ impl LoginPage {
             layout: Layout::new("Sign in", context.flash),
             csrf: context.csrf,
             email: email.to_owned(),
+            register_link: with_next("/register", next.as_ref()),
             next: next.map(|path| path.as_str().to_owned()),
             error,
             errors,
@@ -132,16 +139,37 @@ impl LoginPage {
 
 impl RegisterPage {
     /// The sign-up page, likewise.
-    pub fn new(context: FormContext, name: &str, email: &str, failure: Option<&AppError>) -> Self {
+    pub fn new(
+        context: FormContext,
+        name: &str,
+        email: &str,
+        next: Option<LocalPath>,
+        failure: Option<&AppError>,
+    ) -> Self {
         let (errors, error) = failure.map(feedback).unwrap_or_default();
         RegisterPage {
             layout: Layout::new("Create an account", context.flash),
             csrf: context.csrf,
             name: name.to_owned(),
             email: email.to_owned(),
+            login_link: with_next("/login", next.as_ref()),
+            next: next.map(|path| path.as_str().to_owned()),
             error,
             errors,
         }
+    }
+}
+
+/// `page`, carrying `next` on in its query: the way from sign-in to
+/// sign-up and back keeps where the user was going.
+fn with_next(page: &str, next: Option<&LocalPath>) -> String {
+    match next {
+        Some(next) => {
+            let encoded: String =
+                form_urlencoded::byte_serialize(next.as_str().as_bytes()).collect();
+            format!("{page}?next={encoded}")
+        }
+        None => page.to_owned(),
     }
 }
 

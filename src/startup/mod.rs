@@ -17,7 +17,7 @@ use crate::auth::keys::KeyRing;
 use crate::auth::outbox::{Outbox, Sender, Sending};
 use crate::auth::{Accounts, LimitStore, PasswordResets, Sessions};
 use crate::config::secrets_file::{self, Keys, SecretsError};
-use crate::config::{Database, Secret, Settings};
+use crate::config::{default_public_url, secure_cookies_refused, Database, Secret, Settings};
 use crate::db::server_lock::{LockError, ServerLock};
 use crate::db::{Db, Listener, OpenError};
 use crate::error::AppError;
@@ -111,7 +111,17 @@ impl Application {
         let public_url = settings
             .public_url
             .clone()
-            .unwrap_or_else(|| format!("http://{address}"));
+            .unwrap_or_else(|| default_public_url(address));
+        log::info!("public address {public_url} (the links in mail; --public-url sets it)");
+        if secure_cookies_refused(&public_url, settings.cookie_secure) {
+            log::warn!(
+                "--cookie-secure is on, but the public address {public_url} is plain http:// \
+                 on a host other than localhost: browsers will refuse sesame's cookies there, \
+                 so nobody stays signed in and every form answers 403 \"form expired\". \
+                 Put TLS in front (and give an https:// --public-url), or, on a trusted \
+                 network only, pass --cookie-secure false"
+            );
+        }
         let outbox = Outbox::new(db.clone(), settings.mail_retry_for);
         let resets = web::Data::new(PasswordResets::new(
             db.clone(),

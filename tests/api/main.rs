@@ -14,6 +14,7 @@ mod cluster;
 mod crash;
 mod errors;
 mod exit_status;
+mod first_use;
 mod forms;
 mod forward_auth;
 mod health;

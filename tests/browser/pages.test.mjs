@@ -152,3 +152,18 @@ test("without script, a signed-out profile sends the user to sign in", async () 
   await page.waitForURL(server.url + "/login?next=/profile");
   await context.close();
 });
+
+test("next survives from sign-in to 'Create an account', and signing up lands there", async () => {
+  const { context } = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(server.url + "/login?next=" + encodeURIComponent("/profile?from=next"));
+  await page.click("text=Create an account");
+  await page.waitForURL(/\/register\?next=/);
+  const email = `ada-${Math.random().toString(36).slice(2)}@example.com`;
+  await page.fill("#name", "Ada Lovelace");
+  await page.fill("#email", email);
+  await page.fill("#password", PASSWORD);
+  await Promise.all([page.waitForURL(server.url + "/profile?from=next"), page.click("button[type=submit]")]);
+  assert.equal(await page.textContent("#profile-email"), email);
+  await context.close();
+});

@@ -83,7 +83,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "SESAME_KEY_ROTATION", default_value = "30d", value_name = "DURATION", value_parser = positive_duration)]
     pub key_rotation: Duration,
 
-    /// The address users reach sesame at, for links in mail [default: http://<bind>].
+    /// The address users reach sesame at, for links in mail [default: http://localhost:<port> on a loopback bind, else http://<bind>].
     #[arg(long, global = true, env = "SESAME_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
     pub public_url: Option<String>,
 

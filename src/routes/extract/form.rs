@@ -125,6 +125,15 @@ fn csrf_of(bytes: &[u8]) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
+/// A body that is a JSON object or array, not form pairs (a form's first
+/// byte is a name's, never `{` or `[`).
+fn looks_like_json(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| matches!(b, b'{' | b'['))
+}
+
 impl<T: FormFields> FromRequest for CsrfForm<T> {
     type Error = FormError;
     type Future = LocalBoxFuture<'static, Result<Self, FormError>>;
@@ -146,6 +155,11 @@ impl<T: FormFields> FromRequest for CsrfForm<T> {
                 Err(AppError::PayloadTooLarge) => return Err(AppError::PayloadTooLarge.into()),
                 Err(_) => return Err(forbidden),
             };
+            // JSON sent as a form (curl's -d without -H) is no form from
+            // the pages: say what to send, not "this form has expired".
+            if looks_like_json(&bytes) {
+                return Err(AppError::UnsupportedMediaType.into());
+            }
             // The token first, from the raw pairs: a body that is otherwise
             // broken is still refused 403 without a valid one.
             if !session.issued(csrf_of(&bytes).as_deref()) {

@@ -17,6 +17,8 @@ pub struct RegisterFields {
     email: String,
     #[serde(default)]
     password: String,
+    /// The form's: where to land once signed up (a local path only).
+    next: Option<String>,
 }
 
 impl RegisterFields {
