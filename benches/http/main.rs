@@ -1,5 +1,5 @@
 //! `cargo bench --bench http`: sesame over real HTTP, each figure next to a
-//! baseline measured in the same run. See README.md, "Performance".
+//! baseline measured in the same run. See docs/PERFORMANCE.md.
 //!
 //! Settings (environment): BENCH_ONLY (postgres, sqlite or core: `me`,
 //! `verify`, `refresh`, `login`, `forgot` alone), BENCH_SESAME (the binary to measure

@@ -56,7 +56,7 @@ pub async fn measure(sesame: SocketAddr, known: &str, seconds: Duration) -> Vec<
             measured: summary(&flood_known),
             baseline: format!("an unknown email, same run: {}", summary(&flood_unknown)),
             ratio: percent(flood_ratio),
-            goal: "shown (see README)",
+            goal: "shown (see docs/PERFORMANCE.md)",
             met: flood_known.errors == 0 && flood_unknown.errors == 0,
         },
     ]

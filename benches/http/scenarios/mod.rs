@@ -37,7 +37,7 @@ pub struct Row {
     pub met: bool,
 }
 
-/// The table as README.md's "Performance" shows it.
+/// The table as docs/PERFORMANCE.md shows it.
 pub fn print_table(rows: &[Row]) {
     println!();
     println!("| measurement | sesame | baseline (same run) | ratio | goal | met |");
