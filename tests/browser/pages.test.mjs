@@ -29,7 +29,9 @@ test("registering through the form lands on the profile", async () => {
   const user = await registerThroughForm(page, server);
   assert.equal(await page.textContent("#profile-name"), user.name);
   assert.equal(await page.textContent("#profile-email"), user.email);
-  assert.match(await page.textContent(".facts"), /Member since\s*\d{4}-\d{2}-\d{2}/);
+  // The day, in the browser's time zone and words (the UTC instant in its datetime).
+  assert.match(await page.textContent(".facts"), /Member since\s*\S.*\d{4}/);
+  assert.match(await page.getAttribute(".facts time[data-show=date]", "datetime"), /^\d{4}-\d{2}-\d{2}T/);
   assert.match(await page.getAttribute("#access-expiry", "datetime"), /^\d{4}-\d{2}-\d{2}T/);
   assert.equal(await page.locator(".session").count(), 1);
   assert.equal(await page.textContent(".session .badge"), "this device");
