@@ -234,3 +234,26 @@ test("a form's explanation stands apart from its first label", async () => {
   }
   await context.close();
 });
+
+test("reloading after a failed password change shows the profile and posts nothing again", async () => {
+  const { context } = await newContext(browser);
+  const page = await context.newPage();
+  await registerThroughForm(page, server);
+  const posts = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") posts.push(new URL(request.url()).pathname);
+  });
+  await page.fill("#current_password", "wrong-guess-7Xq");
+  await page.fill("#new_password", "another good password");
+  const [failed] = await Promise.all([page.waitForNavigation(), page.click("#change-password-submit")]);
+  assert.equal(failed.status(), 401);
+  assert.match(await page.textContent("#change-password-error"), /Your current password is incorrect\./);
+  await page.waitForURL(server.url + "/profile");
+  const reloaded = await page.reload();
+  assert.equal(reloaded.request().method(), "GET");
+  assert.equal(reloaded.status(), 200);
+  assert.deepEqual(posts.filter((path) => path !== "/auth/refresh"), ["/auth/password"]);
+  await page.waitForSelector("#profile-name");
+  assert.equal(await page.locator("#change-password-error").count(), 0);
+  await context.close();
+});
