@@ -16,40 +16,40 @@ pub enum AppError {
     /// in input order, so a form can show each message next to its field.
     #[error("{}", .0.first().message)]
     Invalid(FieldErrors),
-    #[error("an account with this email already exists")]
+    #[error("An account with this email already exists.")]
     EmailTaken,
-    #[error("the email or password is incorrect")]
+    #[error("The email or password is incorrect.")]
     InvalidCredentials,
     /// No usable access token; `token_sent` says whether one was presented.
-    #[error("a valid access token is required")]
+    #[error("A valid access token is required.")]
     Unauthenticated { token_sent: bool },
-    #[error("the refresh token is missing, expired or revoked")]
+    #[error("The refresh token is missing, expired or revoked.")]
     InvalidRefreshToken,
-    #[error("this password-reset link is unknown, used or expired; ask for a new one")]
+    #[error("This password-reset link is unknown, used or expired. Ask for a new one.")]
     InvalidResetToken,
-    #[error("cross-site requests are refused")]
+    #[error("Cross-site requests are refused.")]
     CrossSite,
-    #[error("no such resource")]
+    #[error("There is nothing at this address.")]
     NotFound,
-    #[error("this method is not allowed here")]
+    #[error("This method is not allowed here.")]
     MethodNotAllowed,
-    #[error("the request body is malformed: {0}")]
+    #[error("The request body is malformed: {0}.")]
     MalformedBody(&'static str),
-    #[error("the request body is larger than 64 KiB")]
+    #[error("The request body is larger than 64 KiB.")]
     PayloadTooLarge,
     #[error(
-        "this content type is not accepted here: send a JSON body with the header \
+        "This content type is not accepted here. Send a JSON body with the header \
          `Content-Type: application/json` (curl: -H 'Content-Type: application/json'), \
-         or post a form from the pages"
+         or post a form from the pages."
     )]
     UnsupportedMediaType,
     /// Too many failed logins, or registrations, for this account or
     /// address (429).
-    #[error("too many attempts; try again in {} s", retry_after_secs(*.retry_after))]
+    #[error("Too many attempts. Try again in {} s.", retry_after_secs(*.retry_after))]
     TooManyAttempts { retry_after: std::time::Duration },
-    #[error("the server is busy, try again shortly")]
+    #[error("The server is busy. Please try again in a moment.")]
     Busy,
-    #[error("an unexpected error occurred")]
+    #[error("An unexpected error occurred.")]
     Unexpected(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -212,7 +212,7 @@ mod tests {
         assert_eq!(error.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
         let body = body_of(&error);
         assert_eq!(body["error"], "internal_error");
-        assert_eq!(body["message"], "an unexpected error occurred");
+        assert_eq!(body["message"], "An unexpected error occurred.");
         assert!(!body.to_string().contains("secret"));
     }
 

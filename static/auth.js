@@ -15,6 +15,9 @@
  *   One that fails for another reason than a 401 (network, timeout, 5xx,
  *   403) is tried again after growing pauses: 2 s, 4 s, 8 s ... at most 60 s
  *   (give or take 10%), back to 2 s after any successful refresh.
+ * - Times (<time datetime>) show in the browser's time zone.
+ * - On the answer to a failed form post, a reload asks for the page again
+ *   instead of posting the form a second time.
  *
  * Tokens live only in HttpOnly cookies: this script never sees or stores one,
  * and it uses no Web Storage at all.
@@ -213,6 +216,32 @@
     });
   }
 
+  // A <time datetime> shows UTC as the server wrote it (what a browser
+  // without script shows); here it shows in the browser's own time zone,
+  // the UTC instant kept in its title. data-show="date": the day only.
+  function showLocalTime(time) {
+    var at = new Date(time.getAttribute("datetime"));
+    if (isNaN(at.getTime()) || typeof Intl !== "object" || !Intl.DateTimeFormat) return;
+    var options = time.getAttribute("data-show") === "date"
+      ? { year: "numeric", month: "long", day: "numeric" }
+      : { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+    time.textContent = new Intl.DateTimeFormat(undefined, options).format(at);
+    time.title = at.toISOString().slice(0, 19).replace("T", " ") + " UTC";
+  }
+
+  function showLocalTimes() {
+    var times = document.querySelectorAll("time[datetime]");
+    for (var i = 0; i < times.length; i++) showLocalTime(times[i]);
+  }
+
+  // The answer to a failed form post names its page's address (the form's
+  // action only takes posts): giving this history entry that address makes a
+  // reload GET the page rather than post the form again.
+  function forgetThePost() {
+    var address = document.querySelector('meta[name="sesame-page-address"]');
+    if (address) history.replaceState(history.state, "", address.getAttribute("content"));
+  }
+
   function start() {
     var unauthorized = document.getElementById("unauthorized");
     if (unauthorized) {
@@ -220,6 +249,8 @@
       return;
     }
     if (history.state && history.state.sesameRetried) history.replaceState(null, "");
+    forgetThePost();
+    showLocalTimes();
     var meta = document.querySelector('meta[name="sesame-access-expires-in"]');
     if (meta) {
       keepAlive = true;
@@ -227,7 +258,7 @@
     }
   }
 
-  window.sesame = { authFetch: authFetch, refresh: refresh };
+  window.sesame = { authFetch: authFetch, refresh: refresh, showLocalTime: showLocalTime };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -32,6 +32,7 @@
     if (!expiry) return;
     var at = new Date(Date.now() + event.detail.expiresIn * 1000);
     expiry.setAttribute("datetime", at.toISOString());
-    expiry.textContent = at.toLocaleTimeString() + " (refreshed silently)";
+    window.sesame.showLocalTime(expiry);
+    expiry.textContent += " (refreshed silently)";
   });
 })();

@@ -19,7 +19,7 @@ impl Password {
         }
         if raw.len() > MAX_BYTES {
             return Err(invalid(
-                "Password must be at most 72 bytes (bcrypt's limit).",
+                "Password must be at most 72 bytes: about 72 letters, fewer with accents or emoji.",
             ));
         }
         Ok(Password(raw))

@@ -94,7 +94,8 @@ impl ForgotPage {
             other => other.map(feedback).unwrap_or_default(),
         };
         ForgotPage {
-            layout: Layout::new("Forgot your password?", context.flash),
+            layout: Layout::new("Forgot your password?", context.flash)
+                .answering_a_post("/password/forgot", failure.is_some()),
             csrf: context.csrf,
             email: email.to_owned(),
             error,
@@ -107,7 +108,8 @@ impl ResetPage {
     pub fn new(context: FormContext, failure: Option<&AppError>) -> Self {
         let (errors, error) = failure.map(feedback).unwrap_or_default();
         ResetPage {
-            layout: Layout::new("Choose a new password", context.flash),
+            layout: Layout::new("Choose a new password", context.flash)
+                .answering_a_post("/password/reset", failure.is_some()),
             csrf: context.csrf,
             error,
             errors,
@@ -126,7 +128,8 @@ impl LoginPage {
     ) -> Self {
         let (errors, error) = failure.map(feedback).unwrap_or_default();
         LoginPage {
-            layout: Layout::new("Sign in", context.flash),
+            layout: Layout::new("Sign in", context.flash)
+                .answering_a_post(with_next("/login", next.as_ref()), failure.is_some()),
             csrf: context.csrf,
             email: email.to_owned(),
             register_link: with_next("/register", next.as_ref()),
@@ -148,7 +151,8 @@ impl RegisterPage {
     ) -> Self {
         let (errors, error) = failure.map(feedback).unwrap_or_default();
         RegisterPage {
-            layout: Layout::new("Create an account", context.flash),
+            layout: Layout::new("Create an account", context.flash)
+                .answering_a_post(with_next("/register", next.as_ref()), failure.is_some()),
             csrf: context.csrf,
             name: name.to_owned(),
             email: email.to_owned(),

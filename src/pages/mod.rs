@@ -21,6 +21,10 @@ pub struct Layout {
     /// Seconds until the access token expires, on signed-in pages: the
     /// script refreshes ahead of it.
     pub access_expires_in: Option<i64>,
+    /// On the answer to a failed form post: the page's own address. The
+    /// script puts it in the address bar, so a reload asks for the page
+    /// instead of posting the form again.
+    pub address: Option<String>,
     pub style_url: &'static str,
     pub script_url: &'static str,
     pub icon_url: &'static str,
@@ -32,10 +36,18 @@ impl Layout {
             title,
             flash,
             access_expires_in: None,
+            address: None,
             style_url: assets::STYLE.url(),
             script_url: assets::SCRIPT.url(),
             icon_url: assets::ICON.url(),
         }
+    }
+
+    /// This layout, on the answer to a form post that failed (`failed`) at
+    /// the page `address`.
+    pub fn answering_a_post(mut self, address: impl Into<String>, failed: bool) -> Self {
+        self.address = failed.then(|| address.into());
+        self
     }
 }
 

@@ -6,11 +6,15 @@ use super::forms::feedback;
 use super::{FieldMessages, Layout};
 use crate::error::AppError;
 
-/// One row of the profile's session list.
+/// One row of the profile's session list. Times come twice: RFC 3339 for
+/// `<time datetime>` (the script shows it in the browser's time zone), and
+/// readable in UTC (what a browser without script shows).
 pub struct SessionRow {
     pub id: String,
     pub device: String,
+    pub created_at: String,
     pub created: String,
+    pub last_used_at: String,
     pub last_used: String,
     pub current: bool,
 }
@@ -22,6 +26,9 @@ pub struct ProfilePage {
     pub csrf: String,
     pub name: String,
     pub email: String,
+    /// RFC 3339, for `<time datetime>`.
+    pub member_since_at: String,
+    /// The same day, readable (UTC).
     pub member_since: String,
     /// Empty: the page says "none".
     pub roles: Vec<String>,
@@ -48,6 +55,7 @@ pub enum ProfileForm {
 impl ProfilePage {
     /// Shows `error` on `form`.
     pub fn failed(mut self, form: ProfileForm, error: &AppError) -> Self {
+        self.layout = self.layout.answering_a_post("/profile", true);
         let (fields, general) = match error {
             AppError::InvalidCredentials => (
                 FieldMessages::default(),

@@ -15,7 +15,7 @@ pub enum FormError {
     #[error("{error}")]
     Page { error: AppError, html: String },
     /// No valid CSRF token: nothing was done.
-    #[error("the form has no valid CSRF token")]
+    #[error("The form has no valid CSRF token.")]
     Forbidden { back: &'static str },
     #[error(transparent)]
     Other(#[from] AppError),

@@ -248,3 +248,105 @@ async fn a_405_says_which_methods_are_allowed_and_head_works_where_get_does() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+/// A message a person reads: a capital first letter and a final period.
+fn assert_sentence(body: &serde_json::Value) {
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with(|c: char| c.is_uppercase()) && message.ends_with('.'),
+        "not a sentence: {body}"
+    );
+}
+
+#[actix_web::test]
+async fn every_json_error_message_is_a_sentence() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let no_body = |method, path| app.send_raw(method, path, Headers::new(), None);
+    let json_body = |path, body: &'static str| {
+        app.send_raw(
+            Method::POST,
+            path,
+            content_type("application/json"),
+            Some(body.into()),
+        )
+    };
+    let answers = [
+        (
+            no_body(Method::GET, "/no/such/page").await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            no_body(Method::GET, "/auth/login").await,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            no_body(Method::GET, "/api/me").await,
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+        ),
+        (
+            app.me("not-a-token").await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+        ),
+        (
+            app.login(&user.email, "wrong-guess-7Xq").await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        ),
+        (
+            app.refresh_without_token().await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_refresh_token",
+        ),
+        (
+            app.register("Ada", &user.email, PASSWORD).await,
+            StatusCode::CONFLICT,
+            "email_taken",
+        ),
+        (
+            json_body("/auth/register", "{").await,
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+        ),
+        (
+            json_body(
+                "/auth/password/reset",
+                r#"{"token": "x", "password": "12345678"}"#,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_reset_token",
+        ),
+        (
+            app.send_raw(
+                Method::POST,
+                "/auth/login",
+                content_type("text/plain"),
+                Some("hello".into()),
+            )
+            .await,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            app.send_raw(
+                Method::POST,
+                "/auth/login",
+                Headers::new()
+                    .header("Content-Type", "application/json")
+                    .header("Origin", "http://evil.example"),
+                Some("{}".into()),
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+        ),
+    ];
+    for (response, status, code) in answers {
+        assert_sentence(&assert_error(response, status, code).await);
+    }
+}

@@ -208,3 +208,31 @@ async fn static_files_are_built_in_and_cached_for_long_under_the_pages_urls() {
     let response = app.static_file("nope.js").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn without_script_the_profile_times_read_in_utc_inside_time_elements() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let response = app
+        .profile(Headers::new().access_cookie(&user.access_token))
+        .await;
+    let html = response.text().await.unwrap();
+    // Member since, the session's two times and the expiry: the script
+    // shows each in the browser's zone; this text is the fallback.
+    let times: Vec<&str> = html.split(" datetime=\"").skip(1).collect();
+    assert_eq!(times.len(), 4, "{html}");
+    for time in times {
+        let (datetime, rest) = time.split_once('"').unwrap();
+        assert!(datetime.ends_with('Z'), "{datetime}");
+        let text = rest
+            .split_once('>')
+            .unwrap()
+            .1
+            .split("</time>")
+            .next()
+            .unwrap();
+        let day = &datetime[..10];
+        assert!(text.starts_with(day), "{text}");
+        assert!(text == day || text.ends_with(" UTC"), "{text}");
+    }
+}

@@ -216,3 +216,28 @@ async fn a_password_over_72_bytes_is_never_cut_to_its_first_72() {
         StatusCode::OK
     );
 }
+
+#[actix_web::test]
+async fn the_password_rule_is_said_in_the_same_words_users_know_on_the_page_and_in_the_422() {
+    let app = spawn_app().await;
+    let words = "about 72 letters, fewer with accents or emoji";
+    let page = app.register_page().await.text().await.unwrap();
+    assert!(
+        page.contains(&format!(
+            "At least 8 characters. At most 72 bytes: {words}."
+        )),
+        "{page}"
+    );
+    let response = app
+        .register("Ada", "ada@example.com", &"€".repeat(25))
+        .await;
+    let body = assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_password",
+    )
+    .await;
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(message.contains(words), "{message}");
+    assert!(!message.contains("bcrypt"), "{message}");
+}

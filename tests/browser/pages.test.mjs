@@ -29,7 +29,9 @@ test("registering through the form lands on the profile", async () => {
   const user = await registerThroughForm(page, server);
   assert.equal(await page.textContent("#profile-name"), user.name);
   assert.equal(await page.textContent("#profile-email"), user.email);
-  assert.match(await page.textContent(".facts"), /Member since\s*\d{4}-\d{2}-\d{2}/);
+  // The day, in the browser's time zone and words (the UTC instant in its datetime).
+  assert.match(await page.textContent(".facts"), /Member since\s*\S.*\d{4}/);
+  assert.match(await page.getAttribute(".facts time[data-show=date]", "datetime"), /^\d{4}-\d{2}-\d{2}T/);
   assert.match(await page.getAttribute("#access-expiry", "datetime"), /^\d{4}-\d{2}-\d{2}T/);
   assert.equal(await page.locator(".session").count(), 1);
   assert.equal(await page.textContent(".session .badge"), "this device");
@@ -165,5 +167,93 @@ test("next survives from sign-in to 'Create an account', and signing up lands th
   await page.fill("#password", PASSWORD);
   await Promise.all([page.waitForURL(server.url + "/profile?from=next"), page.click("button[type=submit]")]);
   assert.equal(await page.textContent("#profile-email"), email);
+  await context.close();
+});
+
+test("reloading after a failed sign-in shows the sign-in form and posts nothing again", async () => {
+  const { context } = await newContext(browser);
+  const page = await context.newPage();
+  const posts = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") posts.push(new URL(request.url()).pathname);
+  });
+  await page.goto(server.url + "/login?next=" + encodeURIComponent("/profile"));
+  await page.fill("#email", "nobody@example.com");
+  await page.fill("#password", PASSWORD);
+  const [failed] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  assert.equal(failed.status(), 401);
+  assert.deepEqual(posts, ["/auth/login"]);
+  // The script gives the entry the sign-in page's address, so a reload GETs it.
+  await page.waitForURL((url) => url.pathname === "/login");
+  const reloaded = await page.reload();
+  assert.equal(reloaded.request().method(), "GET");
+  assert.equal(reloaded.status(), 200);
+  assert.deepEqual(posts, ["/auth/login"], "the reload posted the form again");
+  await page.waitForSelector("form[action='/auth/login'] #email");
+  assert.equal(await page.inputValue("input[name=next]"), "/profile");
+  assert.equal(await page.locator("#form-error").count(), 0);
+  await context.close();
+});
+
+test("the profile shows its times in the browser's time zone, with UTC in their title", async () => {
+  const { context, watch } = await newContext(browser, { timezoneId: "Asia/Tokyo", locale: "en-GB" });
+  const page = await context.newPage();
+  await registerThroughForm(page, server);
+  await page.waitForFunction(() => [...document.querySelectorAll("time[datetime]")].every((t) => t.title));
+  const times = await page.$$eval("time[datetime]", (all) =>
+    all.map((time) => ({ datetime: time.getAttribute("datetime"), text: time.textContent, title: time.title })),
+  );
+  assert.ok(times.length >= 4, "member since, a session's two times and the expiry: " + JSON.stringify(times));
+  for (const time of times) {
+    assert.doesNotMatch(time.text, /UTC/, JSON.stringify(time));
+    assert.match(time.title, /UTC$/, JSON.stringify(time));
+  }
+  const at = new Date(await page.getAttribute("#access-expiry", "datetime"));
+  const tokyo = new Date(at.getTime() + 9 * 3600 * 1000); // Tokyo has no summer time
+  const hhmm = `${String(tokyo.getUTCHours()).padStart(2, "0")}:${String(tokyo.getUTCMinutes()).padStart(2, "0")}`;
+  const shown = await page.textContent("#access-expiry");
+  assert.ok(shown.includes(hhmm), `the expiry ${shown} is not ${hhmm} Tokyo time`);
+  assert.deepEqual(watch.consoleErrors, []);
+  await context.close();
+});
+
+test("a form's explanation stands apart from its first label", async () => {
+  const { context } = await newContext(browser);
+  const page = await context.newPage();
+  const gapBefore = (id) =>
+    page.evaluate((id) => {
+      const form = document.getElementById(id);
+      let explanation = form.previousElementSibling;
+      while (explanation && explanation.tagName !== "P") explanation = explanation.previousElementSibling;
+      return form.querySelector("label").getBoundingClientRect().top - explanation.getBoundingClientRect().bottom;
+    }, id);
+  await registerThroughForm(page, server);
+  for (const id of ["change-password", "delete-account"]) {
+    const gap = await gapBefore(id);
+    assert.ok(gap >= 12, `${id}: ${gap} px between the explanation and the first label`);
+  }
+  await context.close();
+});
+
+test("reloading after a failed password change shows the profile and posts nothing again", async () => {
+  const { context } = await newContext(browser);
+  const page = await context.newPage();
+  await registerThroughForm(page, server);
+  const posts = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") posts.push(new URL(request.url()).pathname);
+  });
+  await page.fill("#current_password", "wrong-guess-7Xq");
+  await page.fill("#new_password", "another good password");
+  const [failed] = await Promise.all([page.waitForNavigation(), page.click("#change-password-submit")]);
+  assert.equal(failed.status(), 401);
+  assert.match(await page.textContent("#change-password-error"), /Your current password is incorrect\./);
+  await page.waitForURL(server.url + "/profile");
+  const reloaded = await page.reload();
+  assert.equal(reloaded.request().method(), "GET");
+  assert.equal(reloaded.status(), 200);
+  assert.deepEqual(posts.filter((path) => path !== "/auth/refresh"), ["/auth/password"]);
+  await page.waitForSelector("#profile-name");
+  assert.equal(await page.locator("#change-password-error").count(), 0);
   await context.close();
 });

@@ -38,6 +38,7 @@ pub async fn page(
         csrf: context.csrf,
         name: principal.user.name.clone(),
         email: principal.user.email.clone(),
+        member_since_at: rfc3339(principal.user.created_at),
         member_since: readable_date(principal.user.created_at),
         roles: principal.user.roles.clone(),
         sessions: sessions
@@ -45,7 +46,9 @@ pub async fn page(
             .map(|s| SessionRow {
                 current: s.id == principal.session_id(),
                 device: describe_device(s.user_agent.as_deref()),
+                created_at: rfc3339(s.created_at),
                 created: readable_time(s.created_at),
+                last_used_at: rfc3339(s.last_used_at),
                 last_used: readable_time(s.last_used_at),
                 id: s.id,
             })

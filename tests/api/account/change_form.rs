@@ -152,3 +152,29 @@ async fn the_change_password_form_signed_out_sends_to_sign_in() {
     assert_eq!(response.headers()["location"], "/login?next=/profile");
     assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
 }
+
+#[actix_web::test]
+async fn a_wrong_current_password_on_the_profile_says_so_in_either_form() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let page = profile_page(&app, &user.access_token).await;
+    let cookies = format!("{}; accessToken={}", page.forms_cookie(), user.access_token);
+    let csrf = page.csrf();
+    let change = [
+        ("current_password", "wrong-guess-7Xq"),
+        ("new_password", NEW_PASSWORD),
+        ("csrf", &csrf),
+    ];
+    let changed = Page::of(app.change_password_form(&cookies, &change).await).await;
+    let delete = [("password", "wrong-guess-7Xq"), ("csrf", &csrf)];
+    let deleted = Page::of(app.delete_account_form(&cookies, &delete).await).await;
+    for (answer, form) in [(&changed, "change-password"), (&deleted, "delete-account")] {
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.html);
+        let shown = answer.form(form);
+        assert!(
+            shown.contains("Your current password is incorrect."),
+            "{form}: {shown}"
+        );
+        assert!(!answer.html.contains("email or password"), "{form}");
+    }
+}

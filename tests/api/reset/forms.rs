@@ -97,3 +97,13 @@ async fn the_forgot_form_past_the_limit_is_429_on_its_page() {
         answer.html
     );
 }
+
+#[actix_web::test]
+async fn the_check_your_mail_page_links_back_to_sign_in() {
+    let app = spawn_app().await;
+    let sent = app.forgot_sent_page(Headers::new()).await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    let html = sent.text().await.unwrap();
+    assert!(html.contains("Check your mail"), "{html}");
+    assert!(html.contains(r#"href="/login""#), "{html}");
+}
