@@ -1,13 +1,15 @@
 //! `cargo run` needs nothing installed first (CONTRACT, "First use"): the
 //! binary loads no shared library beyond the C library and the compiler's
 //! own, since linking against any other takes its `-dev` package. libpq and
-//! the OpenSSL it speaks TLS with are built from source into the binary.
+//! the OpenSSL it speaks TLS with are built from source into the binary,
+//! and TLS to PostgreSQL still works through them.
 
 use std::time::Duration;
 
 use tokio::process::Command;
 
-use crate::process::BINARY;
+use crate::helpers::*;
+use crate::process::{run, BINARY};
 
 /// What every machine with a C compiler has: glibc (libc6) and libgcc.
 const BASE_SYSTEM: [&str; 9] = [
@@ -70,4 +72,22 @@ async fn the_binary_loads_only_the_c_library_and_libgcc() {
         others.is_empty(),
         "{BINARY} loads more than the base system: {others:#?}"
     );
+}
+
+#[actix_web::test]
+async fn the_binary_speaks_tls_to_postgresql_when_the_url_says_sslmode_require() {
+    let cluster = Cluster::start_with_ssl().await;
+    let url = format!("{}?sslmode=require", cluster.fresh_database());
+    // A server migrates the database and makes its first key.
+    drop(spawn_app_at(&url, |_| {}).await);
+    let folder = tempfile::tempdir().expect("temporary folder");
+    // A libpq built without TLS refuses `sslmode=require` outright.
+    let output = run(
+        folder.path(),
+        &["keys", "list", "--database-url", &url],
+        &[],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(!output.stdout.is_empty(), "{output:?}");
 }
