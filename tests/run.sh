@@ -12,8 +12,9 @@
 #      real nginx running the README's configuration;
 #   4. a build (not a run) of the benchmark, so it cannot rot.
 #
-# It installs what it needs when missing: Debian's postgresql and libpq-dev
-# (apt; diesel's PostgreSQL backend links libpq), chromium (apt), nginx (apt),
+# It installs what it needs when missing: Debian's postgresql (apt; the
+# server the tests run: no library, as libpq and its OpenSSL are built from
+# source into the binary, see Cargo.toml), chromium (apt), nginx (apt),
 # Node.js (apt), python3-aiosmtpd (apt; the SMTP server the mail tests send
 # to, tests/smtp/server.py), openssl (apt; the TLS tests' certificates), and
 # playwright-core at the version in
@@ -35,9 +36,7 @@ export NGINX_BIN="${NGINX_BIN:-/usr/sbin/nginx}"
 [ -x "$NGINX_BIN" ] || apt_install nginx
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
-missing=()
-for package in libpq-dev postgresql; do installed "$package" || missing+=("$package"); done
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+installed postgresql || apt_install postgresql
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_install python3-aiosmtpd
 command -v openssl >/dev/null 2>&1 || apt_install openssl
 
@@ -59,10 +58,11 @@ SESAME_TEST_BACKEND=sqlite cargo test --locked
 # The PostgreSQL pass leaves out what does not depend on the backend, or
 # chooses its own: the tests that run the binary on a SQLite file or no app
 # at all (audit, binary, crash, hostile, the cluster helper, a database in
-# memory; exit_status makes a PostgreSQL cluster of its own, with SSL),
-# those that spawn theirs with spawn_sqlite_app (the keys file, the file's
-# size and modes), and the several-instances tests, which are on
-# PostgreSQL in both passes. A test changed to spawn_sqlite_app belongs here.
+# memory, the libraries the binary loads; exit_status makes a PostgreSQL
+# cluster of its own, with SSL), those that spawn theirs with
+# spawn_sqlite_app (the keys file, the file's size and modes), and the
+# several-instances tests, which are on PostgreSQL in both passes. A test
+# changed to spawn_sqlite_app belongs here.
 sqlite_only=(
   instances::
   audit::
@@ -78,6 +78,7 @@ sqlite_only=(
   storage::the_file_gives_space_back_once_ended_sessions_are_purged
   storage::the_database_and_its_wal_and_shm_are_readable_by_their_owner_only
   storage::a_database_in_memory_is_refused_at_start
+  system_libraries::
   account::audit::
   account::instances::
   reset::printed::

@@ -38,4 +38,5 @@ mod revocation;
 mod roles;
 mod sessions;
 mod storage;
+mod system_libraries;
 mod timing;
