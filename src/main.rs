@@ -19,11 +19,11 @@ fn main() -> ExitCode {
         .parse_env(env_logger::Env::default().default_filter_or("info"))
         .init();
     match command {
-        Command::Serve => serve(settings),
-        Command::Purge => purge(settings),
+        Command::Serve(_) => serve(settings),
+        Command::Purge(_) => purge(settings),
         Command::Keys(KeysCommand::Rotate) => rotate_keys(&settings),
         Command::Keys(KeysCommand::Revoke { kid }) => revoke_key(&settings, &kid),
-        Command::Keys(KeysCommand::List) => list_keys(&settings),
+        Command::Keys(KeysCommand::List(_)) => list_keys(&settings),
         Command::Users { command } => users(settings, command),
     }
 }

@@ -1,24 +1,23 @@
 //! Where settings come from: `.env` in the working folder, the
 //! environment, the command line; with one-line errors naming the setting.
 
-use clap::Parser;
-
-use super::cli::{Cli, Command, ConfigError};
+use super::cli::{self, Command, ConfigError};
 use super::secret::secret_from_env;
 use super::Settings;
 
 /// Reads `.env`, the environment and the flags. Help and version print and
-/// exit here; any other problem is a `ConfigError` naming the setting.
+/// exit here; any other problem is a `ConfigError` naming the setting. A
+/// command reads only the variables it uses: a secret it does not need
+/// cannot stop it.
 pub fn from_args() -> Result<(Command, Settings), ConfigError> {
     read_dot_env()?;
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) if !e.use_stderr() => e.exit(),
-        Err(e) => return Err(ConfigError(first_line(&e.to_string()))),
-    };
-    let command = cli.command.clone().unwrap_or(Command::Serve);
-    let mut settings = cli.into_settings(secret_from_env("SESAME_REFRESH_SECRET")?)?;
-    settings.signing_key = signing_key_from_env()?;
+    let (command, mut settings) = cli::parse(std::env::args_os().collect())?;
+    if command.uses_refresh_secret() {
+        settings.refresh_secret = secret_from_env("SESAME_REFRESH_SECRET")?;
+    }
+    if command.uses_signing_key() {
+        settings.signing_key = signing_key_from_env()?;
+    }
     Ok((command, settings))
 }
 
@@ -86,14 +85,6 @@ fn unreadable_line(content: &str, text: &str) -> String {
         "error: cannot read .env: {place} cannot be parsed (an unterminated quote, or \
          a space or # that needs quoting?)"
     )
-}
-
-pub(super) fn first_line(text: &str) -> String {
-    text.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(text)
-        .trim_end()
-        .to_owned()
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub use smtp_url::{SmtpSecurity, SmtpUrl};
 pub use values::{default_public_url, secure_cookies_refused};
 
 /// Everything the service can be told. `Default` gives the defaults written
-/// once, on the command line's flags (`cli.rs`).
+/// once, on the command line's flags (`cli/server.rs`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub bind: String,

@@ -9,14 +9,18 @@ use crate::db::Db;
 use crate::domain::{Email, RoleError, Roles};
 use crate::error::AppError;
 
-/// Why a `users` command failed; its text is the one line printed.
+/// Why a `users` command failed; its text is the one line printed, which
+/// says what to do next.
 #[derive(Debug, thiserror::Error)]
 pub enum UsersError {
-    #[error(transparent)]
+    #[error("{0} (for example: admin,editors)")]
     Roles(#[from] RoleError),
-    #[error("{0:?} is not an email address")]
+    #[error("{0:?} is not an email address: give the email the user signed up with")]
     Email(String),
-    #[error("no user has the email {0}")]
+    #[error(
+        "no user has the email {0}: check its spelling, or have them sign up first \
+         (the sign-up page, /register), then run this again"
+    )]
     Unknown(String),
     #[error(transparent)]
     Startup(#[from] StartupError),

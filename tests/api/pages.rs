@@ -68,6 +68,22 @@ async fn login_keeps_only_a_local_next() {
 }
 
 #[actix_web::test]
+async fn a_query_that_names_next_twice_still_gets_the_sign_in_and_sign_up_pages() {
+    let app = spawn_app().await;
+    for response in [
+        app.login_page_with_next("/profile&next=/elsewhere").await,
+        app.register_page_with_next("/profile&next=/elsewhere")
+            .await,
+    ] {
+        assert_eq!(response.status(), StatusCode::OK);
+        let content_type = response.headers()["content-type"].to_str().unwrap();
+        assert!(content_type.starts_with("text/html"), "{content_type}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(r#"name="next" value="/profile""#), "{html}");
+    }
+}
+
+#[actix_web::test]
 async fn a_form_post_without_this_browsers_csrf_token_gets_403_and_does_nothing() {
     let app = spawn_app().await;
     let user = app.new_user().await;

@@ -258,3 +258,32 @@ async fn set_roles_reaches_every_instance() {
         json!(["admin"])
     );
 }
+
+#[actix_web::test]
+async fn an_unknown_email_or_a_bad_role_says_what_to_do_next() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let cases: [(&[&str], &[&str]); 3] = [
+        (
+            &["show", "nobody@example.com"],
+            &["nobody@example.com", "sign up"],
+        ),
+        (
+            &["set-roles", "nobody@example.com", "admin"],
+            &["nobody@example.com", "sign up"],
+        ),
+        (
+            &["set-roles", &user.email, "Admin"],
+            &["\"Admin\"", "a-z 0-9 _ -", "for example: admin,editors"],
+        ),
+    ];
+    for (args, said) in cases {
+        let output = users(&app, args).await;
+        let (stdout, stderr) = texts(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        for words in said {
+            assert!(stderr.contains(words), "{args:?}: {words}: {stderr}");
+        }
+    }
+}

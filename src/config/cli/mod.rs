@@ -1,13 +1,15 @@
-//! The command line: flags, their variables and defaults (the contract's
-//! settings table), and the one-line errors a bad setting gets.
+//! The command line: the commands, each with the flags it uses
+//! (`server.rs`), and how they are read (`parse.rs`).
 
-use std::time::Duration;
+mod parse;
+mod server;
 
-use clap::builder::BoolishValueParser;
-use clap::{value_parser, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use super::values::{duration, mailbox, positive_duration, public_url, socket_address};
-use super::{Database, DatabaseUrlParser, Secret, Settings, SmtpUrl, TrustedProxies};
+pub use parse::parse;
+pub use server::{AccessTtlArg, DatabaseArg, ServerArgs, SessionLifetimes};
+
+use super::Settings;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,99 +21,23 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, global = true, env = "SESAME_BIND", default_value = "127.0.0.1:8080", value_name = "ADDR", value_parser = socket_address)]
-    pub bind: String,
+    #[command(flatten)]
+    pub database: DatabaseArg,
 
-    /// SQLite file path (created with its folder), or a postgres:// URL.
-    #[arg(long, global = true, env = "DATABASE_URL", default_value = "data/sesame.db", value_name = "URL", value_parser = DatabaseUrlParser)]
-    pub database_url: Database,
-
-    /// Access token lifetime.
-    #[arg(long, global = true, env = "SESAME_ACCESS_TTL", default_value = "15m", value_name = "DURATION", value_parser = positive_duration)]
-    pub access_ttl: Duration,
-
-    /// Idle lifetime: a session unused this long ends.
-    #[arg(long, global = true, env = "SESAME_REFRESH_TTL", default_value = "7d", value_name = "DURATION", value_parser = positive_duration)]
-    pub refresh_ttl: Duration,
-
-    /// Absolute lifetime: no refresh extends a session past it.
-    #[arg(long, global = true, env = "SESAME_SESSION_MAX_AGE", default_value = "30d", value_name = "DURATION", value_parser = positive_duration)]
-    pub session_max_age: Duration,
-
-    /// How long a just-rotated refresh token may still be presented; 0s turns it off.
-    #[arg(long, global = true, env = "SESAME_REUSE_GRACE", default_value = "10s", value_name = "DURATION", value_parser = duration)]
-    pub reuse_grace: Duration,
-
-    /// bcrypt cost, 4 to 31.
-    #[arg(long, global = true, env = "SESAME_BCRYPT_COST", default_value_t = 12, value_name = "COST", value_parser = value_parser!(u32).range(4..=31))]
-    pub bcrypt_cost: u32,
-
-    /// Failed logins for one account from one client address within the window before 429.
-    #[arg(long, global = true, env = "SESAME_LOGIN_MAX_FAILURES", default_value_t = 5, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
-    pub login_max_failures: u32,
-
-    /// Failed logins for one account from all addresses within the window before 429.
-    #[arg(long, global = true, env = "SESAME_LOGIN_MAX_FAILURES_PER_ACCOUNT", default_value_t = 100, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
-    pub login_max_failures_per_account: u32,
-
-    /// Failed logins from one client address (IPv6: its /64) within the window before 429.
-    #[arg(long, global = true, env = "SESAME_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 50, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
-    pub login_max_failures_per_ip: u32,
-
-    /// Registrations from one client address (IPv6: its /64) within the window before 429.
-    #[arg(long, global = true, env = "SESAME_REGISTER_MAX_PER_IP", default_value_t = 20, value_name = "COUNT", value_parser = value_parser!(u32).range(1..))]
-    pub register_max_per_ip: u32,
-
-    /// Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed.
-    #[arg(long, global = true, env = "SESAME_TRUSTED_PROXIES", default_value = "", value_name = "CIDRS", value_parser = TrustedProxies::parse)]
-    pub trusted_proxies: TrustedProxies,
-
-    /// The window the login and registration limits count in.
-    #[arg(long, global = true, env = "SESAME_LOGIN_WINDOW", default_value = "15m", value_name = "DURATION", value_parser = positive_duration)]
-    pub login_window: Duration,
-
-    /// Set the Secure cookie attribute (browsers accept it on http://localhost).
-    #[arg(long, global = true, env = "SESAME_COOKIE_SECURE", default_value = "true", value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
-    pub cookie_secure: bool,
-
-    /// How often ended sessions are deleted (with their refresh tokens).
-    #[arg(long, global = true, env = "SESAME_PURGE_INTERVAL", default_value = "1h", value_name = "DURATION", value_parser = positive_duration)]
-    pub purge_interval: Duration,
-
-    /// How often a new access-token signing key is made.
-    #[arg(long, global = true, env = "SESAME_KEY_ROTATION", default_value = "30d", value_name = "DURATION", value_parser = positive_duration)]
-    pub key_rotation: Duration,
-
-    /// The address users reach sesame at, for links in mail [default: http://localhost:<port> on a loopback bind, else http://<bind>].
-    #[arg(long, global = true, env = "SESAME_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
-    pub public_url: Option<String>,
-
-    /// smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://…; unset: mail is printed to standard output.
-    // Parsed in `into_settings`: clap's own error would quote the value,
-    // password and all. (A `//` comment: clap shows `///` ones in --help.)
-    #[arg(long, global = true, env = "SESAME_SMTP_URL", value_name = "URL")]
-    pub smtp_url: Option<String>,
-
-    /// The From of every mail.
-    #[arg(long, global = true, env = "SESAME_MAIL_FROM", default_value = "sesame <no-reply@localhost>", value_name = "MAILBOX", value_parser = mailbox)]
-    pub mail_from: String,
-
-    /// How long a password-reset link works.
-    #[arg(long, global = true, env = "SESAME_RESET_TTL", default_value = "30m", value_name = "DURATION", value_parser = positive_duration)]
-    pub reset_ttl: Duration,
-
-    /// How long a mail that cannot be delivered is retried; 0s: tried once.
-    #[arg(long, global = true, env = "SESAME_MAIL_RETRY_FOR", default_value = "24h", value_name = "DURATION", value_parser = duration)]
-    pub mail_retry_for: Duration,
+    /// The server's flags; a command given with one of them before it is
+    /// refused (`parse.rs`): it takes only its own.
+    #[command(flatten)]
+    pub server: ServerArgs,
 }
 
+// Made once per run: the size of `Serve` costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Start the server (what runs when no command is given).
-    Serve,
+    Serve(ServerArgs),
     /// Delete ended sessions (with their refresh tokens) now, then exit.
-    Purge,
+    Purge(SessionLifetimes),
     /// The access-token signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -138,7 +64,7 @@ pub enum KeysCommand {
     /// One line per key: its kid, when it was made, and whether it is next
     /// (published, signs soon), signs, is retired (still published), is gone
     /// or is revoked.
-    List,
+    List(AccessTtlArg),
 }
 
 /// `sesame users …`
@@ -168,55 +94,28 @@ pub struct ConfigError(pub String);
 
 impl Cli {
     /// The settings no flag, variable or `.env` changed: the defaults
-    /// written on the flags above, which are thus written only once.
+    /// written on the flags, which are thus written only once.
     pub fn defaults() -> Settings {
         let command = Cli::command().mut_args(|arg| arg.env(None::<&str>));
         let defaults = command
             .try_get_matches_from(["sesame"])
             .and_then(|matches| Cli::from_arg_matches(&matches))
-            .and_then(|cli| {
-                cli.into_settings(None)
-                    .map_err(|e| clap::Error::raw(clap::error::ErrorKind::InvalidValue, e))
-            });
+            .map_err(|e| ConfigError(e.to_string()))
+            .and_then(|cli| cli.server.into_settings(cli.database.database_url));
         // Every default is a valid value: a unit test (cli/tests.rs) parses them all.
         defaults.expect("the defaults are valid settings")
     }
+}
 
-    pub fn into_settings(self, refresh_secret: Option<Secret>) -> Result<Settings, ConfigError> {
-        Ok(Settings {
-            bind: self.bind,
-            database: self.database_url,
-            access_ttl: self.access_ttl,
-            refresh_ttl: self.refresh_ttl,
-            session_max_age: self.session_max_age,
-            reuse_grace: self.reuse_grace,
-            bcrypt_cost: self.bcrypt_cost,
-            login_max_failures: self.login_max_failures,
-            login_max_failures_per_account: self.login_max_failures_per_account,
-            login_max_failures_per_ip: self.login_max_failures_per_ip,
-            register_max_per_ip: self.register_max_per_ip,
-            trusted_proxies: self.trusted_proxies,
-            login_window: self.login_window,
-            cookie_secure: self.cookie_secure,
-            purge_interval: self.purge_interval,
-            key_rotation: self.key_rotation,
-            public_url: self.public_url,
-            smtp_url: self
-                .smtp_url
-                .as_deref()
-                .map(SmtpUrl::parse)
-                .transpose()
-                .map_err(|reason| {
-                    ConfigError(format!(
-                        "error: invalid value for '--smtp-url <URL>' (SESAME_SMTP_URL): {reason}"
-                    ))
-                })?,
-            mail_from: self.mail_from,
-            reset_ttl: self.reset_ttl,
-            mail_retry_for: self.mail_retry_for,
-            signing_key: None,
-            refresh_secret,
-        })
+impl Command {
+    /// Whether it opens the sessions' keys (`SESAME_REFRESH_SECRET`).
+    pub fn uses_refresh_secret(&self) -> bool {
+        !matches!(self, Command::Users { .. })
+    }
+
+    /// Whether it signs or lists signing keys (`SESAME_SIGNING_KEY`).
+    pub fn uses_signing_key(&self) -> bool {
+        matches!(self, Command::Serve(_) | Command::Keys(_))
     }
 }
 

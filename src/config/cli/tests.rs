@@ -1,9 +1,22 @@
-//! The command line's flags, defaults and one-line errors.
+//! The command line's flags, defaults and errors.
+
+use std::time::Duration;
 
 use super::*;
+use crate::config::Database;
 
 fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
     Cli::try_parse_from(std::iter::once("sesame").chain(args.iter().copied()))
+}
+
+/// The line of clap's message that names what is wrong.
+fn first_line(error: &clap::Error) -> String {
+    error
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[test]
@@ -17,18 +30,18 @@ fn flags_override_defaults() {
         "false",
     ])
     .unwrap();
-    assert_eq!(cli.access_ttl, Duration::from_secs(2));
-    assert_eq!(cli.bcrypt_cost, 4);
-    assert!(!cli.cookie_secure);
+    assert_eq!(cli.server.access.access_ttl, Duration::from_secs(2));
+    assert_eq!(cli.server.bcrypt_cost, 4);
+    assert!(!cli.server.cookie_secure);
 }
 
 #[test]
-fn bad_values_name_the_setting_in_one_line() {
+fn bad_values_name_the_setting_in_the_first_line() {
     let error = parse(&["--bcrypt-cost", "3"]).unwrap_err();
-    let line = crate::config::load::first_line(&error.to_string());
+    let line = first_line(&error);
     assert!(line.contains("--bcrypt-cost"), "{line}");
     let error = parse(&["--reuse-grace", "later"]).unwrap_err();
-    assert!(crate::config::load::first_line(&error.to_string()).contains("--reuse-grace"));
+    assert!(first_line(&error).contains("--reuse-grace"));
 }
 
 #[test]
@@ -70,33 +83,40 @@ fn mail_settings_are_checked_at_start() {
         "Ada <ada@example.com>",
     ])
     .unwrap();
-    assert_eq!(cli.public_url.as_deref(), Some("https://id.example.com"));
+    assert_eq!(
+        cli.server.public_url.as_deref(),
+        Some("https://id.example.com")
+    );
     for bad in [
         ["--public-url", "ftp://id.example.com"],
         ["--public-url", "https://id.example.com/?a=b"],
         ["--mail-from", "not a mailbox"],
     ] {
         let error = parse(&bad).unwrap_err();
-        let line = crate::config::load::first_line(&error.to_string());
+        let line = first_line(&error);
         assert!(line.contains(bad[0]), "{line}");
     }
     let bad_smtp = parse(&["--smtp-url", "smtp://me:s3cret@mail.example.com/path"]).unwrap();
-    let error = bad_smtp.into_settings(None).unwrap_err().to_string();
+    let error = bad_smtp
+        .server
+        .into_settings(Database::sqlite("x.db"))
+        .unwrap_err()
+        .to_string();
     assert!(
         error.contains("--smtp-url") && !error.contains("s3cret"),
         "{error}"
     );
     let good = parse(&["--smtp-url", "smtps://me:s3cret@mail.example.com"]).unwrap();
-    let settings = good.into_settings(None).unwrap();
+    let settings = good.server.into_settings(Database::sqlite("x.db")).unwrap();
     assert_eq!(settings.smtp_url.map(|url| url.port), Some(465));
 }
 
 #[test]
 fn a_database_url_is_parsed_once_into_a_file() {
     let cli = parse(&["--database-url", "sqlite://x/y.db"]).unwrap();
-    assert_eq!(cli.database_url, Database::sqlite("x/y.db"));
+    assert_eq!(cli.database.database_url, Database::sqlite("x/y.db"));
     let error = parse(&["--database-url", "file:y.db"]).unwrap_err();
-    assert!(crate::config::load::first_line(&error.to_string()).contains("--database-url"));
+    assert!(first_line(&error).contains("--database-url"));
 }
 
 #[test]
@@ -111,16 +131,83 @@ fn a_kid_that_begins_with_a_hyphen_is_a_kid_not_a_flag() {
 #[test]
 fn mail_retry_for_takes_zero_for_one_attempt_and_refuses_what_is_no_duration() {
     assert_eq!(
-        parse(&["--mail-retry-for", "0s"]).unwrap().mail_retry_for,
+        parse(&["--mail-retry-for", "0s"])
+            .unwrap()
+            .server
+            .mail_retry_for,
         Duration::ZERO
     );
     assert_eq!(
-        parse(&["--mail-retry-for", "3d"]).unwrap().mail_retry_for,
+        parse(&["--mail-retry-for", "3d"])
+            .unwrap()
+            .server
+            .mail_retry_for,
         Duration::from_secs(3 * 86400)
     );
     for bad in ["soon", "1 fortnight", "200years"] {
         let error = parse(&["--mail-retry-for", bad]).unwrap_err();
-        let line = crate::config::load::first_line(&error.to_string());
+        let line = first_line(&error);
         assert!(line.contains("--mail-retry-for"), "{bad}: {line}");
     }
+}
+
+/// Every argument of `sesame` and of its commands, at any depth.
+fn all_arguments(command: &clap::Command) -> Vec<clap::Arg> {
+    let mut arguments: Vec<clap::Arg> = command.get_arguments().cloned().collect();
+    for sub in command.get_subcommands() {
+        arguments.extend(all_arguments(sub));
+    }
+    arguments
+}
+
+#[test]
+fn no_flag_reads_a_key_variable_and_a_password_is_never_quoted_in_clap_s_message() {
+    // The keys are read from the environment only (`load.rs`), never
+    // through clap, whose message would quote a value it refuses.
+    for arg in all_arguments(&Cli::command()) {
+        let env = arg.get_env().and_then(|e| e.to_str()).unwrap_or_default();
+        assert!(
+            !matches!(env, "SESAME_SIGNING_KEY" | "SESAME_REFRESH_SECRET"),
+            "{arg}"
+        );
+    }
+    // The flags a URL password may be in: refused without their value.
+    for args in [
+        &["--database-url", "postgress://me:s3cret@db.example.com/x"][..],
+        &[
+            "users",
+            "show",
+            "a@b.c",
+            "--database-url",
+            "mysql://me:s3cret@h/x",
+        ],
+    ] {
+        let error = parse(args).unwrap_err().to_string();
+        assert!(error.contains("--database-url"), "{error}");
+        assert!(!error.contains("s3cret"), "{error}");
+    }
+    let smtp = parse(&["--smtp-url", "smtp://me:s3cret@mail.example.com:port"]).unwrap();
+    let error = smtp
+        .server
+        .into_settings(Database::sqlite("x.db"))
+        .unwrap_err();
+    assert!(!error.to_string().contains("s3cret"), "{error}");
+}
+
+#[test]
+fn each_command_takes_only_the_flags_it_uses() {
+    assert!(parse(&["users", "show", "a@b.c", "--bind", "127.0.0.1:0"]).is_err());
+    assert!(parse(&["keys", "rotate", "--access-ttl", "1m"]).is_err());
+    assert!(parse(&["purge", "--access-ttl", "1m"]).is_err());
+    let cli = parse(&["keys", "list", "--access-ttl", "1m"]).unwrap();
+    assert!(matches!(
+        cli.command,
+        Some(Command::Keys(KeysCommand::List(access))) if access.access_ttl == Duration::from_secs(60)
+    ));
+    let cli = parse(&["--database-url", "x.db", "purge", "--reuse-grace", "0s"]).unwrap();
+    assert_eq!(cli.database.database_url, Database::sqlite("x.db"));
+    assert!(matches!(
+        cli.command,
+        Some(Command::Purge(lifetimes)) if lifetimes.reuse_grace == Duration::ZERO
+    ));
 }

@@ -190,6 +190,11 @@ impl Api {
         self.get("/register", Headers::new())
     }
 
+    /// `GET /register?next=…`, `next` as given (not escaped).
+    pub fn register_page_with_next(&self, next: &str) -> Request {
+        self.get(&format!("/register?next={next}"), Headers::new())
+    }
+
     /// `GET /profile`
     pub fn profile(&self, headers: Headers) -> Request {
         self.get("/profile", headers)
