@@ -1,7 +1,7 @@
 //! The commands that open the database without serving: `sesame keys
 //! rotate`, `sesame keys revoke`, `sesame keys list`, `sesame purge`.
 
-use super::{open_existing, Opened};
+use super::open::{open_existing, Opened};
 use crate::auth::keys::{self, Revocation};
 use crate::auth::signing_keys::{self, KeyState, SigningKey};
 use crate::auth::Purged;

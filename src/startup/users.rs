@@ -54,7 +54,7 @@ fn parse_email(raw: &str) -> Result<Email, UsersError> {
 
 /// The database, migrated; no keys, no sessions: the users are all it needs.
 fn open(settings: &Settings) -> Result<Db, StartupError> {
-    super::made_by_a_server(&settings.database)?;
+    super::open::made_by_a_server(&settings.database)?;
     let (db, _session_writer) = Db::open(&settings.database)?;
     Ok(db)
 }

@@ -13,13 +13,15 @@ use std::time::Duration;
 
 use tokio::task::JoinSet;
 
-use super::pause::{after_failure, AfterFailure};
-use super::{MailKind, Outbox};
+use super::Outbox;
 use crate::auth::resets::PasswordResets;
 use crate::clock::{ms, now_ms};
 use crate::db::mail_outbox::{self, OutboxRow};
 use crate::error::AppError;
-use crate::mail::{Mail, MailError, Mailer};
+use crate::mail::Mailer;
+use attempt::Failure;
+
+mod attempt;
 
 /// Mail being sent at once by this instance.
 const MAX_SENDING: usize = 8;
@@ -99,7 +101,7 @@ impl Sender {
     /// Claims what there is room for and starts sending it; how long to
     /// wait before the next round.
     async fn round(self: &Arc<Self>, sends: &mut JoinSet<()>) -> Result<Duration, AppError> {
-        let busy = self.sending.lock().expect("sending").clone();
+        let busy = self.sending().clone();
         let mut free = MAX_SENDING.saturating_sub(busy.values().sum());
         if free == 0 {
             return Ok(POLL);
@@ -129,9 +131,7 @@ impl Sender {
                 .await?;
             for row in claimed {
                 *self
-                    .sending
-                    .lock()
-                    .expect("sending")
+                    .sending()
                     .entry(row.recipient_domain.clone())
                     .or_default() += 1;
                 sends.spawn(Arc::clone(self).send(row));
@@ -150,6 +150,15 @@ impl Sender {
         })
     }
 
+    /// The counts of sends under way. A panic while they were held leaves
+    /// numbers that are still counts (each change is one `+= 1` or `-= 1`),
+    /// so a poisoned lock is used as it is rather than failing every round.
+    fn sending(&self) -> std::sync::MutexGuard<'_, HashMap<String, usize>> {
+        self.sending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// One attempt at `row`, and what follows from it.
     async fn send(self: Arc<Self>, row: OutboxRow) {
         let attempt = tokio::time::timeout(ATTEMPT_TIMEOUT, self.attempt(&row));
@@ -160,7 +169,7 @@ impl Sender {
             // The row stays claimed; it comes back when its lease ends.
             error.log_if_unexpected();
         }
-        let mut sending = self.sending.lock().expect("sending");
+        let mut sending = self.sending();
         if let Some(n) = sending.get_mut(&row.recipient_domain) {
             *n = n.saturating_sub(1);
             if *n == 0 {
@@ -170,83 +179,4 @@ impl Sender {
         drop(sending);
         self.outbox.added.notify_one();
     }
-
-    async fn attempt(&self, row: &OutboxRow) -> Result<(), Failure> {
-        let Some(mail) = self.build(row).await.map_err(|e| match e {
-            AppError::Busy => Failure::MayPass("the database is busy".into()),
-            other => Failure::MayPass(other.to_string()),
-        })?
-        else {
-            return Ok(());
-        };
-        self.mailer.deliver(&mail).await.map_err(|e| match e {
-            MailError::Failed(_) => Failure::MayPass(e.to_string()),
-            _ => Failure::Final(e.to_string()),
-        })
-    }
-
-    /// The mail the row stands for, made now (one arm per kind); none when
-    /// there is nothing to send (no account has that address, or the mail
-    /// cannot be made): the row is then deleted.
-    async fn build(&self, row: &OutboxRow) -> Result<Option<Mail>, AppError> {
-        let Some(kind) = MailKind::parse(&row.kind) else {
-            log::warn!("the outbox holds a mail of unknown kind {:?}", row.kind);
-            return Ok(None);
-        };
-        match kind {
-            MailKind::PasswordReset => {
-                self.resets
-                    .link_mail(&row.recipient, &row.requested_from)
-                    .await
-            }
-        }
-    }
-
-    /// Deletes the row, or puts it back to wait after a failure that may pass.
-    async fn settle(&self, row: &OutboxRow, sent: Result<(), Failure>) -> Result<(), AppError> {
-        let (kind, domain) = (row.kind.clone(), row.recipient_domain.clone());
-        let attempts = row.attempts.saturating_add(1);
-        let next = match sent {
-            Ok(()) => None,
-            Err(Failure::Final(error)) => {
-                log::warn!("a {kind} mail to a recipient at {domain} was refused: {error}");
-                None
-            }
-            Err(Failure::MayPass(error)) => {
-                match after_failure(attempts, now_ms(), row.give_up_at) {
-                    AfterFailure::RetryAt(at) => {
-                        log::warn!(
-                            "a {kind} mail to a recipient at {domain} failed (attempt \
-                             {attempts}), trying again in {} s: {error}",
-                            (at - now_ms()).max(0) / 1000
-                        );
-                        Some(at)
-                    }
-                    AfterFailure::GiveUp => {
-                        log::warn!(
-                            "a {kind} mail to a recipient at {domain} is given up after \
-                             {attempts} attempts: {error}"
-                        );
-                        None
-                    }
-                }
-            }
-        };
-        let row = row.clone();
-        self.outbox
-            .db
-            .write(move |conn| match next {
-                None => mail_outbox::delete(conn, &row.id),
-                Some(at) => mail_outbox::retry_later(conn, &row, attempts, at),
-            })
-            .await
-    }
-}
-
-/// Why an attempt did not send.
-enum Failure {
-    /// Tried again later (a 4xx, a server down or slow, the database busy).
-    MayPass(String),
-    /// Never tried again (a 5xx refusal, a mail that cannot be built).
-    Final(String),
 }
