@@ -8,10 +8,12 @@
 
 pub mod access_token;
 mod accounts;
+mod addresses;
 mod audit;
 mod generations;
 pub mod keys;
 mod limits;
+mod link_token;
 pub mod outbox;
 pub mod password;
 mod profile;
@@ -22,7 +24,9 @@ pub mod signing_keys;
 pub mod users;
 
 pub use accounts::Accounts;
+pub use addresses::Addresses;
 pub use limits::LimitStore;
+pub use link_token::LinkToken;
 pub use profile::Profile;
-pub use resets::{PasswordResets, ResetToken};
+pub use resets::PasswordResets;
 pub use sessions::{Ending, Principal, Purged, Sessions, SignIn};

@@ -9,6 +9,8 @@ pub struct Profile {
     pub email: String,
     pub created_at: Millis,
     pub roles: Vec<String>,
+    /// Whether the address was proven by a mailed link.
+    pub email_verified: bool,
 }
 
 /// The stored comma-separated roles, as a list.
@@ -28,6 +30,7 @@ impl From<User> for Profile {
             email: user.email,
             created_at: user.created_at,
             roles: roles_of(&user.roles),
+            email_verified: user.email_verified,
         }
     }
 }

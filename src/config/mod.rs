@@ -54,6 +54,13 @@ pub struct Settings {
     pub mail_from: String,
     /// How long a password-reset link works.
     pub reset_ttl: Duration,
+    /// How long an email-verification or address-change link works.
+    pub verify_ttl: Duration,
+    /// Sign-in needs a verified address, and sign-up answers a taken email
+    /// as a new one.
+    pub require_verified_email: bool,
+    /// Mail the owner when a device or network new to the account signs in.
+    pub sign_in_alerts: bool,
     /// How long a mail that cannot be delivered is retried (0: tried once).
     pub mail_retry_for: Duration,
     /// From `SESAME_SIGNING_KEY` (an Ed25519 private key, PKCS#8 PEM), as

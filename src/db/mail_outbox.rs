@@ -30,6 +30,9 @@ pub struct OutboxRow {
     pub attempts: i32,
     pub give_up_at: Millis,
     pub claimed_until: Option<Millis>,
+    /// What the mail is about beyond its recipient (a user's or a
+    /// session's id), '' for nothing more.
+    pub subject: String,
 }
 
 /// Adds `row` unless one of its kind and recipient is already waiting;

@@ -9,6 +9,7 @@
 //! one `SessionWriter` that `Db::open` hands out (see `session_writer`).
 
 mod conn;
+pub mod email_links;
 mod listen;
 pub mod mail_outbox;
 mod open;

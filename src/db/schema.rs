@@ -1,6 +1,17 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    email_links (token_hash) {
+        token_hash -> Binary,
+        user_id -> Text,
+        purpose -> Text,
+        email -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
     mail_outbox (id) {
         id -> Text,
         kind -> Text,
@@ -12,6 +23,7 @@ diesel::table! {
         attempts -> Integer,
         give_up_at -> BigInt,
         claimed_until -> Nullable<BigInt>,
+        subject -> Text,
     }
 }
 
@@ -68,14 +80,17 @@ diesel::table! {
         password_hash -> Text,
         created_at -> BigInt,
         roles -> Text,
+        email_verified -> Bool,
     }
 }
 
+diesel::joinable!(email_links -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    email_links,
     mail_outbox,
     password_resets,
     refresh_tokens,

@@ -18,6 +18,8 @@ pub struct User {
     pub created_at: Millis,
     /// Comma-separated, empty for none (see `domain::Roles`).
     pub roles: String,
+    /// Whether a link mailed to `email` was opened.
+    pub email_verified: bool,
 }
 
 #[derive(Insertable)]
@@ -103,6 +105,49 @@ pub fn replace_password_hash(
 ) -> Result<bool, AppError> {
     let changed = diesel::update(users::table.find(id).filter(users::password_hash.eq(was)))
         .set(users::password_hash.eq(password_hash))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Marks the user's address verified, only while it is still `email` (a
+/// link to an address the account has left proves nothing). False when it
+/// was not.
+pub fn set_email_verified(conn: &mut Conn, id: &str, email: &str) -> Result<bool, AppError> {
+    let changed = diesel::update(users::table.find(id).filter(users::email.eq(email)))
+        .set(users::email_verified.eq(true))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Makes `email` (proven by its link) the user's address, verified.
+/// `Err(EmailTaken)` when another account has it.
+pub fn set_verified_email(conn: &mut Conn, id: &str, email: &str) -> Result<(), AppError> {
+    let taken: i64 = users::table
+        .filter(users::email.eq(email))
+        .filter(users::id.ne(id))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(AppError::EmailTaken);
+    }
+    // A sign-up taking the address between the count and here is refused
+    // by the unique index: the same answer.
+    match diesel::update(users::table.find(id))
+        .set((users::email.eq(email), users::email_verified.eq(true)))
+        .execute(conn)
+    {
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Err(AppError::EmailTaken),
+        other => other.map(|_| ()).map_err(AppError::from),
+    }
+}
+
+/// Replaces the user's name (already checked: `domain::UserName`).
+pub fn set_name(conn: &mut Conn, id: &str, name: &str) -> Result<bool, AppError> {
+    let changed = diesel::update(users::table.find(id))
+        .set(users::name.eq(name))
         .execute(conn)?;
     Ok(changed == 1)
 }

@@ -16,7 +16,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::auth::keys::KeyRing;
 use crate::auth::outbox::{Outbox, Sender, Sending};
-use crate::auth::{Accounts, LimitStore, PasswordResets};
+use crate::auth::{Accounts, Addresses, LimitStore, PasswordResets};
 use crate::config::secrets_file::SecretsError;
 use crate::config::{default_public_url, secure_cookies_refused, Database, Settings};
 use crate::db::server_lock::{LockError, ServerLock};
@@ -132,9 +132,22 @@ impl Application {
             &settings,
             &limits,
             outbox.clone(),
+            public_url.clone(),
+        ));
+        let addresses = web::Data::new(Addresses::new(
+            db.clone(),
+            Arc::clone(&sessions),
+            &settings,
+            &limits,
+            outbox.clone(),
             public_url,
         ));
-        let sending = Sender::spawn(outbox, mailer, resets.get_ref().clone());
+        let sending = Sender::spawn(
+            outbox,
+            mailer,
+            resets.get_ref().clone(),
+            addresses.get_ref().clone(),
+        );
         let sessions = web::Data::from(sessions);
         let maintenance = maintenance::spawn(
             accounts.clone(),
@@ -163,6 +176,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(accounts.clone())
                 .app_data(resets.clone())
+                .app_data(addresses.clone())
                 .app_data(sessions.clone())
                 .app_data(cookies.clone())
                 .app_data(proxies.clone())

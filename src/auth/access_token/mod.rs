@@ -36,6 +36,10 @@ pub struct AccessClaims {
     /// The session's id.
     pub sid: String,
     pub email: String,
+    /// Whether `email` was proven by a mailed link when the token was
+    /// issued: an unverified address proves nothing.
+    #[serde(default)]
+    pub email_verified: bool,
     /// The user's roles when the token was issued.
     pub roles: Vec<String>,
     pub jti: String,
@@ -176,6 +180,7 @@ impl AccessTokens {
             sub: user.id.clone(),
             sid: session_id.into(),
             email: user.email.clone(),
+            email_verified: user.email_verified,
             roles: user.roles.clone(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
             iat,

@@ -19,6 +19,7 @@ fn user() -> Profile {
         id: "u1".into(),
         name: "Ada".into(),
         email: "ada@example.com".into(),
+        email_verified: false,
         created_at: 0,
         roles: vec!["admin".into()],
     }

@@ -72,9 +72,50 @@ impl Outbox {
     /// the mail), unless the same one is waiting already; `from` is the
     /// client's address, for the audit trail.
     pub async fn put(&self, kind: MailKind, to: &Email, from: &str) -> Result<(), AppError> {
+        self.put_about(kind, to, "", from).await
+    }
+
+    /// As `put`, for a mail about `subject` (a user's or a session's id)
+    /// as well as its recipient: mails of one kind to one address about
+    /// different subjects wait side by side.
+    pub async fn put_about(
+        &self,
+        kind: MailKind,
+        to: &Email,
+        subject: &str,
+        from: &str,
+    ) -> Result<(), AppError> {
+        let row = self.row(kind, to, subject, from);
+        self.db
+            .write(move |conn| mail_outbox::enqueue(conn, &row))
+            .await?;
+        self.added.notify_one();
+        Ok(())
+    }
+
+    /// Puts the mail in the outbox as part of the caller's transaction (a
+    /// mail that must go if and only if that write commits); call
+    /// `wake` once it has.
+    pub fn put_in(
+        &self,
+        conn: &mut crate::db::Conn,
+        kind: MailKind,
+        to: &Email,
+        subject: &str,
+        from: &str,
+    ) -> Result<(), AppError> {
+        mail_outbox::enqueue(conn, &self.row(kind, to, subject, from)).map(|_| ())
+    }
+
+    /// Tells this instance's sender that a row was added by `put_in`.
+    pub fn wake(&self) {
+        self.added.notify_one();
+    }
+
+    fn row(&self, kind: MailKind, to: &Email, subject: &str, from: &str) -> OutboxRow {
         let now = now_ms();
         let to = to.as_str();
-        let row = OutboxRow {
+        OutboxRow {
             id: uuid::Uuid::new_v4().to_string(),
             kind: kind.as_str().to_owned(),
             recipient: to.to_owned(),
@@ -85,11 +126,7 @@ impl Outbox {
             attempts: 0,
             give_up_at: now.saturating_add(ms(self.retry_for)),
             claimed_until: None,
-        };
-        self.db
-            .write(move |conn| mail_outbox::enqueue(conn, &row))
-            .await?;
-        self.added.notify_one();
-        Ok(())
+            subject: subject.to_owned(),
+        }
     }
 }

@@ -14,6 +14,7 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 
 use super::Outbox;
+use crate::auth::addresses::Addresses;
 use crate::auth::resets::PasswordResets;
 use crate::clock::{ms, now_ms};
 use crate::db::mail_outbox::{self, OutboxRow};
@@ -44,6 +45,7 @@ pub struct Sender {
     outbox: Outbox,
     mailer: Mailer,
     resets: PasswordResets,
+    addresses: Addresses,
     /// Per recipient domain, this instance's sends under way.
     sending: Mutex<HashMap<String, usize>>,
     stopping: AtomicBool,
@@ -69,11 +71,17 @@ impl Sending {
 }
 
 impl Sender {
-    pub fn spawn(outbox: Outbox, mailer: Mailer, resets: PasswordResets) -> Sending {
+    pub fn spawn(
+        outbox: Outbox,
+        mailer: Mailer,
+        resets: PasswordResets,
+        addresses: Addresses,
+    ) -> Sending {
         let sender = Arc::new(Sender {
             outbox,
             mailer,
             resets,
+            addresses,
             sending: Mutex::new(HashMap::new()),
             stopping: AtomicBool::new(false),
         });

@@ -9,13 +9,12 @@
 //! replaces it); a link works once, for `--reset-ttl`; a reset ends every
 //! session of the account.
 
-mod token;
-
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::accounts::rate_limited;
 use super::limits::{ForgotLimits, LimitStore};
+use super::link_token::LinkToken;
 use super::outbox::{MailKind, Outbox};
 use super::password::PasswordHasher;
 use super::{audit, Ending, Sessions};
@@ -26,7 +25,6 @@ use crate::db::{users, Db};
 use crate::domain::{Client, Email, Password};
 use crate::error::AppError;
 use crate::mail::{Mail, ResetMail};
-pub use token::ResetToken;
 
 #[derive(Clone)]
 pub struct PasswordResets(Arc<Inner>);
@@ -92,7 +90,7 @@ impl PasswordResets {
 
     /// Whether the link with this token still works (the reset page asks
     /// before showing its form).
-    pub async fn is_open(&self, token: &ResetToken) -> Result<bool, AppError> {
+    pub async fn is_open(&self, token: &LinkToken) -> Result<bool, AppError> {
         let hash = token.hash();
         let user = self
             .0
@@ -107,7 +105,7 @@ impl PasswordResets {
     /// (it is refused while parsing), so the link stays usable after one.
     pub async fn reset(
         &self,
-        token: &ResetToken,
+        token: &LinkToken,
         password: Password,
         client: &Client,
     ) -> Result<(), AppError> {
@@ -159,7 +157,7 @@ impl PasswordResets {
 
 impl Inner {
     async fn link_mail(&self, email: &str, address: &str) -> Result<Option<Mail>, AppError> {
-        let token = ResetToken::generate()?;
+        let token = LinkToken::generate()?;
         let (lookup, token_hash, ttl) = (email.to_owned(), token.hash(), ms(self.ttl));
         // The lookup and the new link in one transaction: a password
         // change, which voids open links, comes wholly before or after.

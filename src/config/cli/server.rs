@@ -116,6 +116,18 @@ pub struct ServerArgs {
     #[arg(long, env = "SESAME_RESET_TTL", default_value = "30m", value_name = "DURATION", value_parser = positive_duration)]
     pub reset_ttl: Duration,
 
+    /// How long an email-verification (or address-change) link works.
+    #[arg(long, env = "SESAME_VERIFY_TTL", default_value = "24h", value_name = "DURATION", value_parser = positive_duration)]
+    pub verify_ttl: Duration,
+
+    /// Sign-in needs a verified address; sign-up stops telling whether an email is taken.
+    #[arg(long, env = "SESAME_REQUIRE_VERIFIED_EMAIL", default_value = "false", value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub require_verified_email: bool,
+
+    /// Mail the owner when a new device or network signs in to their account.
+    #[arg(long, env = "SESAME_SIGN_IN_ALERTS", default_value = "true", value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub sign_in_alerts: bool,
+
     /// How long a mail that cannot be delivered is retried; 0s: tried once.
     #[arg(long, env = "SESAME_MAIL_RETRY_FOR", default_value = "24h", value_name = "DURATION", value_parser = duration)]
     pub mail_retry_for: Duration,
@@ -155,6 +167,9 @@ impl ServerArgs {
                 })?,
             mail_from: self.mail_from,
             reset_ttl: self.reset_ttl,
+            verify_ttl: self.verify_ttl,
+            require_verified_email: self.require_verified_email,
+            sign_in_alerts: self.sign_in_alerts,
             mail_retry_for: self.mail_retry_for,
             signing_key: None,
             refresh_secret: None,

@@ -14,6 +14,8 @@ struct MeBody<'a> {
     #[serde(flatten)]
     user: UserBody,
     roles: &'a [String],
+    #[serde(rename = "emailVerified")]
+    email_verified: bool,
 }
 
 /// `GET /api/me`
@@ -22,6 +24,7 @@ pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
     HttpResponse::Ok().json(MeBody {
         user: UserBody::from(user),
         roles: &user.roles,
+        email_verified: user.email_verified,
     })
 }
 

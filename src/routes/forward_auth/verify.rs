@@ -16,6 +16,11 @@ pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
         .insert_header(("Remote-Email", header_text(&user.email)))
         .insert_header(("Remote-Name", header_text(&user.name)))
         .insert_header(("Remote-Groups", header_text(&user.roles.join(","))))
+        // An unverified address proves nothing: apps that trust it check this.
+        .insert_header((
+            "Remote-Email-Verified",
+            if user.email_verified { "true" } else { "false" },
+        ))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .finish()
 }

@@ -2,7 +2,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::auth::{PasswordResets, ResetToken};
+use crate::auth::{LinkToken, PasswordResets};
 use crate::error::AppError;
 use crate::pages::{Layout, ResetInvalidPage, ResetPage};
 use crate::routes::extract::FormSession;
@@ -29,7 +29,7 @@ pub async fn get(
     }
     let kept = forms
         .reset_token()
-        .and_then(|token| ResetToken::presented(&token).ok());
+        .and_then(|token| LinkToken::presented(&token).ok());
     let open = match kept {
         Some(token) => resets.is_open(&token).await?,
         None => false,

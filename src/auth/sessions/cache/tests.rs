@@ -6,6 +6,7 @@ fn session(user: &str) -> Arc<KnownSession> {
             id: user.into(),
             name: "Ada".into(),
             email: "ada@example.com".into(),
+            email_verified: false,
             created_at: 0,
             roles: Vec::new(),
         }),

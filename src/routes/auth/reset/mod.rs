@@ -5,7 +5,7 @@ pub mod json;
 
 use serde::Deserialize;
 
-use crate::auth::{PasswordResets, ResetToken};
+use crate::auth::{LinkToken, PasswordResets};
 use crate::domain::{Client, Password};
 use crate::error::AppError;
 use crate::routes::extract::FormFields;
@@ -38,7 +38,7 @@ async fn reset(
     password: String,
     client: &Client,
 ) -> Result<(), AppError> {
-    let token = ResetToken::presented(token)?;
+    let token = LinkToken::presented(token)?;
     match Password::parse(password) {
         Ok(password) => resets.reset(&token, password, client).await,
         Err(_) if !resets.is_open(&token).await? => Err(AppError::InvalidResetToken),

@@ -1,4 +1,5 @@
-//! A reset link's token: 32 random bytes, base64url (43 characters). The
+//! A mailed link's token (a password reset, an address to prove, a
+//! sign-in to disown): 32 random bytes, base64url (43 characters). The
 //! database keeps only its SHA-256.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
@@ -10,20 +11,20 @@ use crate::error::AppError;
 const BYTES: usize = 32;
 
 /// A token as sent in a link, or as presented back.
-pub struct ResetToken(String);
+pub struct LinkToken(String);
 
-impl ResetToken {
-    pub fn generate() -> Result<ResetToken, AppError> {
+impl LinkToken {
+    pub fn generate() -> Result<LinkToken, AppError> {
         let mut bytes = [0u8; BYTES];
         getrandom::fill(&mut bytes).map_err(|e| AppError::unexpected(e.to_string()))?;
-        Ok(ResetToken(BASE64URL.encode(bytes)))
+        Ok(LinkToken(BASE64URL.encode(bytes)))
     }
 
     /// A presented token; one that cannot be one of ours is refused here,
     /// before any database work.
-    pub fn presented(text: &str) -> Result<ResetToken, AppError> {
+    pub fn presented(text: &str) -> Result<LinkToken, AppError> {
         match BASE64URL.decode(text) {
-            Ok(bytes) if bytes.len() == BYTES => Ok(ResetToken(text.to_owned())),
+            Ok(bytes) if bytes.len() == BYTES => Ok(LinkToken(text.to_owned())),
             _ => Err(AppError::InvalidResetToken),
         }
     }
@@ -39,9 +40,9 @@ impl ResetToken {
 }
 
 /// Never shows the token.
-impl std::fmt::Debug for ResetToken {
+impl std::fmt::Debug for LinkToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ResetToken(redacted)")
+        f.write_str("LinkToken(redacted)")
     }
 }
 
@@ -52,12 +53,12 @@ mod tests {
     #[test]
     fn generated_tokens_are_presentable_distinct_and_hidden() {
         let (a, b) = (
-            ResetToken::generate().unwrap(),
-            ResetToken::generate().unwrap(),
+            LinkToken::generate().unwrap(),
+            LinkToken::generate().unwrap(),
         );
         assert_eq!(a.expose().len(), 43);
         assert_ne!(a.expose(), b.expose());
-        assert_eq!(ResetToken::presented(a.expose()).unwrap().hash(), a.hash());
+        assert_eq!(LinkToken::presented(a.expose()).unwrap().hash(), a.hash());
         assert!(!format!("{a:?}").contains(a.expose()));
     }
 
@@ -65,7 +66,7 @@ mod tests {
     fn what_cannot_be_a_token_is_refused() {
         for text in ["", "abc", "%%%", &"A".repeat(44), &"A".repeat(42)] {
             assert!(matches!(
-                ResetToken::presented(text),
+                LinkToken::presented(text),
                 Err(AppError::InvalidResetToken)
             ));
         }
