@@ -129,7 +129,7 @@ export async function startNginx({ sesamePort, appPort }) {
   };
 }
 
-const USER_HEADERS = ["Remote-User", "Remote-Email", "Remote-Name", "Remote-Groups"];
+const USER_HEADERS = ["Remote-User", "Remote-Email", "Remote-Email-Verified", "Remote-Name", "Remote-Groups"];
 
 const escapeHtml = (text) =>
   String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

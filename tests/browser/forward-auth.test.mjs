@@ -119,7 +119,12 @@ test("signed in, the page shows and nginx passed the user in the Remote-* header
   const user = await newUser(stack, "Zoë Ångström");
   await setRoles(stack.sesame, user.email, "admin,editors");
   const { context, watch } = await newContext(browser, {
-    extraHTTPHeaders: { "Remote-User": "intruder", "Remote-Groups": "root", "Remote-Name": "Mallory" },
+    extraHTTPHeaders: {
+      "Remote-User": "intruder",
+      "Remote-Groups": "root",
+      "Remote-Name": "Mallory",
+      "Remote-Email-Verified": "true",
+    },
   });
   const page = await context.newPage();
   await page.goto(stack.url + "/login");
@@ -136,6 +141,8 @@ test("signed in, the page shows and nginx passed the user in the Remote-* header
   assert.equal(await text(page, "#remote-name"), "Zo%C3%AB %C3%85ngstr%C3%B6m");
   assert.equal(decodeURIComponent(await text(page, "#remote-name")), user.name);
   assert.equal(await text(page, "#remote-groups"), "admin,editors");
+  // Nobody opened the link mailed at sign-up: what the browser claimed is replaced.
+  assert.equal(await text(page, "#remote-email-verified"), "false");
   assert.equal(watch.refreshes, 0);
 
   // Any method is checked the same way; the body still reaches the app.
