@@ -119,7 +119,7 @@ test("the recipe that checks an access token with the JWKS, as written, accepts 
     });
     assert.equal(response.status, 201);
     const body = await response.json();
-    assert.deepEqual(await userOf(body.accessToken), { id: body.user.id, email, roles: [] });
+    assert.deepEqual(await userOf(body.accessToken), { id: body.user.id, email, emailVerified: false, roles: [] });
 
     // A token whose payload was changed, and one signed by no key of sesame's.
     const [header, payload, signature] = body.accessToken.split(".");
