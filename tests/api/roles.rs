@@ -80,14 +80,16 @@ async fn a_new_user_has_no_roles_in_me_and_in_the_access_token() {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["createdAt", "email", "id", "name", "roles"],
+        ["createdAt", "email", "emailVerified", "id", "name", "roles"],
         "{body}"
     );
     assert_eq!(body["roles"], json!([]));
+    assert_eq!(body["emailVerified"], json!(false), "nobody opened the link yet");
 
     let claims = claims_of(&user.access_token);
     assert_eq!(claims["roles"], json!([]), "{claims}");
     assert_eq!(claims["email"], user.email.as_str(), "{claims}");
+    assert_eq!(claims["email_verified"], json!(false), "{claims}");
 }
 
 #[actix_web::test]
