@@ -27,6 +27,8 @@ pub enum AppError {
     InvalidRefreshToken,
     #[error("This password-reset link is unknown, used or expired. Ask for a new one.")]
     InvalidResetToken,
+    #[error("This address-change link is unknown, used or expired. Ask for a new one.")]
+    InvalidChangeToken,
     #[error("Cross-site requests are refused.")]
     CrossSite,
     #[error("There is nothing at this address.")]
@@ -75,6 +77,7 @@ impl AppError {
             AppError::Unauthenticated { token_sent: true } => "invalid_token",
             AppError::InvalidRefreshToken => "invalid_refresh_token",
             AppError::InvalidResetToken => "invalid_reset_token",
+            AppError::InvalidChangeToken => "invalid_change_token",
             AppError::CrossSite => "cross_site_request",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
@@ -105,7 +108,9 @@ impl ResponseError for AppError {
             AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::MalformedBody(_) | AppError::InvalidResetToken => StatusCode::BAD_REQUEST,
+            AppError::MalformedBody(_)
+            | AppError::InvalidResetToken
+            | AppError::InvalidChangeToken => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -24,7 +24,7 @@ pub mod signing_keys;
 pub mod users;
 
 pub use accounts::Accounts;
-pub use addresses::Addresses;
+pub use addresses::{Addresses, OpenedChange};
 pub use limits::LimitStore;
 pub use link_token::LinkToken;
 pub use profile::Profile;

@@ -3,6 +3,7 @@
 mod client;
 mod credentials;
 mod email;
+mod email_change;
 mod field_errors;
 mod local_path;
 pub mod password;
@@ -13,6 +14,7 @@ mod user_name;
 pub use client::{AddressKey, Client};
 pub use credentials::{Credentials, NewAccount};
 pub use email::Email;
+pub use email_change::EmailChange;
 pub use field_errors::{FieldError, FieldErrors};
 pub use local_path::LocalPath;
 pub use password::Password;

@@ -4,12 +4,16 @@
 //! (`auth::outbox`) keeps the mail and tries again. Nothing here logs a
 //! mail's body: it may hold a link that works as a password.
 
+mod confirm_new_email;
+mod email_changed;
 mod message;
 mod reset;
 mod smtp;
 
 use lettre::message::Mailbox;
 
+pub use confirm_new_email::ConfirmNewEmailMail;
+pub use email_changed::EmailChangedMail;
 pub use message::Mail;
 pub use reset::ResetMail;
 

@@ -2,14 +2,16 @@
 //! page shares (`Layout`). Rendering only: no HTTP, no database.
 
 mod device;
+mod email_change;
 mod forms;
 mod profile;
 
 use askama::Template;
 
 pub use device::describe_device;
+pub use email_change::{EmailChangeOutcome, EmailChangePage};
 pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage, ResetPage};
-pub use profile::{ProfileForm, ProfilePage, SessionRow};
+pub use profile::{IdentityForms, ProfileForm, ProfilePage, SessionRow};
 
 use crate::assets;
 

@@ -1,4 +1,4 @@
-//! The profile page, and how its two account forms show what went wrong.
+//! The profile page, and how its account forms show what went wrong.
 
 use askama::Template;
 
@@ -43,13 +43,43 @@ pub struct ProfilePage {
     pub password_errors: FieldMessages,
     /// The delete-account form's message.
     pub delete_error: Option<String>,
+    /// The change-name and change-address forms (`profile_identity.html`).
+    pub identity: IdentityForms,
 }
 
-/// The profile's forms that can fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The profile's change-name and change-address forms: what they show in
+/// their fields (the current name, or what was typed), and their errors.
+pub struct IdentityForms {
+    pub name: String,
+    pub name_error: Option<String>,
+    pub name_errors: FieldMessages,
+    pub new_email: String,
+    pub email_error: Option<String>,
+    pub email_errors: FieldMessages,
+}
+
+impl IdentityForms {
+    /// The forms as first shown: the name as it is, no new address.
+    pub fn new(name: &str) -> Self {
+        IdentityForms {
+            name: name.to_owned(),
+            name_error: None,
+            name_errors: FieldMessages::default(),
+            new_email: String::new(),
+            email_error: None,
+            email_errors: FieldMessages::default(),
+        }
+    }
+}
+
+/// The profile's forms that can fail, with what was typed in the fields
+/// that are shown again.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProfileForm {
     ChangePassword,
     DeleteAccount,
+    ChangeName { typed: String },
+    ChangeEmail { typed: String },
 }
 
 impl ProfilePage {
@@ -71,6 +101,16 @@ impl ProfilePage {
             ProfileForm::DeleteAccount => {
                 let field = fields.get("password").map(str::to_owned);
                 self.delete_error = general.or(field);
+            }
+            ProfileForm::ChangeName { typed } => {
+                self.identity.name = typed;
+                self.identity.name_errors = fields;
+                self.identity.name_error = general;
+            }
+            ProfileForm::ChangeEmail { typed } => {
+                self.identity.new_email = typed;
+                self.identity.email_errors = fields;
+                self.identity.email_error = general;
             }
         }
         self

@@ -25,8 +25,9 @@ pub use extract::body::MAX_BODY_BYTES;
 /// Every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/api/me", "GET, HEAD, DELETE")
+        resource("/api/me", "GET, HEAD, PATCH, DELETE")
             .route(get().to(api::me::get))
+            .route(web::patch().to(api::me::patch))
             .route(web::delete().to(api::me::delete)),
     )
     .service(resource("/", GET).route(get().to(pages::home::get)))
@@ -37,6 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/profile/sessions/{id}/revoke", POST).route(web::post().to(pages::revoke::post)),
     )
     .service(resource("/profile/delete", POST).route(web::post().to(pages::delete::post)))
+    .service(resource("/profile/name", POST).route(web::post().to(pages::name::post)))
+    .service(resource("/email/change", GET).route(get().to(pages::email_change::get)))
     .service(resource("/password/forgot", GET).route(get().to(pages::forgot::get)))
     .service(resource("/password/forgot/sent", GET).route(get().to(pages::forgot::sent)))
     .service(resource("/password/reset", GET).route(get().to(pages::reset::get)))
@@ -67,6 +70,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/auth/password/reset", POST)
             .route(form_post().to(auth::reset::form::post))
             .route(web::post().to(auth::reset::json::post)),
+    )
+    .service(
+        resource("/auth/email", POST)
+            .route(form_post().to(auth::email_change::form::post))
+            .route(web::post().to(auth::email_change::json::post)),
+    )
+    .service(
+        resource("/auth/email/change", POST)
+            .route(web::post().to(auth::email_change::confirm::post)),
     )
     .service(resource("/auth/refresh", POST).route(web::post().to(auth::refresh::post)))
     .service(

@@ -18,7 +18,8 @@ const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 export const PASSWORD = "correct horse battery";
 
 /**
- * Starts sesame with extra flags; resolves { url, port, folder, log, kill, stop }.
+ * Starts sesame with extra flags; resolves { url, port, folder, log, output, kill, stop }
+ * (`output`: its standard output's lines, where mail is printed without --smtp-url).
  * `port` and `folder` (a killed server's) start it again at the same address
  * with the same database and keys.
  */
@@ -27,8 +28,11 @@ export async function startServer(flags = [], { port = 0, folder } = {}) {
   const child = spawn(
     binary,
     ["--bind", `127.0.0.1:${port}`, "--database-url", join(folder, "sesame.db"), "--bcrypt-cost", "4", ...flags],
-    { cwd: folder, env: { PATH: process.env.PATH, RUST_LOG: "info" }, stdio: ["ignore", "ignore", "pipe"] },
+    { cwd: folder, env: { PATH: process.env.PATH, RUST_LOG: "info" }, stdio: ["ignore", "pipe", "pipe"] },
   );
+  // Standard output: the mail, printed whole without --smtp-url.
+  const output = [];
+  createInterface({ input: child.stdout }).on("line", (line) => output.push(line));
   const exited = new Promise((done) => child.once("exit", done));
   const log = [];
   const lines = createInterface({ input: child.stderr });
@@ -50,6 +54,7 @@ export async function startServer(flags = [], { port = 0, folder } = {}) {
     port: boundPort,
     folder,
     log,
+    output,
     /** Ends the process at once (SIGKILL), keeping its database for a restart. */
     async kill() {
       child.kill("SIGKILL");

@@ -92,8 +92,9 @@ impl Accounts {
     /// Whether `password` is the user's, checked under the login limits of
     /// their email and this address, as a login would be: a wrong one
     /// counts, and past a limit even the right one is refused (429). Gives
-    /// the hash it matched, for the write to check it is still in force.
-    async fn confirm(
+    /// the hash it matched, for the write to check it is still in force
+    /// (`still_in_force`). A change of address confirms the password so too.
+    pub(in crate::auth) async fn confirm(
         &self,
         user_id: &str,
         email: &str,
@@ -140,7 +141,7 @@ impl Accounts {
 /// A password checked before a change is worth something only while it is
 /// still the user's: a change, a reset or a deletion that committed while
 /// bcrypt ran makes it 401, as if it had been wrong.
-pub(super) fn still_in_force(now: Option<&User>, checked: &str) -> Result<(), AppError> {
+pub(in crate::auth) fn still_in_force(now: Option<&User>, checked: &str) -> Result<(), AppError> {
     match now {
         Some(user) if user.password_hash == checked => Ok(()),
         _ => Err(AppError::InvalidCredentials),

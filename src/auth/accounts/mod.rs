@@ -1,10 +1,11 @@
 //! Accounts: signing up and signing in, changing the password and deleting
-//! the account (`change`). Passwords are checked here, against the limits;
+//! the account (`change`), and the name (`name`). Passwords are checked here, against the limits;
 //! the sessions are opened and ended by `Sessions`.
 
 mod change;
+mod name;
 
-use change::still_in_force;
+pub(in crate::auth) use change::still_in_force;
 use std::sync::Arc;
 
 use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits};

@@ -9,6 +9,8 @@
 //! As for resets, the link is made by the outbox's sender at each attempt,
 //! never stored in clear.
 
+mod change;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,6 +23,8 @@ use crate::config::Settings;
 use crate::db::email_links::{self, EmailLink};
 use crate::db::{Conn, Db};
 use crate::error::AppError;
+
+pub use change::OpenedChange;
 
 #[derive(Clone)]
 pub struct Addresses(Arc<Inner>);

@@ -33,18 +33,28 @@ pub use sender::{Sender, Sending};
 pub enum MailKind {
     /// A password-reset link, to the address a forgot request gave.
     PasswordReset,
+    /// A link that makes the new address the account's, to that address
+    /// (subject: the user's id).
+    ConfirmNewEmail,
+    /// A notice that the address is being changed, to the old address
+    /// (subject: the user's id); it never shows the new one.
+    EmailChanged,
 }
 
 impl MailKind {
     pub fn as_str(self) -> &'static str {
         match self {
             MailKind::PasswordReset => "password_reset",
+            MailKind::ConfirmNewEmail => "confirm_new_email",
+            MailKind::EmailChanged => "email_changed",
         }
     }
 
     fn parse(text: &str) -> Option<MailKind> {
         match text {
             "password_reset" => Some(MailKind::PasswordReset),
+            "confirm_new_email" => Some(MailKind::ConfirmNewEmail),
+            "email_changed" => Some(MailKind::EmailChanged),
             _ => None,
         }
     }

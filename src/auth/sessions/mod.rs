@@ -10,6 +10,7 @@ mod cache;
 mod end;
 mod refresh;
 mod rotation;
+mod user_changed;
 mod verify;
 
 use std::sync::Arc;

@@ -1,8 +1,8 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Accounts;
-use crate::domain::{Client, CurrentPassword};
+use crate::auth::{Accounts, Profile};
+use crate::domain::{Client, CurrentPassword, UserName};
 use crate::error::AppError;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::extract::{Json, SignedIn};
@@ -20,7 +20,28 @@ struct MeBody<'a> {
 
 /// `GET /api/me`
 pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
-    let user = principal.user.as_ref();
+    me(&principal.user)
+}
+
+#[derive(Deserialize)]
+pub struct PatchJson {
+    #[serde(default)]
+    name: String,
+}
+
+/// `PATCH /api/me` `{name}`: 200 with the user as now stored.
+pub async fn patch(
+    SignedIn(principal): SignedIn,
+    Json(input): Json<PatchJson>,
+    accounts: web::Data<Accounts>,
+) -> Result<HttpResponse, AppError> {
+    let name = UserName::parse(&input.name)?;
+    let user = accounts.rename(&principal, name).await?;
+    Ok(me(&user))
+}
+
+/// The `/api/me` body of `user`.
+fn me(user: &Profile) -> HttpResponse {
     HttpResponse::Ok().json(MeBody {
         user: UserBody::from(user),
         roles: &user.roles,

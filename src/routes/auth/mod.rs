@@ -2,6 +2,7 @@
 //! for the actions the pages post, a form handler (`form.rs`); the route
 //! table picks one by `Content-Type`.
 
+pub mod email_change;
 pub mod forgot;
 pub mod login;
 pub mod logout;

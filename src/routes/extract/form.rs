@@ -23,6 +23,7 @@ use crate::routes::form_error::FormError;
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 const RESET_TOKEN_KEY: &str = "reset_token";
+const CHANGE_TOKEN_KEY: &str = "change_token";
 /// Longer is no token of ours; not worth a cookie's room.
 const MAX_RESET_TOKEN_CHARS: usize = 64;
 
@@ -64,6 +65,25 @@ impl FormSession {
 
     pub fn forget_reset_token(&self) {
         self.0.remove(RESET_TOKEN_KEY);
+    }
+
+    /// Keeps an address-change link's token, likewise, for the page that
+    /// uses it up; taken once by `take_change_token`.
+    pub fn keep_change_token(&self, token: &str) -> Result<(), AppError> {
+        if token.len() > MAX_RESET_TOKEN_CHARS {
+            self.0.remove(CHANGE_TOKEN_KEY);
+            return Ok(());
+        }
+        self.0
+            .insert(CHANGE_TOKEN_KEY, token)
+            .map_err(|e| AppError::unexpected(e.to_string()))
+    }
+
+    /// The token kept by `keep_change_token`, forgotten here.
+    pub fn take_change_token(&self) -> Option<String> {
+        self.0
+            .remove_as::<String>(CHANGE_TOKEN_KEY)
+            .and_then(Result::ok)
     }
 
     fn csrf_token(&self) -> Result<String, AppError> {

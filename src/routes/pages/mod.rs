@@ -1,10 +1,13 @@
 //! The HTML pages a browser asks for (the forms they post are under
-//! `routes::auth`, and the profile's revoke and delete buttons here).
+//! `routes::auth`, and the profile's revoke and delete buttons and its
+//! change-name form here).
 
 pub mod delete;
+pub mod email_change;
 pub mod forgot;
 pub mod home;
 pub mod login;
+pub mod name;
 pub mod profile;
 pub mod register;
 pub mod reset;

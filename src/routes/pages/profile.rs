@@ -5,7 +5,9 @@ use crate::assets;
 use crate::auth::{Principal, Sessions};
 use crate::clock::{now_ms, rfc3339};
 use crate::error::AppError;
-use crate::pages::{describe_device, FieldMessages, Layout, ProfileForm, ProfilePage, SessionRow};
+use crate::pages::{
+    describe_device, FieldMessages, IdentityForms, Layout, ProfileForm, ProfilePage, SessionRow,
+};
 use crate::routes::extract::{FormSession, MaybeSignedIn};
 use crate::routes::form_error::FormError;
 use crate::routes::html;
@@ -59,6 +61,7 @@ pub async fn page(
         password_error: None,
         password_errors: FieldMessages::default(),
         delete_error: None,
+        identity: IdentityForms::new(&principal.user.name),
     })
 }
 

@@ -38,6 +38,16 @@ impl Sender {
                     .link_mail(&row.recipient, &row.requested_from)
                     .await
             }
+            MailKind::ConfirmNewEmail => {
+                self.addresses
+                    .change_mail(&row.subject, &row.recipient)
+                    .await
+            }
+            MailKind::EmailChanged => {
+                self.addresses
+                    .changed_notice(&row.subject, &row.recipient)
+                    .await
+            }
         }
     }
 
