@@ -27,6 +27,13 @@ pub enum AppError {
     InvalidRefreshToken,
     #[error("This password-reset link is unknown, used or expired. Ask for a new one.")]
     InvalidResetToken,
+    #[error("This verification link is unknown, used or expired. Ask for a new one.")]
+    InvalidVerifyToken,
+    /// The right password of an account whose address is not verified,
+    /// while `--require-verified-email` is on (403). `user` is the
+    /// account's id, for the form's resend button; it is never shown.
+    #[error("Your email address is not verified yet. Open the link we mailed you, or ask for a new one.")]
+    EmailNotVerified { user: String },
     #[error("Cross-site requests are refused.")]
     CrossSite,
     #[error("There is nothing at this address.")]
@@ -75,6 +82,8 @@ impl AppError {
             AppError::Unauthenticated { token_sent: true } => "invalid_token",
             AppError::InvalidRefreshToken => "invalid_refresh_token",
             AppError::InvalidResetToken => "invalid_reset_token",
+            AppError::InvalidVerifyToken => "invalid_verify_token",
+            AppError::EmailNotVerified { .. } => "email_not_verified",
             AppError::CrossSite => "cross_site_request",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
@@ -102,10 +111,12 @@ impl ResponseError for AppError {
             AppError::InvalidCredentials
             | AppError::Unauthenticated { .. }
             | AppError::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
-            AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::CrossSite | AppError::EmailNotVerified { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::MalformedBody(_) | AppError::InvalidResetToken => StatusCode::BAD_REQUEST,
+            AppError::MalformedBody(_)
+            | AppError::InvalidResetToken
+            | AppError::InvalidVerifyToken => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -2,12 +2,14 @@
 //! page shares (`Layout`). Rendering only: no HTTP, no database.
 
 mod device;
+mod email;
 mod forms;
 mod profile;
 
 use askama::Template;
 
 pub use device::describe_device;
+pub use email::{EmailNotVerifiedPage, EmailVerifiedPage, RegisterSentPage, VerifyInvalidPage};
 pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage, ResetPage};
 pub use profile::{ProfileForm, ProfilePage, SessionRow};
 

@@ -9,6 +9,8 @@
 //! As for resets, the link is made by the outbox's sender at each attempt,
 //! never stored in clear.
 
+mod verify;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -33,18 +33,28 @@ pub use sender::{Sender, Sending};
 pub enum MailKind {
     /// A password-reset link, to the address a forgot request gave.
     PasswordReset,
+    /// A link proving an account's address, to that address; about the
+    /// user's id.
+    VerifyEmail,
+    /// To the owner of an address someone tried to sign up with (while
+    /// `--require-verified-email` hides that it is taken).
+    SignUpAttempt,
 }
 
 impl MailKind {
     pub fn as_str(self) -> &'static str {
         match self {
             MailKind::PasswordReset => "password_reset",
+            MailKind::VerifyEmail => "verify_email",
+            MailKind::SignUpAttempt => "sign_up_attempt",
         }
     }
 
     fn parse(text: &str) -> Option<MailKind> {
         match text {
             "password_reset" => Some(MailKind::PasswordReset),
+            "verify_email" => Some(MailKind::VerifyEmail),
+            "sign_up_attempt" => Some(MailKind::SignUpAttempt),
             _ => None,
         }
     }

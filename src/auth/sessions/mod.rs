@@ -8,6 +8,7 @@
 
 mod cache;
 mod end;
+mod of_user;
 mod refresh;
 mod rotation;
 mod verify;

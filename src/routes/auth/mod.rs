@@ -2,6 +2,7 @@
 //! for the actions the pages post, a form handler (`form.rs`); the route
 //! table picks one by `Content-Type`.
 
+pub mod email_verify;
 pub mod forgot;
 pub mod login;
 pub mod logout;
@@ -10,3 +11,4 @@ pub mod password;
 pub mod refresh;
 pub mod register;
 pub mod reset;
+pub mod verify_resend;

@@ -2,6 +2,7 @@
 //! `routes::auth`, and the profile's revoke and delete buttons here).
 
 pub mod delete;
+pub mod email_verify;
 pub mod forgot;
 pub mod home;
 pub mod login;

@@ -38,6 +38,12 @@ impl Sender {
                     .link_mail(&row.recipient, &row.requested_from)
                     .await
             }
+            MailKind::VerifyEmail => {
+                self.addresses
+                    .verification_mail(&row.subject, &row.recipient)
+                    .await
+            }
+            MailKind::SignUpAttempt => self.addresses.sign_up_attempt_mail(&row.recipient).await,
         }
     }
 
