@@ -98,7 +98,9 @@ impl Accounts {
         let password_hash = self.hasher.hash(password, client.address_key()).await?;
         registration.done();
         if self.require_verified {
-            return self.sign_up_quietly(name, email, password_hash, client).await;
+            return self
+                .sign_up_quietly(name, email, password_hash, client)
+                .await;
         }
         let (outbox, from) = (self.outbox.clone(), client.address_text());
         let signed_in = self

@@ -85,7 +85,9 @@ impl FormSession {
 
     /// The verification token kept by `keep_verify_token`, taken once.
     pub fn take_verify_token(&self) -> Option<String> {
-        self.0.remove_as::<String>(VERIFY_TOKEN_KEY).and_then(Result::ok)
+        self.0
+            .remove_as::<String>(VERIFY_TOKEN_KEY)
+            .and_then(Result::ok)
     }
 
     /// Remembers, for a short while, the account whose right password was

@@ -3,12 +3,12 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::auth::{Addresses, LinkToken};
+use crate::clock::readable;
 use crate::domain::Client;
 use crate::error::AppError;
 use crate::pages::{EmailVerifiedPage, Layout, RegisterSentPage, VerifyInvalidPage};
 use crate::routes::extract::FormSession;
 use crate::routes::html;
-use crate::clock::readable;
 use crate::routes::respond::see_other;
 
 #[derive(Deserialize)]

@@ -33,8 +33,7 @@ pub async fn post(
         }
         Err(error) => {
             let page = EmailNotVerifiedPage {
-                layout: Layout::new("Verify your address", None)
-                    .answering_a_post(back, true),
+                layout: Layout::new("Verify your address", None).answering_a_post(back, true),
                 csrf: forms.context()?.csrf,
                 message: error.to_string(),
             };
