@@ -32,7 +32,7 @@ pub struct Accounts {
 /// What a sign-up leads to.
 pub enum Registered {
     /// The account and its first session (`--require-verified-email` off).
-    SignedIn(SignIn),
+    SignedIn(Box<SignIn>),
     /// "Check your mail": the answer whether the email was new (the
     /// account was made) or taken (its owner is told), while
     /// `--require-verified-email` is on.
@@ -120,7 +120,7 @@ impl Accounts {
                 ("session", &signed_in.session_id),
             ],
         );
-        Ok(Registered::SignedIn(signed_in))
+        Ok(Registered::SignedIn(Box::new(signed_in)))
     }
 
     /// Sign-up while `--require-verified-email` is on: a new email gets the
