@@ -80,7 +80,7 @@ async fn a_new_user_has_no_roles_in_me_and_in_the_access_token() {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["createdAt", "email", "id", "name", "roles"],
+        ["createdAt", "email", "emailVerified", "id", "name", "roles"],
         "{body}"
     );
     assert_eq!(body["roles"], json!([]));
