@@ -57,23 +57,6 @@ impl Printing {
         }
     }
 
-    /// Until its stdout contains `text` (10 s at most); all of it.
-    async fn stdout_with(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let stdout = self.stdout.lock().unwrap().clone();
-            if stdout.contains(text) {
-                return stdout;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no {text:?} on stdout within 10 s:\n{stdout}\nthe log:\n{}",
-                self.stderr.lock().unwrap()
-            );
-            sleep_ms(25).await;
-        }
-    }
-
     /// Until `n` whole mails are printed (10 s at most); all of stdout.
     async fn mails_printed(&self, n: usize) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
