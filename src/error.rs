@@ -29,6 +29,13 @@ pub enum AppError {
     InvalidResetToken,
     #[error("This address-change link is unknown, used or expired. Ask for a new one.")]
     InvalidChangeToken,
+    #[error("This verification link is unknown, used or expired. Ask for a new one.")]
+    InvalidVerifyToken,
+    /// The right password of an account whose address is not verified,
+    /// while `--require-verified-email` is on (403). `user` is the
+    /// account's id, for the form's resend button; it is never shown.
+    #[error("Your email address is not verified yet. Open the link we mailed you, or ask for a new one.")]
+    EmailNotVerified { user: String },
     #[error("Cross-site requests are refused.")]
     CrossSite,
     #[error("There is nothing at this address.")]
@@ -78,6 +85,8 @@ impl AppError {
             AppError::InvalidRefreshToken => "invalid_refresh_token",
             AppError::InvalidResetToken => "invalid_reset_token",
             AppError::InvalidChangeToken => "invalid_change_token",
+            AppError::InvalidVerifyToken => "invalid_verify_token",
+            AppError::EmailNotVerified { .. } => "email_not_verified",
             AppError::CrossSite => "cross_site_request",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
@@ -105,12 +114,13 @@ impl ResponseError for AppError {
             AppError::InvalidCredentials
             | AppError::Unauthenticated { .. }
             | AppError::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
-            AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::CrossSite | AppError::EmailNotVerified { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::MalformedBody(_)
             | AppError::InvalidResetToken
-            | AppError::InvalidChangeToken => StatusCode::BAD_REQUEST,
+            | AppError::InvalidChangeToken
+            | AppError::InvalidVerifyToken => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -23,7 +23,7 @@ mod sessions;
 pub mod signing_keys;
 pub mod users;
 
-pub use accounts::Accounts;
+pub use accounts::{Accounts, Registered};
 pub use addresses::{Addresses, OpenedChange};
 pub use limits::LimitStore;
 pub use link_token::LinkToken;

@@ -8,7 +8,9 @@ mod confirm_new_email;
 mod email_changed;
 mod message;
 mod reset;
+mod sign_up_attempt;
 mod smtp;
+mod verify;
 
 use lettre::message::Mailbox;
 
@@ -16,6 +18,8 @@ pub use confirm_new_email::ConfirmNewEmailMail;
 pub use email_changed::EmailChangedMail;
 pub use message::Mail;
 pub use reset::ResetMail;
+pub use sign_up_attempt::SignUpAttemptMail;
+pub use verify::VerifyMail;
 
 use crate::config::Settings;
 
@@ -43,6 +47,14 @@ pub enum MailError {
     Refused(String),
     #[error("the SMTP server could not be reached or failed: {0}")]
     Failed(String),
+}
+
+/// The recipient of a mail: the address alone, never a name.
+fn mailbox(email: &str) -> Result<Mailbox, MailError> {
+    let address = email
+        .parse()
+        .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
+    Ok(Mailbox::new(None, address))
 }
 
 impl Mailer {

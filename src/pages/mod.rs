@@ -2,6 +2,7 @@
 //! page shares (`Layout`). Rendering only: no HTTP, no database.
 
 mod device;
+mod email;
 mod email_change;
 mod forms;
 mod profile;
@@ -9,6 +10,7 @@ mod profile;
 use askama::Template;
 
 pub use device::describe_device;
+pub use email::{EmailNotVerifiedPage, EmailVerifiedPage, RegisterSentPage, VerifyInvalidPage};
 pub use email_change::{EmailChangeOutcome, EmailChangePage};
 pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage, ResetPage};
 pub use profile::{IdentityForms, ProfileForm, ProfilePage, SessionRow};

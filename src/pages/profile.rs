@@ -26,6 +26,9 @@ pub struct ProfilePage {
     pub csrf: String,
     pub name: String,
     pub email: String,
+    /// Whether the address was proven by a mailed link; if not, the page
+    /// has a button that sends a new one.
+    pub email_verified: bool,
     /// RFC 3339, for `<time datetime>`.
     pub member_since_at: String,
     /// The same day, readable (UTC).

@@ -43,6 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/password/forgot", GET).route(get().to(pages::forgot::get)))
     .service(resource("/password/forgot/sent", GET).route(get().to(pages::forgot::sent)))
     .service(resource("/password/reset", GET).route(get().to(pages::reset::get)))
+    .service(resource("/email/verify", GET).route(get().to(pages::email_verify::get)))
+    .service(resource("/register/sent", GET).route(get().to(pages::email_verify::register_sent)))
     .service(resource("/static/{name}", GET).route(get().to(static_files::get)))
     .service(resource("/healthz", GET).route(get().to(health::get)))
     .service(resource("/.well-known/jwks.json", GET).route(get().to(jwks::get)))
@@ -79,6 +81,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/auth/email/change", POST)
             .route(web::post().to(auth::email_change::confirm::post)),
+    )
+    .service(
+        resource("/auth/email/verify", POST).route(web::post().to(auth::email_verify::json::post)),
+    )
+    .service(
+        resource("/auth/email/verify/resend", POST)
+            .route(form_post().to(auth::verify_resend::form::post))
+            .route(web::post().to(auth::verify_resend::json::post)),
     )
     .service(resource("/auth/refresh", POST).route(web::post().to(auth::refresh::post)))
     .service(

@@ -102,11 +102,13 @@ impl Application {
                 key: keys.refresh.clone(),
             },
         };
+        let outbox = Outbox::new(db.clone(), settings.mail_retry_for);
         let accounts = web::Data::new(Accounts::new(
             db.clone(),
             Arc::clone(&sessions),
             &settings,
             &limits,
+            outbox.clone(),
         ));
         let mailer = crate::mail::Mailer::new(&settings)?;
         log::info!("{}", mailer.describe());
@@ -124,7 +126,6 @@ impl Application {
                  network only, pass --cookie-secure false"
             );
         }
-        let outbox = Outbox::new(db.clone(), settings.mail_retry_for);
         let resets = web::Data::new(PasswordResets::new(
             db.clone(),
             Arc::clone(&sessions),

@@ -84,7 +84,11 @@ async fn a_new_user_has_no_roles_in_me_and_in_the_access_token() {
         "{body}"
     );
     assert_eq!(body["roles"], json!([]));
-    assert_eq!(body["emailVerified"], json!(false), "nobody opened the link yet");
+    assert_eq!(
+        body["emailVerified"],
+        json!(false),
+        "nobody opened the link yet"
+    );
 
     let claims = claims_of(&user.access_token);
     assert_eq!(claims["roles"], json!([]), "{claims}");

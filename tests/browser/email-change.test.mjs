@@ -27,7 +27,7 @@ after(async () => {
 function printedMails() {
   const mails = [];
   let current = null;
-  for (const line of server.output) {
+  for (const line of server.printed) {
     if (line.startsWith("======== mail")) {
       current = { to: "", subject: "", body: [] };
     } else if (line.startsWith("======== end of mail")) {
@@ -48,7 +48,7 @@ async function printedMail(email, subject) {
   for (;;) {
     const mail = printedMails().find((m) => m.to.toLowerCase().includes(email.toLowerCase()) && subject.test(m.subject));
     if (mail) return mail;
-    if (Date.now() > deadline) throw new Error(`no mail to ${email} printed:\n` + server.output.join("\n"));
+    if (Date.now() > deadline) throw new Error(`no mail to ${email} printed:\n` + server.printed.join("\n"));
     await sleep(50);
   }
 }

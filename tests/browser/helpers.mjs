@@ -18,8 +18,9 @@ const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 export const PASSWORD = "correct horse battery";
 
 /**
- * Starts sesame with extra flags; resolves { url, port, folder, log, output, kill, stop }
- * (`output`: its standard output's lines, where mail is printed without --smtp-url).
+ * Starts sesame with extra flags; resolves { url, port, folder, log, printed,
+ * nextPrintedLink, kill, stop }. `printed` is its standard output (where the
+ * mail goes without --smtp-url), line by line.
  * `port` and `folder` (a killed server's) start it again at the same address
  * with the same database and keys.
  */
@@ -30,11 +31,11 @@ export async function startServer(flags = [], { port = 0, folder } = {}) {
     ["--bind", `127.0.0.1:${port}`, "--database-url", join(folder, "sesame.db"), "--bcrypt-cost", "4", ...flags],
     { cwd: folder, env: { PATH: process.env.PATH, RUST_LOG: "info" }, stdio: ["ignore", "pipe", "pipe"] },
   );
-  // Standard output: the mail, printed whole without --smtp-url.
-  const output = [];
-  createInterface({ input: child.stdout }).on("line", (line) => output.push(line));
   const exited = new Promise((done) => child.once("exit", done));
   const log = [];
+  // Standard output: the mail, printed whole without --smtp-url.
+  const printed = [];
+  createInterface({ input: child.stdout }).on("line", (line) => printed.push(line));
   const lines = createInterface({ input: child.stderr });
   const boundPort = await new Promise((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error("sesame did not start in 30 s:\n" + log.join("\n"))), 30000);
@@ -54,7 +55,28 @@ export async function startServer(flags = [], { port = 0, folder } = {}) {
     port: boundPort,
     folder,
     log,
-    output,
+    printed,
+    /**
+     * The link to `path` (`/email/verify`) in the next mail printed on its
+     * standard output whose link it is, that mail taken whole; rejects after
+     * `timeout` ms.
+     */
+    async nextPrintedLink(path, timeout = 15000) {
+      const deadline = Date.now() + timeout;
+      const pattern = new RegExp(`https?://[^\\s"<>]*${path.replace(/[/.?]/g, "\\$&")}\\?token=[A-Za-z0-9_-]+`);
+      for (;;) {
+        const at = printed.findIndex((line) => pattern.test(line));
+        const end = printed.findIndex((line, n) => n > at && line.startsWith("======== end of mail"));
+        if (at >= 0 && end >= 0) {
+          // The whole mail is taken: its HTML part carries the link again.
+          const link = printed[at].match(pattern)[0];
+          printed.splice(0, end + 1);
+          return link;
+        }
+        if (Date.now() > deadline) throw new Error(`no ${path} link printed within ${timeout} ms:\n` + printed.join("\n"));
+        await sleep(50);
+      }
+    },
     /** Ends the process at once (SIGKILL), keeping its database for a restart. */
     async kill() {
       child.kill("SIGKILL");
@@ -197,17 +219,29 @@ export async function startSmtpServer({ failFirst = 0 } = {}) {
     /** As `--smtp-url` takes it. */
     url: `smtp://127.0.0.1:${port}`,
     mails,
-    /** Takes the next mail to `email` (its envelope's recipient); rejects after `timeout` ms. */
-    async nextMailTo(email, timeout = 15000) {
+    /**
+     * Takes the next mail to `email` (its envelope's recipient); rejects after
+     * `timeout` ms. The verification mail every sign-up sends is left for
+     * `nextVerificationTo`, unless `verification` is true.
+     */
+    async nextMailTo(email, timeout = 15000, verification = false) {
       const deadline = Date.now() + timeout;
       for (;;) {
-        const at = mails.findIndex((mail) => mail.rcpt_tos.some((to) => to.toLowerCase() === email.toLowerCase()));
+        const at = mails.findIndex(
+          (mail) =>
+            mail.rcpt_tos.some((to) => to.toLowerCase() === email.toLowerCase()) &&
+            (mail.text || "").includes("/email/verify?token=") === verification,
+        );
         if (at >= 0) return mails.splice(at, 1)[0];
         if (Date.now() > deadline) {
           throw new Error(`no mail to ${email} within ${timeout} ms; the SMTP server's stderr:\n` + errors.join("\n"));
         }
         await sleep(50);
       }
+    },
+    /** Takes the next verification mail to `email`. */
+    async nextVerificationTo(email, timeout = 15000) {
+      return this.nextMailTo(email, timeout, true);
     },
     async stop() {
       child.stdin.end();

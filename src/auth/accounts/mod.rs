@@ -9,6 +9,7 @@ pub(in crate::auth) use change::still_in_force;
 use std::sync::Arc;
 
 use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits};
+use super::outbox::{MailKind, Outbox};
 use super::password::{cost_of, PasswordHasher};
 use super::{audit, Sessions, SignIn};
 use crate::config::Settings;
@@ -23,11 +24,31 @@ pub struct Accounts {
     login_limits: LoginLimits,
     register_limits: RegisterLimits,
     sessions: Arc<Sessions>,
+    outbox: Outbox,
+    /// `--require-verified-email`: no session for an unverified address,
+    /// and sign-up does not tell whether an email is taken.
+    require_verified: bool,
+}
+
+/// What a sign-up leads to.
+pub enum Registered {
+    /// The account and its first session (`--require-verified-email` off).
+    SignedIn(Box<SignIn>),
+    /// "Check your mail": the answer whether the email was new (the
+    /// account was made) or taken (its owner is told), while
+    /// `--require-verified-email` is on.
+    CheckYourMail,
 }
 
 impl Accounts {
     /// `limits` says where the limits count (shared on PostgreSQL).
-    pub fn new(db: Db, sessions: Arc<Sessions>, settings: &Settings, limits: &LimitStore) -> Self {
+    pub fn new(
+        db: Db,
+        sessions: Arc<Sessions>,
+        settings: &Settings,
+        limits: &LimitStore,
+        outbox: Outbox,
+    ) -> Self {
         let hasher = PasswordHasher::new(settings.bcrypt_cost);
         hasher.use_dummy_cost(settings.bcrypt_cost);
         Accounts {
@@ -36,6 +57,8 @@ impl Accounts {
             login_limits: LoginLimits::new(settings, limits),
             register_limits: RegisterLimits::new(settings, limits),
             sessions,
+            outbox,
+            require_verified: settings.require_verified_email,
         }
     }
 
@@ -53,35 +76,44 @@ impl Accounts {
         Ok(())
     }
 
-    /// Creates the account and its first session in one transaction. Each
-    /// address may register `--register-max-per-ip` times per window, and a
-    /// taken email costs the same bcrypt work as a new one.
-    pub async fn register(&self, account: NewAccount, client: &Client) -> Result<SignIn, AppError> {
-        let NewAccount {
-            name,
-            email,
-            password,
-        } = account;
+    /// Creates the account and its first session in one transaction, with
+    /// the mail that verifies its address. Each address may register
+    /// `--register-max-per-ip` times per window, and a taken email costs
+    /// the same bcrypt work as a new one. With `--require-verified-email`
+    /// no session is opened (`sign_up_quietly`).
+    pub async fn register(
+        &self,
+        account: NewAccount,
+        client: &Client,
+    ) -> Result<Registered, AppError> {
         let registration = self
             .register_limits
             .begin(client.address_key())
             .await
             .map_err(|refusal| rate_limited("register", None, client, refusal))?;
+        let NewAccount {
+            name,
+            email,
+            password,
+        } = account;
         let password_hash = self.hasher.hash(password, client.address_key()).await?;
         registration.done();
+        if self.require_verified {
+            return self
+                .sign_up_quietly(name, email, password_hash, client)
+                .await;
+        }
+        let (outbox, from) = (self.outbox.clone(), client.address_text());
         let signed_in = self
             .sessions
             .open(client, move |conn, now| {
-                let new_user = NewUser {
-                    id: &uuid::Uuid::new_v4().to_string(),
-                    name: name.as_str(),
-                    email: email.as_str(),
-                    password_hash: &password_hash,
-                    created_at: now,
-                };
-                users::insert(conn, &new_user)?.ok_or(AppError::EmailTaken)
+                let user = insert_user(conn, &name, &email, &password_hash, now)?
+                    .ok_or(AppError::EmailTaken)?;
+                outbox.put_in(conn, MailKind::VerifyEmail, &email, &user.id, &from)?;
+                Ok(user)
             })
             .await?;
+        self.outbox.wake();
         audit::event(
             "sign_up",
             &[
@@ -89,7 +121,44 @@ impl Accounts {
                 ("session", &signed_in.session_id),
             ],
         );
-        Ok(signed_in)
+        Ok(Registered::SignedIn(Box::new(signed_in)))
+    }
+
+    /// Sign-up while `--require-verified-email` is on: a new email gets the
+    /// user row and its verification mail, a taken one a notice to its
+    /// owner, each in one transaction of the same shape (an insert, then
+    /// one outbox row), so both answers are alike, in the same time.
+    async fn sign_up_quietly(
+        &self,
+        name: crate::domain::UserName,
+        email: crate::domain::Email,
+        password_hash: String,
+        client: &Client,
+    ) -> Result<Registered, AppError> {
+        let (outbox, from) = (self.outbox.clone(), client.address_text());
+        let made = self
+            .db
+            .write(move |conn| {
+                let now = crate::clock::now_ms();
+                match insert_user(conn, &name, &email, &password_hash, now)? {
+                    Some(user) => {
+                        outbox.put_in(conn, MailKind::VerifyEmail, &email, &user.id, &from)?;
+                        Ok(Some(user.id))
+                    }
+                    None => {
+                        outbox.put_in(conn, MailKind::SignUpAttempt, &email, "", &from)?;
+                        Ok(None)
+                    }
+                }
+            })
+            .await?;
+        self.outbox.wake();
+        let address = client.address_text();
+        match made {
+            Some(user) => audit::event("sign_up", &[("user", &user), ("ip", &address)]),
+            None => audit::event("sign_up_email_taken", &[("ip", &address)]),
+        }
+        Ok(Registered::CheckYourMail)
     }
 
     /// Checks the password and opens a new session. An unknown email and a
@@ -135,12 +204,18 @@ impl Accounts {
         let rehashed = self.rehash(&user, password, client).await;
         let was_rehashed = rehashed.is_some();
         let (id, checked) = (user.id, user.password_hash);
+        let require_verified = self.require_verified;
         let opened = self
             .sessions
             .open(client, move |conn, _| {
                 let now = users::lock(conn, &id)?;
                 still_in_force(now.as_ref(), &checked)?;
                 let mut user = now.ok_or(AppError::InvalidCredentials)?;
+                // Decided on the locked row: no session is ever written
+                // for an address that is not verified (yet) when required.
+                if require_verified && !user.email_verified {
+                    return Err(AppError::EmailNotVerified { user: id });
+                }
                 if let Some(new_hash) = rehashed {
                     if users::replace_password_hash(conn, &id, &checked, &new_hash)? {
                         user.password_hash = new_hash;
@@ -155,6 +230,15 @@ impl Accounts {
                 // The password it matched was changed meanwhile: wrong now.
                 attempt.failed();
                 return Err(sign_in_failed(&email, &address));
+            }
+            Err(error @ AppError::EmailNotVerified { .. }) => {
+                // The right password: a success for the limits.
+                attempt.succeeded();
+                audit::event(
+                    "sign_in_refused_unverified",
+                    &[("email", &email.as_str()), ("ip", &address)],
+                );
+                return Err(error);
             }
             Err(error) => return Err(error),
         };
@@ -197,6 +281,24 @@ impl Accounts {
         self.login_limits.forget_idle().await?;
         self.register_limits.forget_idle().await
     }
+}
+
+/// Inserts a new account's row; `None` when the email is taken.
+fn insert_user(
+    conn: &mut crate::db::Conn,
+    name: &crate::domain::UserName,
+    email: &crate::domain::Email,
+    password_hash: &str,
+    now: crate::clock::Millis,
+) -> Result<Option<User>, AppError> {
+    let new_user = NewUser {
+        id: &uuid::Uuid::new_v4().to_string(),
+        name: name.as_str(),
+        email: email.as_str(),
+        password_hash,
+        created_at: now,
+    };
+    users::insert(conn, &new_user)
 }
 
 /// 401, with its audit line.

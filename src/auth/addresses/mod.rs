@@ -10,6 +10,7 @@
 //! never stored in clear.
 
 mod change;
+mod verify;
 
 use std::sync::Arc;
 use std::time::Duration;

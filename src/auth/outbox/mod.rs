@@ -39,6 +39,12 @@ pub enum MailKind {
     /// A notice that the address is being changed, to the old address
     /// (subject: the user's id); it never shows the new one.
     EmailChanged,
+    /// A link proving an account's address, to that address; about the
+    /// user's id.
+    VerifyEmail,
+    /// To the owner of an address someone tried to sign up with (while
+    /// `--require-verified-email` hides that it is taken).
+    SignUpAttempt,
 }
 
 impl MailKind {
@@ -47,6 +53,8 @@ impl MailKind {
             MailKind::PasswordReset => "password_reset",
             MailKind::ConfirmNewEmail => "confirm_new_email",
             MailKind::EmailChanged => "email_changed",
+            MailKind::VerifyEmail => "verify_email",
+            MailKind::SignUpAttempt => "sign_up_attempt",
         }
     }
 
@@ -55,6 +63,8 @@ impl MailKind {
             "password_reset" => Some(MailKind::PasswordReset),
             "confirm_new_email" => Some(MailKind::ConfirmNewEmail),
             "email_changed" => Some(MailKind::EmailChanged),
+            "verify_email" => Some(MailKind::VerifyEmail),
+            "sign_up_attempt" => Some(MailKind::SignUpAttempt),
             _ => None,
         }
     }

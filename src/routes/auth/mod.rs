@@ -3,6 +3,7 @@
 //! table picks one by `Content-Type`.
 
 pub mod email_change;
+pub mod email_verify;
 pub mod forgot;
 pub mod login;
 pub mod logout;
@@ -11,3 +12,4 @@ pub mod password;
 pub mod refresh;
 pub mod register;
 pub mod reset;
+pub mod verify_resend;

@@ -24,6 +24,11 @@ const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 const RESET_TOKEN_KEY: &str = "reset_token";
 const CHANGE_TOKEN_KEY: &str = "change_token";
+const VERIFY_TOKEN_KEY: &str = "verify_token";
+const UNVERIFIED_KEY: &str = "unverified";
+/// How long the 403 page of an unverified address may ask for a new link
+/// for the account whose right password it refused.
+const UNVERIFIED_FOR_MS: i64 = 15 * 60 * 1000;
 /// Longer is no token of ours; not worth a cookie's room.
 const MAX_RESET_TOKEN_CHARS: usize = 64;
 
@@ -84,6 +89,40 @@ impl FormSession {
         self.0
             .remove_as::<String>(CHANGE_TOKEN_KEY)
             .and_then(Result::ok)
+    }
+
+    /// Keeps a verification link's token for `GET /email/verify`, out of
+    /// the address bar (as `keep_reset_token`).
+    pub fn keep_verify_token(&self, token: &str) -> Result<(), AppError> {
+        if token.len() > MAX_RESET_TOKEN_CHARS {
+            self.0.remove(VERIFY_TOKEN_KEY);
+            return Ok(());
+        }
+        self.0
+            .insert(VERIFY_TOKEN_KEY, token)
+            .map_err(|e| AppError::unexpected(e.to_string()))
+    }
+
+    /// The verification token kept by `keep_verify_token`, taken once.
+    pub fn take_verify_token(&self) -> Option<String> {
+        self.0
+            .remove_as::<String>(VERIFY_TOKEN_KEY)
+            .and_then(Result::ok)
+    }
+
+    /// Remembers, for a short while, the account whose right password was
+    /// refused for its unverified address: its 403 page may ask for a new
+    /// link without a session. Only the user's id (and until when).
+    pub fn remember_unverified(&self, user_id: &str) {
+        let until = crate::clock::now_ms().saturating_add(UNVERIFIED_FOR_MS);
+        // Losing it only hides the resend button's effect; not worth failing for.
+        let _ = self.0.insert(UNVERIFIED_KEY, (user_id, until));
+    }
+
+    /// The account `remember_unverified` kept, while it holds.
+    pub fn unverified(&self) -> Option<String> {
+        let (user_id, until) = self.0.get::<(String, i64)>(UNVERIFIED_KEY).ok().flatten()?;
+        (crate::clock::now_ms() < until).then_some(user_id)
     }
 
     fn csrf_token(&self) -> Result<String, AppError> {

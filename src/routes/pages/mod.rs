@@ -4,6 +4,7 @@
 
 pub mod delete;
 pub mod email_change;
+pub mod email_verify;
 pub mod forgot;
 pub mod home;
 pub mod login;

@@ -40,6 +40,7 @@ pub async fn page(
         csrf: context.csrf,
         name: principal.user.name.clone(),
         email: principal.user.email.clone(),
+        email_verified: principal.user.email_verified,
         member_since_at: rfc3339(principal.user.created_at),
         member_since: readable_date(principal.user.created_at),
         roles: principal.user.roles.clone(),

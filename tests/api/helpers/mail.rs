@@ -42,6 +42,8 @@ pub struct ReceivedMail {
 
 /// Where the reset link's path starts, in a mail or an address bar.
 const RESET_PATH: &str = "/password/reset?token=";
+/// Where the verification link's path starts.
+const VERIFY_PATH: &str = "/email/verify?token=";
 
 impl ReceivedMail {
     /// The text part, which every mail of sesame's has.
@@ -58,22 +60,47 @@ impl ReceivedMail {
     pub fn token(&self) -> String {
         token_of(&self.link())
     }
+
+    /// The verification link in the text part: `http…/email/verify?token=…`.
+    pub fn verify_link(&self) -> String {
+        link_in(self.text(), VERIFY_PATH)
+    }
+
+    /// The verification link's token.
+    pub fn verify_token(&self) -> String {
+        let link = self.verify_link();
+        let (_, token) = link.split_once(VERIFY_PATH).expect("a verification link");
+        token.to_owned()
+    }
+
+    /// Whether it is the mail with an address's verification link (sent
+    /// at every sign-up).
+    fn is_verification(&self) -> bool {
+        self.text
+            .as_deref()
+            .is_some_and(|text| text.contains(VERIFY_PATH))
+    }
 }
 
 /// The first reset link (`http…/password/reset?token=…`) in `text`.
 pub fn reset_link_in(text: &str) -> String {
+    link_in(text, RESET_PATH)
+}
+
+/// The first link to `path` (`/…?token=`) in `text`, with its origin.
+fn link_in(text: &str, path: &str) -> String {
     let at = text
-        .find(RESET_PATH)
-        .unwrap_or_else(|| panic!("no {RESET_PATH}… link in:\n{text}"));
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path}… link in:\n{text}"));
     let start = text[..at]
         .rfind("http")
-        .unwrap_or_else(|| panic!("the reset link has no http… origin:\n{text}"));
+        .unwrap_or_else(|| panic!("the link has no http… origin:\n{text}"));
     let origin = &text[start..at];
     assert!(
         !origin.contains(char::is_whitespace),
-        "the reset link is broken across lines: {origin:?}"
+        "the link is broken across lines: {origin:?}"
     );
-    let token_at = at + RESET_PATH.len();
+    let token_at = at + path.len();
     let token_len = text[token_at..]
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         .unwrap_or(text.len() - token_at);
@@ -91,8 +118,12 @@ pub fn token_of(link: &str) -> String {
 /// What the script printed, shared with the task that reads it.
 #[derive(Default)]
 struct Received {
-    /// Mails not yet taken by `next_mail_to`.
+    /// Mails not yet taken by `next_mail_to`, but the verification mails.
     mails: Vec<ReceivedMail>,
+    /// The verification mails every sign-up sends, apart: they are taken by
+    /// `next_verification_to` only, so a test about other mail (a reset)
+    /// waits for its own.
+    verifications: Vec<ReceivedMail>,
     /// Its standard error, for the failure messages.
     stderr: String,
     /// The RCPT TO it refused (`--refuse-domain`): the address, and when.
@@ -147,7 +178,7 @@ impl SmtpServer {
         self.received.lock().unwrap().refused.len()
     }
 
-    /// Every mail arrived and not yet taken.
+    /// Every mail arrived and not yet taken, but verification mails.
     pub fn untaken(&self) -> Vec<ReceivedMail> {
         self.received.lock().unwrap().mails.clone()
     }
@@ -202,7 +233,14 @@ impl SmtpServer {
             while let Ok(Some(line)) = stdout.next_line().await {
                 let mut received = shared.lock().unwrap();
                 match serde_json::from_str(&line) {
-                    Ok(mail) => received.mails.push(mail),
+                    Ok(mail) => {
+                        let mail: ReceivedMail = mail;
+                        if mail.is_verification() {
+                            received.verifications.push(mail);
+                        } else {
+                            received.mails.push(mail);
+                        }
+                    }
                     Err(e) => {
                         let unread = format!("(a stdout line not read as a mail: {e}: {line})\n");
                         received.stderr.push_str(&unread);
@@ -233,12 +271,30 @@ impl SmtpServer {
         settings.smtp_url = Some(SmtpUrl::parse(&self.url()).expect("the test SMTP URL parses"));
     }
 
-    /// The next mail to `email` (its envelope's recipient), taken from what
-    /// arrived; fails the test if none arrives within `timeout`.
+    /// The next mail to `email` (its envelope's recipient) but verification
+    /// mails, taken from what arrived; fails the test if none arrives
+    /// within `timeout`.
     pub async fn next_mail_to(&self, email: &str, timeout: Duration) -> ReceivedMail {
+        self.next_of(email, timeout, false).await
+    }
+
+    /// The next verification mail to `email`, taken from what arrived.
+    pub async fn next_verification_to(&self, email: &str, timeout: Duration) -> ReceivedMail {
+        self.next_of(email, timeout, true).await
+    }
+
+    /// Asserts that no verification mail to `email` arrives within `wait`.
+    pub async fn no_verification_to(&self, email: &str, wait: Duration) {
+        tokio::time::sleep(wait).await;
+        if let Some(mail) = self.take(email, true) {
+            panic!("a verification mail to {email} arrived: {mail:#?}");
+        }
+    }
+
+    async fn next_of(&self, email: &str, timeout: Duration, verification: bool) -> ReceivedMail {
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(mail) = self.take_mail_to(email) {
+            if let Some(mail) = self.take(email, verification) {
                 return mail;
             }
             {
@@ -258,23 +314,28 @@ impl SmtpServer {
         }
     }
 
-    /// Asserts that no mail to `email` arrives within `wait` (nor has
-    /// arrived untaken before).
+    /// Asserts that no mail to `email` but verification mails arrives
+    /// within `wait` (nor has arrived untaken before).
     pub async fn no_mail_to(&self, email: &str, wait: Duration) {
         tokio::time::sleep(wait).await;
-        if let Some(mail) = self.take_mail_to(email) {
+        if let Some(mail) = self.take(email, false) {
             panic!("a mail to {email} arrived: {mail:#?}");
         }
     }
 
-    fn take_mail_to(&self, email: &str) -> Option<ReceivedMail> {
+    fn take(&self, email: &str, verification: bool) -> Option<ReceivedMail> {
         let mut received = self.received.lock().unwrap();
-        let at = received.mails.iter().position(|mail| {
+        let mails = if verification {
+            &mut received.verifications
+        } else {
+            &mut received.mails
+        };
+        let at = mails.iter().position(|mail| {
             mail.rcpt_tos
                 .iter()
                 .any(|to| to.eq_ignore_ascii_case(email))
         })?;
-        Some(received.mails.remove(at))
+        Some(mails.remove(at))
     }
 }
 

@@ -13,6 +13,7 @@ mod mail;
 mod postgres;
 mod tokens;
 mod users;
+mod verification;
 
 pub use account::*;
 pub use answers::*;

@@ -48,6 +48,12 @@ impl Sender {
                     .changed_notice(&row.subject, &row.recipient)
                     .await
             }
+            MailKind::VerifyEmail => {
+                self.addresses
+                    .verification_mail(&row.subject, &row.recipient)
+                    .await
+            }
+            MailKind::SignUpAttempt => self.addresses.sign_up_attempt_mail(&row.recipient).await,
         }
     }
 

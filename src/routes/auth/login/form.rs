@@ -3,14 +3,17 @@ use actix_web::{web, HttpResponse};
 use super::LoginFields;
 use crate::auth::Accounts;
 use crate::domain::{Client, Credentials, LocalPath};
-use crate::pages::LoginPage;
+use crate::error::AppError;
+use crate::pages::{EmailNotVerifiedPage, Layout, LoginPage};
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::extract::{CsrfForm, FormSession};
 use crate::routes::form_error::FormError;
 use crate::routes::respond::signed_in_redirect;
 
 /// `POST /auth/login` from the sign-in page: 303 to `next` (or the
-/// profile), or the page again with the error and the email kept.
+/// profile), or the page again with the error and the email kept; for an
+/// unverified address (`--require-verified-email`), the 403 page that says
+/// to open the link, with a button for a new one.
 pub async fn post(
     CsrfForm(input): CsrfForm<LoginFields>,
     forms: FormSession,
@@ -27,6 +30,16 @@ pub async fn post(
         Ok(sign_in) => {
             let location = next.as_ref().map_or("/profile", LocalPath::as_str);
             Ok(signed_in_redirect(location, &sign_in, &cookies))
+        }
+        Err(AppError::EmailNotVerified { user }) => {
+            forms.remember_unverified(&user);
+            let error = AppError::EmailNotVerified { user };
+            let page = EmailNotVerifiedPage {
+                layout: Layout::new("Verify your address", None).answering_a_post("/login", true),
+                csrf: forms.context()?.csrf,
+                message: error.to_string(),
+            };
+            Err(FormError::page(error, &page))
         }
         Err(error) => {
             let page = LoginPage::new(forms.context()?, &input.email, next, Some(&error));
