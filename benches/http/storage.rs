@@ -35,7 +35,8 @@ pub async fn rotation_ceiling(
     // Signs access tokens as a server would (the key is made now).
     sesame::auth::keys::KeyRing::start(db.clone(), auth.access_tokens(), &settings)
         .expect("a signing key");
-    let accounts = Accounts::new(db, Arc::clone(&auth), &settings, &LimitStore::Local);
+    let outbox = sesame::auth::outbox::Outbox::new(db.clone(), settings.mail_retry_for);
+    let accounts = Accounts::new(db, Arc::clone(&auth), &settings, &LimitStore::Local, outbox);
     let mut tokens = Vec::new();
     for n in 0..sessions {
         let email = format!("ceiling{n}@example.com");

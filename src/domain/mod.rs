@@ -2,6 +2,7 @@
 
 mod client;
 mod credentials;
+mod device;
 mod email;
 mod field_errors;
 mod local_path;
@@ -12,6 +13,7 @@ mod user_name;
 
 pub use client::{AddressKey, Client};
 pub use credentials::{Credentials, NewAccount};
+pub use device::{Device, Network};
 pub use email::Email;
 pub use field_errors::{FieldError, FieldErrors};
 pub use local_path::LocalPath;

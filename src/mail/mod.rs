@@ -6,12 +6,14 @@
 
 mod message;
 mod reset;
+mod sign_in_alert;
 mod smtp;
 
 use lettre::message::Mailbox;
 
 pub use message::Mail;
 pub use reset::ResetMail;
+pub use sign_in_alert::SignInAlertMail;
 
 use crate::config::Settings;
 

@@ -2,12 +2,15 @@
 //! the account (`change`). Passwords are checked here, against the limits;
 //! the sessions are opened and ended by `Sessions`.
 
+mod alerts;
 mod change;
 
+pub(super) use alerts::REMEMBERED_FOR;
 use change::still_in_force;
 use std::sync::Arc;
 
 use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits};
+use super::outbox::Outbox;
 use super::password::{cost_of, PasswordHasher};
 use super::{audit, Sessions, SignIn};
 use crate::config::Settings;
@@ -22,11 +25,20 @@ pub struct Accounts {
     login_limits: LoginLimits,
     register_limits: RegisterLimits,
     sessions: Arc<Sessions>,
+    outbox: Outbox,
+    /// `--sign-in-alerts`.
+    sign_in_alerts: bool,
 }
 
 impl Accounts {
     /// `limits` says where the limits count (shared on PostgreSQL).
-    pub fn new(db: Db, sessions: Arc<Sessions>, settings: &Settings, limits: &LimitStore) -> Self {
+    pub fn new(
+        db: Db,
+        sessions: Arc<Sessions>,
+        settings: &Settings,
+        limits: &LimitStore,
+        outbox: Outbox,
+    ) -> Self {
         let hasher = PasswordHasher::new(settings.bcrypt_cost);
         hasher.use_dummy_cost(settings.bcrypt_cost);
         Accounts {
@@ -35,6 +47,8 @@ impl Accounts {
             login_limits: LoginLimits::new(settings, limits),
             register_limits: RegisterLimits::new(settings, limits),
             sessions,
+            outbox,
+            sign_in_alerts: settings.sign_in_alerts,
         }
     }
 
@@ -68,9 +82,10 @@ impl Accounts {
             .map_err(|refusal| rate_limited("register", None, client, refusal))?;
         let password_hash = self.hasher.hash(password, client.address_key()).await?;
         registration.done();
+        let known = client.clone();
         let signed_in = self
             .sessions
-            .open(client, move |conn, now| {
+            .open(client, move |conn, now, _| {
                 let new_user = NewUser {
                     id: &uuid::Uuid::new_v4().to_string(),
                     name: name.as_str(),
@@ -78,7 +93,9 @@ impl Accounts {
                     password_hash: &password_hash,
                     created_at: now,
                 };
-                users::insert(conn, &new_user)?.ok_or(AppError::EmailTaken)
+                let user = users::insert(conn, &new_user)?.ok_or(AppError::EmailTaken)?;
+                alerts::note_sign_up(conn, &user.id, &known, now)?;
+                Ok(user)
             })
             .await?;
         audit::event(
@@ -134,9 +151,12 @@ impl Accounts {
         let rehashed = self.rehash(&user, password, client).await;
         let was_rehashed = rehashed.is_some();
         let (id, checked) = (user.id, user.password_hash);
+        let (known, outbox, alerts_on) = (client.clone(), self.outbox.clone(), self.sign_in_alerts);
+        let alerted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let alerting = Arc::clone(&alerted);
         let opened = self
             .sessions
-            .open(client, move |conn, _| {
+            .open(client, move |conn, at, session_id| {
                 let now = users::lock(conn, &id)?;
                 still_in_force(now.as_ref(), &checked)?;
                 let mut user = now.ok_or(AppError::InvalidCredentials)?;
@@ -145,6 +165,9 @@ impl Accounts {
                         user.password_hash = new_hash;
                     }
                 }
+                let alert =
+                    alerts::note_sign_in(conn, &user, &known, session_id, at, alerts_on, &outbox)?;
+                alerting.store(alert, std::sync::atomic::Ordering::Relaxed);
                 Ok(user)
             })
             .await;
@@ -158,6 +181,9 @@ impl Accounts {
             Err(error) => return Err(error),
         };
         attempt.succeeded();
+        if alerted.load(std::sync::atomic::Ordering::Relaxed) {
+            self.outbox.wake();
+        }
         if was_rehashed {
             audit::event("password_rehashed", &[("user", &signed_in.user.id)]);
         }

@@ -33,18 +33,23 @@ pub use sender::{Sender, Sending};
 pub enum MailKind {
     /// A password-reset link, to the address a forgot request gave.
     PasswordReset,
+    /// A sign-in from a new device or network, to the account's verified
+    /// address; its subject is the session's id.
+    SignInAlert,
 }
 
 impl MailKind {
     pub fn as_str(self) -> &'static str {
         match self {
             MailKind::PasswordReset => "password_reset",
+            MailKind::SignInAlert => "sign_in_alert",
         }
     }
 
     fn parse(text: &str) -> Option<MailKind> {
         match text {
             "password_reset" => Some(MailKind::PasswordReset),
+            "sign_in_alert" => Some(MailKind::SignInAlert),
             _ => None,
         }
     }

@@ -38,6 +38,7 @@ impl Sender {
                     .link_mail(&row.recipient, &row.requested_from)
                     .await
             }
+            MailKind::SignInAlert => self.alerts.mail(row).await,
         }
     }
 
