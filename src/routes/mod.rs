@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/password/forgot", GET).route(get().to(pages::forgot::get)))
     .service(resource("/password/forgot/sent", GET).route(get().to(pages::forgot::sent)))
     .service(resource("/password/reset", GET).route(get().to(pages::reset::get)))
+    .service(resource("/sign-in/not-me", GET).route(get().to(pages::not_me::get)))
     .service(resource("/static/{name}", GET).route(get().to(static_files::get)))
     .service(resource("/healthz", GET).route(get().to(health::get)))
     .service(resource("/.well-known/jwks.json", GET).route(get().to(jwks::get)))

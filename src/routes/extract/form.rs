@@ -23,6 +23,7 @@ use crate::routes::form_error::FormError;
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 const RESET_TOKEN_KEY: &str = "reset_token";
+const NOT_ME_TOKEN_KEY: &str = "not_me_token";
 /// Longer is no token of ours; not worth a cookie's room.
 const MAX_RESET_TOKEN_CHARS: usize = 64;
 
@@ -48,13 +49,7 @@ impl FormSession {
     /// Keeps a reset link's token for the reset form, out of the address
     /// bar (and so out of history, logs and `Referer`).
     pub fn keep_reset_token(&self, token: &str) -> Result<(), AppError> {
-        if token.len() > MAX_RESET_TOKEN_CHARS {
-            self.forget_reset_token();
-            return Ok(());
-        }
-        self.0
-            .insert(RESET_TOKEN_KEY, token)
-            .map_err(|e| AppError::unexpected(e.to_string()))
+        self.keep_link_token(RESET_TOKEN_KEY, token)
     }
 
     /// The reset token kept by `keep_reset_token`, if any.
@@ -64,6 +59,30 @@ impl FormSession {
 
     pub fn forget_reset_token(&self) {
         self.0.remove(RESET_TOKEN_KEY);
+    }
+
+    /// Keeps a "this wasn't me" link's token, as `keep_reset_token` does.
+    pub fn keep_not_me_token(&self, token: &str) -> Result<(), AppError> {
+        self.keep_link_token(NOT_ME_TOKEN_KEY, token)
+    }
+
+    /// The token kept by `keep_not_me_token`, taken once.
+    pub fn take_not_me_token(&self) -> Option<String> {
+        self.0
+            .remove_as::<String>(NOT_ME_TOKEN_KEY)
+            .and_then(Result::ok)
+    }
+
+    /// A mailed link's token, under `key`; one too long to be ours is
+    /// forgotten instead.
+    fn keep_link_token(&self, key: &str, token: &str) -> Result<(), AppError> {
+        if token.len() > MAX_RESET_TOKEN_CHARS {
+            self.0.remove(key);
+            return Ok(());
+        }
+        self.0
+            .insert(key, token)
+            .map_err(|e| AppError::unexpected(e.to_string()))
     }
 
     fn csrf_token(&self) -> Result<String, AppError> {

@@ -5,6 +5,7 @@ pub mod delete;
 pub mod forgot;
 pub mod home;
 pub mod login;
+pub mod not_me;
 pub mod profile;
 pub mod register;
 pub mod reset;
