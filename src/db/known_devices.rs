@@ -99,3 +99,61 @@ pub fn delete_unseen_since(conn: &mut Conn, since: Millis) -> Result<usize, AppE
             .execute(conn)?,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Database;
+    use crate::db::users::{self, NewUser};
+    use crate::db::Db;
+
+    fn with_a_user(test: impl FnOnce(&mut Conn, &str) -> Result<(), AppError>) {
+        let folder = tempfile::tempdir().unwrap();
+        let (db, _) = Db::open(&Database::sqlite(folder.path().join("test.db"))).unwrap();
+        db.write_blocking(|conn| {
+            let user = NewUser {
+                id: "u1",
+                name: "Ada",
+                email: "ada@example.com",
+                password_hash: "x",
+                created_at: 0,
+            };
+            users::insert(conn, &user)?;
+            test(conn, "u1")
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_user_keeps_the_twenty_most_recently_seen_rows() {
+        with_a_user(|conn, user| {
+            for n in 0..25 {
+                record(conn, user, &format!("device {n}"), "net", 1000 + n)?;
+            }
+            let rows: i64 = known_devices::table
+                .filter(known_devices::user_id.eq(user))
+                .count()
+                .get_result(conn)?;
+            assert_eq!(rows, MAX_PER_USER);
+            assert!(!seen_since(conn, user, "device 4", "elsewhere", 0)?.device);
+            assert!(seen_since(conn, user, "device 5", "elsewhere", 0)?.device);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn only_what_was_seen_after_the_time_given_counts() {
+        with_a_user(|conn, user| {
+            record(conn, user, "Firefox on Linux", "192.0.2.0/24", 1000)?;
+            let seen = seen_since(conn, user, "Firefox on Linux", "192.0.2.0/24", 999)?;
+            assert_eq!((seen.device, seen.network), (true, true));
+            let seen = seen_since(conn, user, "Firefox on Linux", "192.0.2.0/24", 1000)?;
+            assert_eq!((seen.device, seen.network), (false, false));
+            // Seen again: moved on, not added.
+            record(conn, user, "Firefox on Linux", "192.0.2.0/24", 2000)?;
+            assert!(seen_since(conn, user, "x", "192.0.2.0/24", 1500)?.network);
+            assert_eq!(delete_unseen_since(conn, 2000)?, 1);
+            Ok(())
+        });
+    }
+}
