@@ -9,6 +9,8 @@
 //! signed up with another's address would have sesame mail them about
 //! every sign-in, a way to make sesame send mail to anyone).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::outbox::{MailKind, Outbox};
@@ -40,38 +42,63 @@ pub(super) fn note_sign_up(
     known_devices::record(conn, user_id, device.as_str(), network.as_str(), now)
 }
 
-/// Notes the device and network of a sign-in into `session_id` and, when
-/// it is news to a verified owner with alerts on, puts the alert in the
-/// outbox (in the caller's transaction: wake the outbox once it commits).
-/// Whether it did.
-pub(super) fn note_sign_in(
-    conn: &mut Conn,
-    user: &User,
-    client: &Client,
-    session_id: &str,
-    now: Millis,
+/// What a sign-in notes, in the transaction that opens its session
+/// (`note`), and the wake-up of the outbox once that has committed.
+#[derive(Clone)]
+pub(super) struct SignInNotes {
+    client: Client,
+    outbox: Outbox,
     alerts_on: bool,
-    outbox: &Outbox,
-) -> Result<bool, AppError> {
-    let (device, network) = of(client);
-    let since = now.saturating_sub(ms(REMEMBERED_FOR));
-    let seen = known_devices::seen_since(conn, &user.id, device.as_str(), network.as_str(), since)?;
-    known_devices::record(conn, &user.id, device.as_str(), network.as_str(), now)?;
-    if !alert(alerts_on, user.email_verified, seen) {
-        return Ok(false);
+    /// Whether `note` put an alert in the outbox.
+    put: Arc<AtomicBool>,
+}
+
+impl SignInNotes {
+    pub(super) fn new(client: &Client, outbox: &Outbox, alerts_on: bool) -> SignInNotes {
+        SignInNotes {
+            client: client.clone(),
+            outbox: outbox.clone(),
+            alerts_on,
+            put: Arc::new(AtomicBool::new(false)),
+        }
     }
-    // An address stored before today's rules may not parse: no alert then.
-    let Ok(email) = Email::parse(&user.email) else {
-        return Ok(false);
-    };
-    outbox.put_in(
-        conn,
-        MailKind::SignInAlert,
-        &email,
-        session_id,
-        &client.address_text(),
-    )?;
-    Ok(true)
+
+    /// Notes the device and network of the sign-in into `session_id` and,
+    /// when it is news to a verified owner with alerts on, puts the alert
+    /// in the outbox, in the caller's transaction.
+    pub(super) fn note(
+        &self,
+        conn: &mut Conn,
+        user: &User,
+        session_id: &str,
+        now: Millis,
+    ) -> Result<(), AppError> {
+        let (device, network) = of(&self.client);
+        let since = now.saturating_sub(ms(REMEMBERED_FOR));
+        let (device, network) = (device.as_str(), network.as_str());
+        let seen = known_devices::seen_since(conn, &user.id, device, network, since)?;
+        known_devices::record(conn, &user.id, device, network, now)?;
+        if !alert(self.alerts_on, user.email_verified, seen) {
+            return Ok(());
+        }
+        // An address stored before today's rules may not parse: no alert then.
+        let Ok(email) = Email::parse(&user.email) else {
+            return Ok(());
+        };
+        let from = self.client.address_text();
+        let kind = MailKind::SignInAlert;
+        self.outbox.put_in(conn, kind, &email, session_id, &from)?;
+        self.put.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Wakes the outbox's sender if `note` put an alert (call it once the
+    /// transaction has committed).
+    pub(super) fn wake_if_put(&self) {
+        if self.put.load(Ordering::Relaxed) {
+            self.outbox.wake();
+        }
+    }
 }
 
 fn of(client: &Client) -> (Device, Network) {

@@ -151,9 +151,8 @@ impl Accounts {
         let rehashed = self.rehash(&user, password, client).await;
         let was_rehashed = rehashed.is_some();
         let (id, checked) = (user.id, user.password_hash);
-        let (known, outbox, alerts_on) = (client.clone(), self.outbox.clone(), self.sign_in_alerts);
-        let alerted = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let alerting = Arc::clone(&alerted);
+        let alerts = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
+        let noting = alerts.clone();
         let opened = self
             .sessions
             .open(client, move |conn, at, session_id| {
@@ -165,9 +164,7 @@ impl Accounts {
                         user.password_hash = new_hash;
                     }
                 }
-                let alert =
-                    alerts::note_sign_in(conn, &user, &known, session_id, at, alerts_on, &outbox)?;
-                alerting.store(alert, std::sync::atomic::Ordering::Relaxed);
+                noting.note(conn, &user, session_id, at)?;
                 Ok(user)
             })
             .await;
@@ -181,9 +178,7 @@ impl Accounts {
             Err(error) => return Err(error),
         };
         attempt.succeeded();
-        if alerted.load(std::sync::atomic::Ordering::Relaxed) {
-            self.outbox.wake();
-        }
+        alerts.wake_if_put();
         if was_rehashed {
             audit::event("password_rehashed", &[("user", &signed_in.user.id)]);
         }
