@@ -164,6 +164,16 @@ pub fn delete_of_recipient(conn: &mut Conn, kind: &str, recipient: &str) -> Resu
     Ok(())
 }
 
+/// How many mails of this kind to `recipient` are in the outbox, waiting
+/// or being sent.
+pub fn count_of_recipient(conn: &mut Conn, kind: &str, recipient: &str) -> Result<i64, AppError> {
+    Ok(mail_outbox::table
+        .filter(mail_outbox::kind.eq(kind))
+        .filter(mail_outbox::recipient.eq(recipient))
+        .count()
+        .get_result(conn)?)
+}
+
 /// How long from `now` until the next row not being sent is due (none:
 /// there is none).
 pub fn next_due(conn: &mut Conn, now: Millis) -> Result<Option<Millis>, AppError> {

@@ -16,6 +16,7 @@ use std::time::Duration;
 use crate::auth::outbox::{MailKind, Outbox};
 use crate::clock::{ms, Millis};
 use crate::db::known_devices::{self, Seen};
+use crate::db::mail_outbox;
 use crate::db::users::User;
 use crate::db::Conn;
 use crate::domain::{Client, Device, Email, Network};
@@ -23,6 +24,10 @@ use crate::error::AppError;
 
 /// How long a device or a network stays known without a sign-in from it.
 pub(in crate::auth) const REMEMBERED_FOR: Duration = Duration::from_secs(90 * 24 * 3600);
+/// Alerts to one address in the outbox at once, at most: the table stays
+/// bounded even for someone who has the password and signs in from ever
+/// new places (sign-ins are not limited once the password is right).
+const MAX_WAITING: i64 = 10;
 
 /// Whether the owner hears of this sign-in: alerts on, an address that is
 /// theirs, and a device or a network not seen lately.
@@ -85,8 +90,11 @@ impl SignInNotes {
         let Ok(email) = Email::parse(&user.email) else {
             return Ok(());
         };
-        let from = self.client.address_text();
         let kind = MailKind::SignInAlert;
+        if mail_outbox::count_of_recipient(conn, kind.as_str(), email.as_str())? >= MAX_WAITING {
+            return Ok(());
+        }
+        let from = self.client.address_text();
         self.outbox.put_in(conn, kind, &email, session_id, &from)?;
         self.put.store(true, Ordering::Relaxed);
         Ok(())
