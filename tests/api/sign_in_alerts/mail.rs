@@ -86,3 +86,32 @@ async fn an_unverified_address_gets_no_alert() {
     let mail = alert_to(&smtp, &user.email).await;
     assert!(mail.text().contains("192.0.2.1"), "{}", mail.text());
 }
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[actix_web::test]
+async fn at_most_ten_alerts_to_one_address_wait_in_the_outbox() {
+    // Its domain's mail is refused for now: every alert stays waiting.
+    let smtp = SmtpServer::start_refusing("example.com").await;
+    let app = spawn_alerting(&smtp, |_| {}).await;
+    let user = verified_user(&app, from(FIREFOX_LINUX, "198.51.100.7")).await;
+
+    for n in 1..=12 {
+        sign_in(&app, &user, from(FIREFOX_LINUX, &format!("203.0.{n}.9"))).await;
+    }
+
+    // Each tried and refused once at least: still waiting, none lost.
+    let deadline = Instant::now() + MAIL_WAIT;
+    while smtp.refusals() < 10 {
+        assert!(Instant::now() < deadline, "the alerts are never tried");
+        sleep_ms(20).await;
+    }
+    let waiting: Count = app
+        .database()
+        .row("SELECT COUNT(*) AS n FROM mail_outbox WHERE kind = 'sign_in_alert'");
+    assert_eq!(waiting.n, 10);
+}
