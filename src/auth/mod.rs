@@ -4,7 +4,9 @@
 //! Two owners: `Sessions` (every session and refresh-token row, the tokens,
 //! the in-memory session cache) and `Accounts` (users, passwords, the login
 //! limits), which opens and ends sessions through `Sessions`; and
-//! `PasswordResets` (reset links by mail), which ends them likewise.
+//! `PasswordResets` (reset links by mail), which ends them likewise; and
+//! `SignInAlerts` (the alert mail and its "this wasn't me" link, which
+//! ends one session through `Sessions`).
 
 pub mod access_token;
 mod accounts;
@@ -20,6 +22,7 @@ mod profile;
 pub mod refresh_token;
 mod resets;
 mod sessions;
+mod sign_in_alerts;
 pub mod signing_keys;
 pub mod users;
 
@@ -30,3 +33,4 @@ pub use link_token::LinkToken;
 pub use profile::Profile;
 pub use resets::PasswordResets;
 pub use sessions::{Ending, Principal, Purged, Sessions, SignIn};
+pub use sign_in_alerts::SignInAlerts;

@@ -122,8 +122,10 @@ pub fn delete(conn: &mut Conn, id: &str) -> Result<(), AppError> {
 }
 
 /// Puts a row that failed back to wait until `next_attempt_at`, after
-/// `attempts` attempts; unless another request for the same mail is
-/// waiting already, which then stands for it: this one is deleted.
+/// `attempts` attempts; unless another request for the same mail (kind,
+/// recipient and subject) is waiting already, which then stands for it:
+/// this one is deleted. A mail about another subject (another session's
+/// alert) stands for nothing but itself.
 pub fn retry_later(
     conn: &mut Conn,
     row: &OutboxRow,
@@ -133,6 +135,7 @@ pub fn retry_later(
     let twin_waiting = mail_outbox::table
         .filter(mail_outbox::kind.eq(&row.kind))
         .filter(mail_outbox::recipient.eq(&row.recipient))
+        .filter(mail_outbox::subject.eq(&row.subject))
         .filter(mail_outbox::claimed_until.is_null())
         .filter(mail_outbox::id.ne(&row.id))
         .select(mail_outbox::id)
@@ -162,6 +165,16 @@ pub fn delete_of_recipient(conn: &mut Conn, kind: &str, recipient: &str) -> Resu
     )
     .execute(conn)?;
     Ok(())
+}
+
+/// How many mails of this kind to `recipient` are in the outbox, waiting
+/// or being sent.
+pub fn count_of_recipient(conn: &mut Conn, kind: &str, recipient: &str) -> Result<i64, AppError> {
+    Ok(mail_outbox::table
+        .filter(mail_outbox::kind.eq(kind))
+        .filter(mail_outbox::recipient.eq(recipient))
+        .count()
+        .get_result(conn)?)
 }
 
 /// How long from `now` until the next row not being sent is due (none:

@@ -10,6 +10,7 @@
 
 mod conn;
 pub mod email_links;
+pub mod known_devices;
 mod listen;
 pub mod mail_outbox;
 mod open;
@@ -23,6 +24,7 @@ mod secrets;
 pub mod server_lock;
 mod session_writer;
 pub mod sessions;
+pub mod sign_in_alerts;
 pub mod signing_keys;
 pub mod users;
 

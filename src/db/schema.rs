@@ -12,6 +12,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    known_devices (user_id, device, network) {
+        user_id -> Text,
+        device -> Text,
+        network -> Text,
+        last_seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
     mail_outbox (id) {
         id -> Text,
         kind -> Text,
@@ -73,6 +82,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    sign_in_alerts (token_hash) {
+        token_hash -> Binary,
+        user_id -> Text,
+        session_id -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         name -> Text,
@@ -85,16 +104,20 @@ diesel::table! {
 }
 
 diesel::joinable!(email_links -> users (user_id));
+diesel::joinable!(known_devices -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(sign_in_alerts -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     email_links,
+    known_devices,
     mail_outbox,
     password_resets,
     refresh_tokens,
     sessions,
+    sign_in_alerts,
     signing_keys,
     users,
 );

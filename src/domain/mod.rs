@@ -2,6 +2,7 @@
 
 mod client;
 mod credentials;
+mod device;
 mod email;
 mod email_change;
 mod field_errors;
@@ -13,6 +14,7 @@ mod user_name;
 
 pub use client::{AddressKey, Client};
 pub use credentials::{Credentials, NewAccount};
+pub use device::{Device, Network};
 pub use email::Email;
 pub use email_change::EmailChange;
 pub use field_errors::{FieldError, FieldErrors};

@@ -8,6 +8,7 @@ mod confirm_new_email;
 mod email_changed;
 mod message;
 mod reset;
+mod sign_in_alert;
 mod sign_up_attempt;
 mod smtp;
 mod verify;
@@ -18,6 +19,7 @@ pub use confirm_new_email::ConfirmNewEmailMail;
 pub use email_changed::EmailChangedMail;
 pub use message::Mail;
 pub use reset::ResetMail;
+pub use sign_in_alert::SignInAlertMail;
 pub use sign_up_attempt::SignUpAttemptMail;
 pub use verify::VerifyMail;
 

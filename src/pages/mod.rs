@@ -71,6 +71,13 @@ pub struct ResetInvalidPage {
     pub layout: Layout,
 }
 
+/// A "this wasn't me" link that does not work (400).
+#[derive(Template)]
+#[template(path = "not_me_invalid.html")]
+pub struct NotMeInvalidPage {
+    pub layout: Layout,
+}
+
 /// The 401 answer to a page that needs a session: the script refreshes
 /// silently and reloads; without script the user is sent to sign in.
 #[derive(Template)]

@@ -45,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/password/reset", GET).route(get().to(pages::reset::get)))
     .service(resource("/email/verify", GET).route(get().to(pages::email_verify::get)))
     .service(resource("/register/sent", GET).route(get().to(pages::email_verify::register_sent)))
+    .service(resource("/sign-in/not-me", GET).route(get().to(pages::not_me::get)))
     .service(resource("/static/{name}", GET).route(get().to(static_files::get)))
     .service(resource("/healthz", GET).route(get().to(health::get)))
     .service(resource("/.well-known/jwks.json", GET).route(get().to(jwks::get)))

@@ -3,7 +3,7 @@ use std::time::Duration;
 use actix_web::web;
 
 use crate::auth::keys::KeyRing;
-use crate::auth::{Accounts, PasswordResets, Sessions};
+use crate::auth::{Accounts, PasswordResets, Sessions, SignInAlerts};
 
 /// The housekeeping tasks, stopped with the server (an in-process restart
 /// must not leave a purge running on a database another server now owns).
@@ -18,7 +18,8 @@ impl Maintenance {
 }
 
 /// Background housekeeping: forget limit states back to full, and delete
-/// reset links that no longer work, every minute;
+/// reset links and "this wasn't me" links that no longer work and devices
+/// not seen for 90 days, every minute;
 /// purge the database every `purge_interval` (first one interval after
 /// start, so start-up does no extra work); and, at start and with each
 /// purge, set the cost unknown emails are checked at to the one most stored
@@ -26,6 +27,7 @@ impl Maintenance {
 pub fn spawn(
     accounts: web::Data<Accounts>,
     resets: web::Data<PasswordResets>,
+    alerts: web::Data<SignInAlerts>,
     sessions: web::Data<Sessions>,
     key_ring: KeyRing,
     purge_interval: Duration,
@@ -51,6 +53,9 @@ pub fn spawn(
                 error.log_if_unexpected();
             }
             if let Err(error) = resets.tidy().await {
+                error.log_if_unexpected();
+            }
+            if let Err(error) = alerts.tidy().await {
                 error.log_if_unexpected();
             }
         }

@@ -16,7 +16,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::auth::keys::KeyRing;
 use crate::auth::outbox::{Outbox, Sender, Sending};
-use crate::auth::{Accounts, Addresses, LimitStore, PasswordResets};
+use crate::auth::{Accounts, Addresses, LimitStore, PasswordResets, SignInAlerts};
 use crate::config::secrets_file::SecretsError;
 use crate::config::{default_public_url, secure_cookies_refused, Database, Settings};
 use crate::db::server_lock::{LockError, ServerLock};
@@ -141,6 +141,12 @@ impl Application {
             &settings,
             &limits,
             outbox.clone(),
+            public_url.clone(),
+        ));
+        let alerts = web::Data::new(SignInAlerts::new(
+            db.clone(),
+            Arc::clone(&sessions),
+            resets.get_ref().clone(),
             public_url,
         ));
         let sending = Sender::spawn(
@@ -148,11 +154,13 @@ impl Application {
             mailer,
             resets.get_ref().clone(),
             addresses.get_ref().clone(),
+            alerts.get_ref().clone(),
         );
         let sessions = web::Data::from(sessions);
         let maintenance = maintenance::spawn(
             accounts.clone(),
             resets.clone(),
+            alerts.clone(),
             sessions.clone(),
             key_ring,
             settings.purge_interval,
@@ -178,6 +186,7 @@ impl Application {
                 .app_data(accounts.clone())
                 .app_data(resets.clone())
                 .app_data(addresses.clone())
+                .app_data(alerts.clone())
                 .app_data(sessions.clone())
                 .app_data(cookies.clone())
                 .app_data(proxies.clone())

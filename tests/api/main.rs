@@ -39,6 +39,7 @@ mod restart;
 mod revocation;
 mod roles;
 mod sessions;
+mod sign_in_alerts;
 mod storage;
 mod system_libraries;
 mod timing;

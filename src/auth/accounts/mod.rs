@@ -2,9 +2,11 @@
 //! the account (`change`), and the name (`name`). Passwords are checked here, against the limits;
 //! the sessions are opened and ended by `Sessions`.
 
+mod alerts;
 mod change;
 mod name;
 
+pub(super) use alerts::REMEMBERED_FOR;
 pub(in crate::auth) use change::still_in_force;
 use std::sync::Arc;
 
@@ -28,6 +30,8 @@ pub struct Accounts {
     /// `--require-verified-email`: no session for an unverified address,
     /// and sign-up does not tell whether an email is taken.
     require_verified: bool,
+    /// `--sign-in-alerts`.
+    sign_in_alerts: bool,
 }
 
 /// What a sign-up leads to.
@@ -59,6 +63,7 @@ impl Accounts {
             sessions,
             outbox,
             require_verified: settings.require_verified_email,
+            sign_in_alerts: settings.sign_in_alerts,
         }
     }
 
@@ -104,11 +109,13 @@ impl Accounts {
                 .await;
         }
         let (outbox, from) = (self.outbox.clone(), client.address_text());
+        let known = client.clone();
         let signed_in = self
             .sessions
-            .open(client, move |conn, now| {
+            .open(client, move |conn, now, _| {
                 let user = insert_user(conn, &name, &email, &password_hash, now)?
                     .ok_or(AppError::EmailTaken)?;
+                alerts::note_sign_up(conn, &user.id, &known, now)?;
                 outbox.put_in(conn, MailKind::VerifyEmail, &email, &user.id, &from)?;
                 Ok(user)
             })
@@ -136,12 +143,16 @@ impl Accounts {
         client: &Client,
     ) -> Result<Registered, AppError> {
         let (outbox, from) = (self.outbox.clone(), client.address_text());
+        let known = client.clone();
         let made = self
             .db
             .write(move |conn| {
                 let now = crate::clock::now_ms();
                 match insert_user(conn, &name, &email, &password_hash, now)? {
                     Some(user) => {
+                        // The device that signed up is known: its first
+                        // sign-in, once verified, is no news.
+                        alerts::note_sign_up(conn, &user.id, &known, now)?;
                         outbox.put_in(conn, MailKind::VerifyEmail, &email, &user.id, &from)?;
                         Ok(Some(user.id))
                     }
@@ -205,9 +216,11 @@ impl Accounts {
         let was_rehashed = rehashed.is_some();
         let (id, checked) = (user.id, user.password_hash);
         let require_verified = self.require_verified;
+        let alerts = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
+        let noting = alerts.clone();
         let opened = self
             .sessions
-            .open(client, move |conn, _| {
+            .open(client, move |conn, at, session_id| {
                 let now = users::lock(conn, &id)?;
                 still_in_force(now.as_ref(), &checked)?;
                 let mut user = now.ok_or(AppError::InvalidCredentials)?;
@@ -221,6 +234,7 @@ impl Accounts {
                         user.password_hash = new_hash;
                     }
                 }
+                noting.note(conn, &user, session_id, at)?;
                 Ok(user)
             })
             .await;
@@ -243,6 +257,7 @@ impl Accounts {
             Err(error) => return Err(error),
         };
         attempt.succeeded();
+        alerts.wake_if_put();
         if was_rehashed {
             audit::event("password_rehashed", &[("user", &signed_in.user.id)]);
         }

@@ -45,6 +45,9 @@ pub enum MailKind {
     /// To the owner of an address someone tried to sign up with (while
     /// `--require-verified-email` hides that it is taken).
     SignUpAttempt,
+    /// A sign-in from a new device or network, to the account's verified
+    /// address; its subject is the session's id.
+    SignInAlert,
 }
 
 impl MailKind {
@@ -55,6 +58,7 @@ impl MailKind {
             MailKind::EmailChanged => "email_changed",
             MailKind::VerifyEmail => "verify_email",
             MailKind::SignUpAttempt => "sign_up_attempt",
+            MailKind::SignInAlert => "sign_in_alert",
         }
     }
 
@@ -65,6 +69,7 @@ impl MailKind {
             "email_changed" => Some(MailKind::EmailChanged),
             "verify_email" => Some(MailKind::VerifyEmail),
             "sign_up_attempt" => Some(MailKind::SignUpAttempt),
+            "sign_in_alert" => Some(MailKind::SignInAlert),
             _ => None,
         }
     }

@@ -16,6 +16,7 @@ use tokio::task::JoinSet;
 use super::Outbox;
 use crate::auth::addresses::Addresses;
 use crate::auth::resets::PasswordResets;
+use crate::auth::sign_in_alerts::SignInAlerts;
 use crate::clock::{ms, now_ms};
 use crate::db::mail_outbox::{self, OutboxRow};
 use crate::error::AppError;
@@ -46,6 +47,7 @@ pub struct Sender {
     mailer: Mailer,
     resets: PasswordResets,
     addresses: Addresses,
+    alerts: SignInAlerts,
     /// Per recipient domain, this instance's sends under way.
     sending: Mutex<HashMap<String, usize>>,
     stopping: AtomicBool,
@@ -76,12 +78,14 @@ impl Sender {
         mailer: Mailer,
         resets: PasswordResets,
         addresses: Addresses,
+        alerts: SignInAlerts,
     ) -> Sending {
         let sender = Arc::new(Sender {
             outbox,
             mailer,
             resets,
             addresses,
+            alerts,
             sending: Mutex::new(HashMap::new()),
             stopping: AtomicBool::new(false),
         });

@@ -21,7 +21,7 @@ use super::{audit, Ending, Sessions};
 use crate::clock::{ms, now_ms};
 use crate::config::Settings;
 use crate::db::password_resets::{self, PasswordReset};
-use crate::db::{users, Db};
+use crate::db::{users, Conn, Db};
 use crate::domain::{Client, Email, Password};
 use crate::error::AppError;
 use crate::mail::{Mail, ResetMail};
@@ -81,6 +81,15 @@ impl PasswordResets {
     /// calls it at each attempt); none when no account has that email.
     pub async fn link_mail(&self, email: &str, address: &str) -> Result<Option<Mail>, AppError> {
         self.0.link_mail(email, address).await
+    }
+
+    /// A new link for the user, written in the caller's transaction (it
+    /// replaces the user's open one, as a mailed one does); its token. A
+    /// sign-in disowned opens the reset page with it, no mail needed.
+    pub fn new_link_in(&self, conn: &mut Conn, user_id: &str) -> Result<LinkToken, AppError> {
+        let token = LinkToken::generate()?;
+        write_link(conn, user_id, token.hash(), ms(self.0.ttl))?;
+        Ok(token)
     }
 
     /// How long a link works.
@@ -167,14 +176,7 @@ impl Inner {
                 let Some(user) = users::find_by_email(conn, &lookup)? else {
                     return Ok(None);
                 };
-                let now = now_ms();
-                let reset = PasswordReset {
-                    user_id: user.id.clone(),
-                    token_hash,
-                    created_at: now,
-                    expires_at: now.saturating_add(ttl),
-                };
-                password_resets::replace(conn, &reset)?;
+                write_link(conn, &user.id, token_hash, ttl)?;
                 Ok(Some(user))
             })
             .await?;
@@ -212,4 +214,23 @@ impl Inner {
             }
         }
     }
+}
+
+/// Makes the link with this token hash the user's open one, for `ttl` ms.
+fn write_link(
+    conn: &mut Conn,
+    user_id: &str,
+    token_hash: Vec<u8>,
+    ttl: i64,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    password_resets::replace(
+        conn,
+        &PasswordReset {
+            user_id: user_id.to_owned(),
+            token_hash,
+            created_at: now,
+            expires_at: now.saturating_add(ttl),
+        },
+    )
 }

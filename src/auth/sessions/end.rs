@@ -146,6 +146,23 @@ impl Sessions {
         Ok(())
     }
 
+    /// `work`, a write of the caller's, and the end of one session, in one
+    /// transaction, announced to every instance (a sign-in disowned from
+    /// its alert's link). Gives what `work` gave and whether the session
+    /// ended here (`false`: it had ended already).
+    pub async fn revoke_with<T, F>(&self, session_id: &str, work: F) -> Result<(T, bool), AppError>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let id = session_id.to_owned();
+        self.change(Changed::Sessions(vec![id.clone()]), move |conn, writer| {
+            let done = work(conn)?;
+            Ok((done, writer.revoke_session(conn, &id, now_ms())?))
+        })
+        .await
+    }
+
     /// Deletes ended sessions (revoked, idle past `refresh-ttl`, or past
     /// `session-max-age`) with their tokens, then gives the space back to
     /// the file system. Nothing of a live session goes: it holds only its

@@ -114,11 +114,12 @@ impl Sessions {
 
     /// Opens a new session for the user `account` finds or creates at the
     /// time it is given, in the same transaction (so a sign-up leaves both
-    /// rows or neither). `account` must not touch session rows: they change
-    /// only through `change`, which this is.
+    /// rows or neither); `account` is told the new session's id too (a
+    /// sign-in alert is about it). `account` must not touch session rows:
+    /// they change only through `change`, which this is.
     pub async fn open<F>(&self, client: &Client, account: F) -> Result<SignIn, AppError>
     where
-        F: FnOnce(&mut Conn, Millis) -> Result<User, AppError> + Send + 'static,
+        F: FnOnce(&mut Conn, Millis, &str) -> Result<User, AppError> + Send + 'static,
     {
         let now = now_ms();
         let session_id = uuid::Uuid::new_v4().to_string();
@@ -126,7 +127,7 @@ impl Sessions {
         let (lifetimes, user_agent) = (self.lifetimes, client.user_agent().map(str::to_owned));
         let (user, session) = self
             .change(Changed::Nothing, move |conn, writer| {
-                let user = account(conn, now)?;
+                let user = account(conn, now, &session_id)?;
                 let session = Session {
                     id: session_id,
                     user_id: user.id.clone(),

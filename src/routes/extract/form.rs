@@ -29,6 +29,7 @@ const UNVERIFIED_KEY: &str = "unverified";
 /// How long the 403 page of an unverified address may ask for a new link
 /// for the account whose right password it refused.
 const UNVERIFIED_FOR_MS: i64 = 15 * 60 * 1000;
+const NOT_ME_TOKEN_KEY: &str = "not_me_token";
 /// Longer is no token of ours; not worth a cookie's room.
 const MAX_RESET_TOKEN_CHARS: usize = 64;
 
@@ -54,13 +55,7 @@ impl FormSession {
     /// Keeps a reset link's token for the reset form, out of the address
     /// bar (and so out of history, logs and `Referer`).
     pub fn keep_reset_token(&self, token: &str) -> Result<(), AppError> {
-        if token.len() > MAX_RESET_TOKEN_CHARS {
-            self.forget_reset_token();
-            return Ok(());
-        }
-        self.0
-            .insert(RESET_TOKEN_KEY, token)
-            .map_err(|e| AppError::unexpected(e.to_string()))
+        self.keep_link_token(RESET_TOKEN_KEY, token)
     }
 
     /// The reset token kept by `keep_reset_token`, if any.
@@ -75,13 +70,7 @@ impl FormSession {
     /// Keeps an address-change link's token, likewise, for the page that
     /// uses it up; taken once by `take_change_token`.
     pub fn keep_change_token(&self, token: &str) -> Result<(), AppError> {
-        if token.len() > MAX_RESET_TOKEN_CHARS {
-            self.0.remove(CHANGE_TOKEN_KEY);
-            return Ok(());
-        }
-        self.0
-            .insert(CHANGE_TOKEN_KEY, token)
-            .map_err(|e| AppError::unexpected(e.to_string()))
+        self.keep_link_token(CHANGE_TOKEN_KEY, token)
     }
 
     /// The token kept by `keep_change_token`, forgotten here.
@@ -94,13 +83,7 @@ impl FormSession {
     /// Keeps a verification link's token for `GET /email/verify`, out of
     /// the address bar (as `keep_reset_token`).
     pub fn keep_verify_token(&self, token: &str) -> Result<(), AppError> {
-        if token.len() > MAX_RESET_TOKEN_CHARS {
-            self.0.remove(VERIFY_TOKEN_KEY);
-            return Ok(());
-        }
-        self.0
-            .insert(VERIFY_TOKEN_KEY, token)
-            .map_err(|e| AppError::unexpected(e.to_string()))
+        self.keep_link_token(VERIFY_TOKEN_KEY, token)
     }
 
     /// The verification token kept by `keep_verify_token`, taken once.
@@ -123,6 +106,30 @@ impl FormSession {
     pub fn unverified(&self) -> Option<String> {
         let (user_id, until) = self.0.get::<(String, i64)>(UNVERIFIED_KEY).ok().flatten()?;
         (crate::clock::now_ms() < until).then_some(user_id)
+    }
+
+    /// Keeps a "this wasn't me" link's token, as `keep_reset_token` does.
+    pub fn keep_not_me_token(&self, token: &str) -> Result<(), AppError> {
+        self.keep_link_token(NOT_ME_TOKEN_KEY, token)
+    }
+
+    /// The token kept by `keep_not_me_token`, taken once.
+    pub fn take_not_me_token(&self) -> Option<String> {
+        self.0
+            .remove_as::<String>(NOT_ME_TOKEN_KEY)
+            .and_then(Result::ok)
+    }
+
+    /// A mailed link's token, under `key`; one too long to be ours is
+    /// forgotten instead.
+    fn keep_link_token(&self, key: &str, token: &str) -> Result<(), AppError> {
+        if token.len() > MAX_RESET_TOKEN_CHARS {
+            self.0.remove(key);
+            return Ok(());
+        }
+        self.0
+            .insert(key, token)
+            .map_err(|e| AppError::unexpected(e.to_string()))
     }
 
     fn csrf_token(&self) -> Result<String, AppError> {

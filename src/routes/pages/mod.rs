@@ -9,6 +9,7 @@ pub mod forgot;
 pub mod home;
 pub mod login;
 pub mod name;
+pub mod not_me;
 pub mod profile;
 pub mod register;
 pub mod reset;

@@ -54,6 +54,7 @@ impl Sender {
                     .await
             }
             MailKind::SignUpAttempt => self.addresses.sign_up_attempt_mail(&row.recipient).await,
+            MailKind::SignInAlert => self.alerts.mail(row).await,
         }
     }
 

@@ -1,0 +1,93 @@
+//! "This wasn't me": the alert's link ends that session and opens the
+//! reset form; it works once.
+
+use super::*;
+
+/// Follows the alert's link as a browser does: its token kept in the form
+/// session (303 to `/sign-in/not-me`), then used there; gives that answer
+/// and the form cookie to go on with.
+async fn follow(app: &TestApp, link: &str) -> (Page, String) {
+    let first = page(app, link, "").await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
+    assert_eq!(first.location.as_deref(), Some("/sign-in/not-me"));
+    let forms = first.forms_cookie();
+    let token = &link[NOT_ME_PATH.len()..];
+    assert!(
+        !forms.contains(token),
+        "the token is in the cookie in clear"
+    );
+    let used = page(app, "/sign-in/not-me", &forms).await;
+    let forms = used.forms_cookie.clone().unwrap_or(forms);
+    (used, forms)
+}
+
+#[actix_web::test]
+async fn this_was_not_me_ends_that_session_and_opens_the_reset_form() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_alerting(&smtp, |_| {}).await;
+    let owner = verified_user(&app, from(FIREFOX_LINUX, "198.51.100.7")).await;
+    let intruder = sign_in(&app, &owner, from(CHROME_ANDROID, "203.0.113.9")).await;
+    let link = not_me_path(&alert_to(&smtp, &owner.email).await);
+
+    let (used, forms) = follow(&app, &link).await;
+    assert_eq!(used.status, StatusCode::SEE_OTHER, "{}", used.html);
+    assert_eq!(used.location.as_deref(), Some("/password/reset"));
+
+    // That session is over, both of its tokens; the owner's goes on.
+    let refresh = app.refresh_with_body(&intruder.refresh_token).await;
+    assert_eq!(refresh.status(), StatusCode::UNAUTHORIZED);
+    let me = app.me(&intruder.access_token).await;
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.me(&owner.access_token).await.status(), StatusCode::OK);
+
+    // The reset form, which sets a new password.
+    let form = page(&app, "/password/reset", &forms).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    assert!(
+        form.html.contains(r#"action="/auth/password/reset""#),
+        "{}",
+        form.html
+    );
+    let forms = form.forms_cookie.clone().unwrap_or(forms);
+    let csrf = form.csrf();
+    let done = Page::of(
+        app.reset_password_form(&forms, &[("password", NEW_PASSWORD), ("csrf", &csrf)])
+            .await,
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert_eq!(done.location.as_deref(), Some("/login"));
+    assert_login(&app, &owner.email, PASSWORD, StatusCode::UNAUTHORIZED).await;
+    assert_login(&app, &owner.email, NEW_PASSWORD, StatusCode::OK).await;
+}
+
+#[actix_web::test]
+async fn a_used_or_unknown_this_was_not_me_link_shows_the_400_page() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_alerting(&smtp, |_| {}).await;
+    let owner = verified_user(&app, from(FIREFOX_LINUX, "198.51.100.7")).await;
+    sign_in(&app, &owner, from(CHROME_ANDROID, "203.0.113.9")).await;
+    let link = not_me_path(&alert_to(&smtp, &owner.email).await);
+    let (first, _) = follow(&app, &link).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
+
+    let unknown = format!("{NOT_ME_PATH}{}", "A".repeat(43));
+    for (what, path) in [("used", link.as_str()), ("unknown", unknown.as_str())] {
+        let (again, _) = follow(&app, path).await;
+        assert_eq!(
+            again.status,
+            StatusCode::BAD_REQUEST,
+            "{what}: {}",
+            again.html
+        );
+        assert!(
+            again.html.contains("This link does not work"),
+            "{what}: {}",
+            again.html
+        );
+        assert!(again.html.contains(r#"href="/password/forgot""#), "{what}");
+    }
+    // No token kept at all: the same page.
+    let bare = page(&app, "/sign-in/not-me", "").await;
+    assert_eq!(bare.status, StatusCode::BAD_REQUEST, "{}", bare.html);
+}
