@@ -49,8 +49,11 @@ async function startAsCargoRunDoes() {
   const child = spawn(binary, ["--bind", "127.0.0.1:0"], {
     cwd: folder,
     env: { PATH: process.env.PATH },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  // Standard output: the mail, printed whole (no --smtp-url).
+  const printed = [];
+  createInterface({ input: child.stdout }).on("line", (line) => printed.push(line));
   const exited = new Promise((done) => child.once("exit", done));
   const log = [];
   const port = await new Promise((resolvePort, reject) => {
@@ -69,6 +72,7 @@ async function startAsCargoRunDoes() {
     port,
     folder,
     log,
+    printed,
     async stop() {
       child.kill("SIGTERM");
       await exited;
@@ -77,7 +81,7 @@ async function startAsCargoRunDoes() {
   };
 }
 
-test("the quick start, as written: cargo run, open the address it gives, register, land on the profile", async () => {
+test("the quick start, as written: cargo run, open the address it gives, register, land on the profile, open the printed link", async () => {
   const quickStart = marked("quick-start");
   assert.equal(fenced(quickStart, "sh").trim(), "cargo run", "the quick start is `cargo run` alone");
   const [address] = quickStart.match(/http:\/\/localhost:8080\/register/) ?? [];
@@ -95,6 +99,21 @@ test("the quick start, as written: cargo run, open the address it gives, registe
     await page.fill("#password", PASSWORD);
     await Promise.all([page.waitForURL(/\/profile$/), page.click("button[type=submit]")]);
     assert.equal(await page.textContent("#profile-email"), email);
+    assert.equal(await page.textContent("#email-status"), "not verified");
+
+    // The link the quick start says to look for in the terminal.
+    const [, linkPath] = quickStart.match(/http:\/\/localhost:8080(\/email\/verify)\?token=…/) ?? [];
+    assert.equal(linkPath, "/email/verify", "the quick start names the link to open");
+    const pattern = new RegExp(`http://localhost:${server.port}/email/verify\\?token=[A-Za-z0-9_-]{43}`);
+    const deadline = Date.now() + 15000;
+    let link;
+    while (!(link = server.printed.map((line) => line.match(pattern)?.[0]).find(Boolean))) {
+      if (Date.now() > deadline) throw new Error("no verification link printed:\n" + server.printed.join("\n"));
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    await page.goto(link);
+    await page.goto(`http://localhost:${server.port}/profile`);
+    assert.equal(await page.textContent("#email-status"), "verified");
     await context.close();
   } finally {
     await server.stop();
