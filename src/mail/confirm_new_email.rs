@@ -6,8 +6,6 @@ use std::time::Duration;
 
 use askama::Template;
 
-use lettre::message::Mailbox;
-
 use super::{Mail, MailError};
 
 #[derive(Template)]
@@ -49,17 +47,12 @@ impl ConfirmNewEmailMail<'_> {
             valid_for,
         }
         .render();
-        Ok(Mail {
-            to: Mailbox::new(
-                None,
-                email
-                    .parse()
-                    .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?,
-            ),
-            subject: "Confirm the new address of your sesame account".into(),
-            text: text.map_err(|e| MailError::Build(e.to_string()))?,
-            html: html.map_err(|e| MailError::Build(e.to_string()))?,
-        })
+        Mail::to_address(
+            email,
+            "Confirm the new address of your sesame account",
+            text,
+            html,
+        )
     }
 }
 

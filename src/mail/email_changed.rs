@@ -6,8 +6,6 @@
 
 use askama::Template;
 
-use lettre::message::Mailbox;
-
 use super::{Mail, MailError};
 
 #[derive(Template)]
@@ -36,17 +34,12 @@ impl EmailChangedMail<'_> {
         let (email, forgot_link) = (self.email, self.forgot_link);
         let text = ChangedText { email, forgot_link }.render();
         let html = ChangedHtml { email, forgot_link }.render();
-        Ok(Mail {
-            to: Mailbox::new(
-                None,
-                email
-                    .parse()
-                    .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?,
-            ),
-            subject: "The address of your sesame account is being changed".into(),
-            text: text.map_err(|e| MailError::Build(e.to_string()))?,
-            html: html.map_err(|e| MailError::Build(e.to_string()))?,
-        })
+        Mail::to_address(
+            email,
+            "The address of your sesame account is being changed",
+            text,
+            html,
+        )
     }
 }
 

@@ -17,6 +17,25 @@ pub struct Mail {
 }
 
 impl Mail {
+    /// A mail to `email` alone (never with a name: a name is what a
+    /// stranger typed), from its two rendered bodies.
+    pub(super) fn to_address(
+        email: &str,
+        subject: &str,
+        text: askama::Result<String>,
+        html: askama::Result<String>,
+    ) -> Result<Mail, MailError> {
+        let address = email
+            .parse()
+            .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
+        Ok(Mail {
+            to: Mailbox::new(None, address),
+            subject: subject.to_owned(),
+            text: text.map_err(|e| MailError::Build(e.to_string()))?,
+            html: html.map_err(|e| MailError::Build(e.to_string()))?,
+        })
+    }
+
     pub(super) fn build(&self, from: Mailbox) -> Result<Message, MailError> {
         Message::builder()
             .from(from)

@@ -51,14 +51,6 @@ pub enum MailError {
     Failed(String),
 }
 
-/// The recipient of a mail: the address alone, never a name.
-fn mailbox(email: &str) -> Result<Mailbox, MailError> {
-    let address = email
-        .parse()
-        .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
-    Ok(Mailbox::new(None, address))
-}
-
 impl Mailer {
     pub fn new(settings: &Settings) -> Result<Mailer, MailError> {
         let from = settings

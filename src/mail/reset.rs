@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use askama::Template;
-use lettre::message::Mailbox;
 
 use super::{Mail, MailError};
 
@@ -34,21 +33,10 @@ pub struct ResetMail<'a> {
 impl ResetMail<'_> {
     pub fn render(&self) -> Result<Mail, MailError> {
         let valid_for = crate::clock::readable(self.valid_for);
-        let to = Mailbox::new(
-            None,
-            self.email
-                .parse()
-                .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?,
-        );
         let (link, valid_for) = (self.link, valid_for.as_str());
         let text = ResetText { link, valid_for }.render();
         let html = ResetHtml { link, valid_for }.render();
-        Ok(Mail {
-            to,
-            subject: "Reset your sesame password".into(),
-            text: text.map_err(|e| MailError::Build(e.to_string()))?,
-            html: html.map_err(|e| MailError::Build(e.to_string()))?,
-        })
+        Mail::to_address(self.email, "Reset your sesame password", text, html)
     }
 }
 

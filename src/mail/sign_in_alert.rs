@@ -7,7 +7,6 @@
 use std::time::Duration;
 
 use askama::Template;
-use lettre::message::Mailbox;
 use time::OffsetDateTime;
 
 use super::{Mail, MailError};
@@ -48,12 +47,6 @@ pub struct SignInAlertMail<'a> {
 
 impl SignInAlertMail<'_> {
     pub fn render(&self) -> Result<Mail, MailError> {
-        let to = Mailbox::new(
-            None,
-            self.email
-                .parse()
-                .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?,
-        );
         let (when, valid_for) = (readable_utc(self.at), readable_days(self.valid_for));
         let (device, address, link) = (self.device, self.address, self.link);
         let (when, valid_for) = (when.as_str(), valid_for.as_str());
@@ -73,12 +66,7 @@ impl SignInAlertMail<'_> {
             valid_for,
         }
         .render();
-        Ok(Mail {
-            to,
-            subject: "New sign-in to your sesame account".into(),
-            text: text.map_err(|e| MailError::Build(e.to_string()))?,
-            html: html.map_err(|e| MailError::Build(e.to_string()))?,
-        })
+        Mail::to_address(self.email, "New sign-in to your sesame account", text, html)
     }
 }
 

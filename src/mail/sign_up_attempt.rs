@@ -5,7 +5,7 @@
 
 use askama::Template;
 
-use super::{mailbox, Mail, MailError};
+use super::{Mail, MailError};
 
 #[derive(Template)]
 #[template(path = "mail/sign_up_attempt.txt")]
@@ -33,12 +33,12 @@ impl SignUpAttemptMail<'_> {
         let (email, forgot_link) = (self.email, self.forgot_link);
         let text = AttemptText { email, forgot_link }.render();
         let html = AttemptHtml { email, forgot_link }.render();
-        Ok(Mail {
-            to: mailbox(email)?,
-            subject: "Someone tried to sign up to sesame with your address".into(),
-            text: text.map_err(|e| MailError::Build(e.to_string()))?,
-            html: html.map_err(|e| MailError::Build(e.to_string()))?,
-        })
+        Mail::to_address(
+            email,
+            "Someone tried to sign up to sesame with your address",
+            text,
+            html,
+        )
     }
 }
 

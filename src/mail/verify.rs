@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use askama::Template;
 
-use super::{mailbox, Mail, MailError};
+use super::{Mail, MailError};
 
 #[derive(Template)]
 #[template(path = "mail/verify.txt")]
@@ -47,12 +47,7 @@ impl VerifyMail<'_> {
             valid_for,
         }
         .render();
-        Ok(Mail {
-            to: mailbox(email)?,
-            subject: "Verify your email address for sesame".into(),
-            text: text.map_err(|e| MailError::Build(e.to_string()))?,
-            html: html.map_err(|e| MailError::Build(e.to_string()))?,
-        })
+        Mail::to_address(email, "Verify your email address for sesame", text, html)
     }
 }
 
