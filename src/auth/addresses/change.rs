@@ -13,7 +13,6 @@ use super::Addresses;
 use crate::auth::accounts::{rate_limited, still_in_force, Accounts};
 use crate::auth::outbox::MailKind;
 use crate::auth::{audit, LinkToken, Principal};
-use crate::clock::now_ms;
 use crate::db::email_links::{self, CHANGE, VERIFY};
 use crate::db::{password_resets, users};
 use crate::domain::{Client, Email, EmailChange};
@@ -94,33 +93,23 @@ impl Addresses {
     /// used up all the same) when another account has the address now.
     pub async fn open_change_link(&self, token: &str) -> Result<OpenedChange, AppError> {
         let token = LinkToken::presented(token).map_err(|_| AppError::InvalidChangeToken)?;
-        let hash = token.hash();
-        let lookup = hash.clone();
-        let link = self
-            .0
-            .db
-            .read(move |conn| email_links::find_live(conn, &lookup, now_ms()))
-            .await?
-            .filter(|link| link.purpose == CHANGE)
-            .ok_or(AppError::InvalidChangeToken)?;
-        let owner = link.user_id.clone();
-        let opened = self
-            .0
-            .sessions
-            .user_changed_with(&link.user_id, move |conn| {
-                // Taken in the transaction: of two uses at once, one wins.
-                let link = email_links::take(conn, &hash, now_ms())?
-                    .filter(|taken| taken.purpose == CHANGE && taken.user_id == owner)
-                    .ok_or(AppError::InvalidChangeToken)?;
-                match users::set_verified_email(conn, &owner, &link.email) {
-                    Ok(()) => {}
-                    Err(AppError::EmailTaken) => return Ok(OpenedChange::Taken),
-                    Err(other) => return Err(other),
-                }
-                password_resets::delete_of_user(conn, &owner)?;
-                email_links::delete_of_user(conn, &owner, VERIFY)?;
-                Ok(OpenedChange::Changed(link.email))
-            })
+        let (user_id, opened) = self
+            .use_link(
+                &token,
+                CHANGE,
+                || AppError::InvalidChangeToken,
+                |conn, link| {
+                    let owner = &link.user_id;
+                    match users::set_verified_email(conn, owner, &link.email) {
+                        Ok(()) => {}
+                        Err(AppError::EmailTaken) => return Ok(OpenedChange::Taken),
+                        Err(other) => return Err(other),
+                    }
+                    password_resets::delete_of_user(conn, owner)?;
+                    email_links::delete_of_user(conn, owner, VERIFY)?;
+                    Ok(OpenedChange::Changed(link.email))
+                },
+            )
             .await?;
         let outcome = match &opened {
             OpenedChange::Changed(_) => "changed",
@@ -128,7 +117,7 @@ impl Addresses {
         };
         audit::event(
             "email_changed",
-            &[("user", &link.user_id), ("outcome", &outcome)],
+            &[("user", &user_id), ("outcome", &outcome)],
         );
         Ok(opened)
     }

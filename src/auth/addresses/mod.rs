@@ -74,6 +74,48 @@ impl Addresses {
     }
 }
 
+impl Addresses {
+    /// Uses up the open link of `purpose` with this token and runs `then`
+    /// on it, in one write after which every instance reads the user again
+    /// (`Sessions::user_changed_with`); the user's id and what `then` gave.
+    /// `invalid()` when no link of that purpose works with this token; an
+    /// error from `then` leaves the link as it was.
+    async fn use_link<T, F>(
+        &self,
+        token: &LinkToken,
+        purpose: &'static str,
+        invalid: fn() -> AppError,
+        then: F,
+    ) -> Result<(String, T), AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn, EmailLink) -> Result<T, AppError> + Send + 'static,
+    {
+        let hash = token.hash();
+        let lookup = hash.clone();
+        let link = self
+            .0
+            .db
+            .read(move |conn| email_links::find_live(conn, &lookup, now_ms()))
+            .await?
+            .filter(|link| link.purpose == purpose)
+            .ok_or_else(invalid)?;
+        let owner = link.user_id.clone();
+        let done = self
+            .0
+            .sessions
+            .user_changed_with(&link.user_id, move |conn| {
+                // Taken in the transaction: of two uses at once, one wins.
+                let taken = email_links::take(conn, &hash, now_ms())?
+                    .filter(|taken| taken.purpose == purpose && taken.user_id == owner)
+                    .ok_or_else(invalid)?;
+                then(conn, taken)
+            })
+            .await?;
+        Ok((link.user_id, done))
+    }
+}
+
 impl Inner {
     /// A new link of `purpose` (`email_links::VERIFY` or `CHANGE`) proving
     /// `email` for the user, written in the caller's transaction (it

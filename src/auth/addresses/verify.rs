@@ -9,8 +9,7 @@ use crate::auth::accounts::rate_limited;
 use crate::auth::audit;
 use crate::auth::link_token::LinkToken;
 use crate::auth::outbox::MailKind;
-use crate::clock::now_ms;
-use crate::db::email_links::{self, VERIFY};
+use crate::db::email_links::VERIFY;
 use crate::db::users;
 use crate::domain::{Client, Email};
 use crate::error::AppError;
@@ -80,37 +79,25 @@ impl Addresses {
     /// one write; the user's remembered sessions are forgotten with it, so
     /// the next request sees the address verified. An unknown, used or
     /// expired link, or one for an address the account no longer has, is
-    /// `InvalidVerifyToken`.
-    /// The address verified.
+    /// `InvalidVerifyToken`. Gives the address verified.
     pub async fn verify(&self, token: &LinkToken, client: &Client) -> Result<String, AppError> {
-        let hash = token.hash();
-        let lookup = hash.clone();
-        let link = self
-            .0
-            .db
-            .read(move |conn| email_links::find_live(conn, &lookup, now_ms()))
-            .await?
-            .filter(|link| link.purpose == VERIFY)
-            .ok_or(AppError::InvalidVerifyToken)?;
-        let owner = link.user_id.clone();
-        let email = self
-            .0
-            .sessions
-            .user_changed_with(&link.user_id, move |conn| {
-                // Taken in the transaction: of two uses at once, one wins.
-                let taken = email_links::take(conn, &hash, now_ms())?
-                    .filter(|taken| taken.user_id == owner && taken.purpose == VERIFY)
-                    .ok_or(AppError::InvalidVerifyToken)?;
-                if !users::set_email_verified(conn, &owner, &taken.email)? {
-                    // The account's address is another now: the link proves nothing.
-                    return Err(AppError::InvalidVerifyToken);
-                }
-                Ok(taken.email)
-            })
+        let (user_id, email) = self
+            .use_link(
+                token,
+                VERIFY,
+                || AppError::InvalidVerifyToken,
+                |conn, link| {
+                    if !users::set_email_verified(conn, &link.user_id, &link.email)? {
+                        // The account's address is another now: the link proves nothing.
+                        return Err(AppError::InvalidVerifyToken);
+                    }
+                    Ok(link.email)
+                },
+            )
             .await?;
         audit::event(
             "email_verified",
-            &[("user", &link.user_id), ("ip", &client.address_text())],
+            &[("user", &user_id), ("ip", &client.address_text())],
         );
         Ok(email)
     }
