@@ -24,6 +24,7 @@ mod resets;
 mod sessions;
 mod sign_in_alerts;
 pub mod signing_keys;
+mod takeover_links;
 pub mod users;
 
 pub use accounts::{Accounts, Registered};

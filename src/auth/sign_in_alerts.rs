@@ -16,10 +16,11 @@ use super::accounts::REMEMBERED_FOR;
 use super::link_token::LinkToken;
 use super::resets::PasswordResets;
 use super::{audit, Sessions};
+use crate::auth::takeover_links;
 use crate::clock::{ms, now_ms};
 use crate::db::mail_outbox::OutboxRow;
 use crate::db::sign_in_alerts::{self, SignInAlertLink};
-use crate::db::{known_devices, sessions as session_rows, Db};
+use crate::db::{known_devices, sessions as session_rows, users, Db};
 use crate::domain::{Client, Device};
 use crate::error::AppError;
 use crate::mail::{Mail, SignInAlertMail};
@@ -137,6 +138,10 @@ impl SignInAlerts {
                 // Taken in the transaction: of two uses at once, one wins.
                 match sign_in_alerts::take(conn, &hash, now_ms())? {
                     Some(taken) if taken.session_id == session_id => {
+                        // Someone else got in: whatever was mailed before
+                        // (a change of address they asked for) goes.
+                        let email = users::find_by_id(conn, &taken.user_id)?.map(|u| u.email);
+                        takeover_links::void(conn, &taken.user_id, email.as_deref().unwrap_or(""))?;
                         resets.new_link_in(conn, &taken.user_id)
                     }
                     _ => Err(AppError::InvalidResetToken),

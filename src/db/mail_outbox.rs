@@ -167,6 +167,26 @@ pub fn delete_of_recipient(conn: &mut Conn, kind: &str, recipient: &str) -> Resu
     Ok(())
 }
 
+/// Deletes the mail of this kind about `subject` (a user's id), waiting
+/// or being sent, whatever its recipient.
+pub fn delete_about(conn: &mut Conn, kind: &str, subject: &str) -> Result<(), AppError> {
+    diesel::delete(
+        mail_outbox::table
+            .filter(mail_outbox::kind.eq(kind))
+            .filter(mail_outbox::subject.eq(subject)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Whether the row is still in the outbox (a builder asks, in the write
+/// that makes the mail's link: a row deleted meanwhile, by a change that
+/// voids it, makes no link).
+pub fn still_there(conn: &mut Conn, id: &str) -> Result<bool, AppError> {
+    let found: i64 = mail_outbox::table.find(id).count().get_result(conn)?;
+    Ok(found == 1)
+}
+
 /// How many mails of this kind to `recipient` are in the outbox, waiting
 /// or being sent.
 pub fn count_of_recipient(conn: &mut Conn, kind: &str, recipient: &str) -> Result<i64, AppError> {

@@ -88,3 +88,11 @@ pub fn delete_expired(conn: &mut Conn, now: Millis) -> Result<usize, AppError> {
             .execute(conn)?,
     )
 }
+
+/// Deletes every "this wasn't me" link of the user (a new password or a
+/// new address: links mailed before it must not reset the account).
+pub fn delete_of_user(conn: &mut Conn, user_id: &str) -> Result<(), AppError> {
+    diesel::delete(sign_in_alerts::table.filter(sign_in_alerts::user_id.eq(user_id)))
+        .execute(conn)?;
+    Ok(())
+}

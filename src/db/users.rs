@@ -132,10 +132,14 @@ pub fn set_verified_email(conn: &mut Conn, id: &str, email: &str) -> Result<(), 
     }
     // A sign-up taking the address between the count and here is refused
     // by the unique index: the same answer.
-    match diesel::update(users::table.find(id))
-        .set((users::email.eq(email), users::email_verified.eq(true)))
-        .execute(conn)
-    {
+    // In a savepoint: on PostgreSQL a refused statement would otherwise
+    // spoil the whole transaction, and the 409 would become a 500.
+    let updated = conn.transaction(|conn| {
+        diesel::update(users::table.find(id))
+            .set((users::email.eq(email), users::email_verified.eq(true)))
+            .execute(conn)
+    });
+    match updated {
         Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,

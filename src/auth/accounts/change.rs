@@ -4,10 +4,9 @@
 //! guess its way to the password any faster than a login could.
 
 use super::{rate_limited, Accounts};
-use crate::auth::outbox::MailKind;
+use crate::auth::takeover_links;
 use crate::auth::{audit, Ending, Principal};
 use crate::db::users::{self, User};
-use crate::db::{mail_outbox, password_resets};
 use crate::domain::{Client, CurrentPassword, PasswordChange};
 use crate::error::AppError;
 
@@ -40,8 +39,7 @@ impl Accounts {
             .end_of_user_with(&user.id, keep, move |conn, now| {
                 still_in_force(now.as_ref(), &checked)?;
                 users::set_password_hash(conn, &id, &new_hash)?;
-                password_resets::delete_of_user(conn, &id)?;
-                mail_outbox::delete_of_recipient(conn, MailKind::PasswordReset.as_str(), &email)
+                takeover_links::void(conn, &id, &email)
             })
             .await?;
         audit::event(

@@ -12,9 +12,10 @@
 use super::Addresses;
 use crate::auth::accounts::{rate_limited, still_in_force, Accounts};
 use crate::auth::outbox::MailKind;
+use crate::auth::takeover_links;
 use crate::auth::{audit, LinkToken, Principal};
 use crate::db::email_links::{self, CHANGE, VERIFY};
-use crate::db::{password_resets, users};
+use crate::db::{mail_outbox, users};
 use crate::domain::{Client, Email, EmailChange};
 use crate::error::AppError;
 use crate::mail::{ConfirmNewEmailMail, EmailChangedMail, Mail};
@@ -100,12 +101,16 @@ impl Addresses {
                 || AppError::InvalidChangeToken,
                 |conn, link| {
                     let owner = &link.user_id;
+                    let old_email = users::find_by_id(conn, owner)?
+                        .map(|user| user.email)
+                        .unwrap_or_default();
                     match users::set_verified_email(conn, owner, &link.email) {
                         Ok(()) => {}
                         Err(AppError::EmailTaken) => return Ok(OpenedChange::Taken),
                         Err(other) => return Err(other),
                     }
-                    password_resets::delete_of_user(conn, owner)?;
+                    // Links mailed to the old address lose their power.
+                    takeover_links::void(conn, owner, &old_email)?;
                     email_links::delete_of_user(conn, owner, VERIFY)?;
                     Ok(OpenedChange::Changed(link.email))
                 },
@@ -128,18 +133,27 @@ impl Addresses {
     /// already.
     pub async fn change_mail(
         &self,
+        row_id: &str,
         user_id: &str,
         new_email: &str,
     ) -> Result<Option<Mail>, AppError> {
         let (inner, id, email) = (self.0.clone(), user_id.to_owned(), new_email.to_owned());
+        let row = row_id.to_owned();
         let token = self
             .0
             .db
-            .write(move |conn| match users::find_by_id(conn, &id)? {
-                Some(user) if user.email != email => {
-                    inner.new_link(conn, &user.id, CHANGE, &email).map(Some)
+            .write(move |conn| {
+                // A new password voided this mail (its row is gone) while
+                // this attempt was under way: no link is made after it.
+                if !mail_outbox::still_there(conn, &row)? {
+                    return Ok(None);
                 }
-                _ => Ok(None),
+                match users::find_by_id(conn, &id)? {
+                    Some(user) if user.email != email => {
+                        inner.new_link(conn, &user.id, CHANGE, &email).map(Some)
+                    }
+                    _ => Ok(None),
+                }
             })
             .await?;
         let Some(token) = token else {

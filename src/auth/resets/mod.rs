@@ -18,6 +18,7 @@ use super::link_token::LinkToken;
 use super::outbox::{MailKind, Outbox};
 use super::password::PasswordHasher;
 use super::{audit, Ending, Sessions};
+use crate::auth::takeover_links;
 use crate::clock::{ms, now_ms};
 use crate::config::Settings;
 use crate::db::password_resets::{self, PasswordReset};
@@ -135,7 +136,9 @@ impl PasswordResets {
                 // Taken in the transaction: of two uses at once, one wins.
                 match password_resets::take(conn, &hash, now_ms())? {
                     Some(taken) if taken == owner => {
-                        users::set_password_hash(conn, &owner, &new_hash)
+                        users::set_password_hash(conn, &owner, &new_hash)?;
+                        let email = users::find_by_id(conn, &owner)?.map(|u| u.email);
+                        takeover_links::void(conn, &owner, email.as_deref().unwrap_or(""))
                     }
                     _ => Err(AppError::InvalidResetToken),
                 }

@@ -133,3 +133,57 @@ async fn a_newer_request_voids_the_older_link() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(me_body(&app, &user).await["email"], second.as_str());
 }
+
+/// Someone with a stolen password asks to move the account to their
+/// address; the owner, told at the old one, changes the password. The
+/// link they were mailed must stop working, or the account would be
+/// theirs.
+#[actix_web::test]
+async fn a_password_change_voids_a_pending_change_of_address() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_mailing(&smtp, |_| {}).await;
+    let user = app.new_user().await;
+    let attacker_email = fresh_email();
+    let link = ask_for_link(&app, &smtp, &user, &attacker_email).await;
+    let token = token_of_link(&link);
+    let changed = app
+        .change_password(
+            Headers::new().bearer(&user.access_token),
+            PASSWORD,
+            "another passphrase 42",
+        )
+        .await;
+    assert!(changed.status().is_success(), "{}", changed.status());
+    let response = confirm_change(&app, &token).await;
+    assert_error(response, StatusCode::BAD_REQUEST, "invalid_change_token").await;
+    assert_login(
+        &app,
+        &attacker_email,
+        "another passphrase 42",
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_login(&app, &user.email, "another passphrase 42", StatusCode::OK).await;
+}
+
+/// The same after a reset by mail.
+#[actix_web::test]
+async fn a_password_reset_voids_a_pending_change_of_address() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_mailing(&smtp, |_| {}).await;
+    let user = app.new_user().await;
+    let attacker_email = fresh_email();
+    let link = ask_for_link(&app, &smtp, &user, &attacker_email).await;
+    let token = token_of_link(&link);
+    let asked = app.forgot_password(&user.email).await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let reset_token = mail_with_subject(&smtp, &user.email, "Reset your sesame password")
+        .await
+        .token();
+    let reset = app
+        .reset_password(&reset_token, "another passphrase 42")
+        .await;
+    assert_eq!(reset.status(), StatusCode::NO_CONTENT);
+    let response = confirm_change(&app, &token).await;
+    assert_error(response, StatusCode::BAD_REQUEST, "invalid_change_token").await;
+}

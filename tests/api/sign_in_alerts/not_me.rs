@@ -91,3 +91,60 @@ async fn a_used_or_unknown_this_was_not_me_link_shows_the_400_page() {
     let bare = page(&app, "/sign-in/not-me", "").await;
     assert_eq!(bare.status, StatusCode::BAD_REQUEST, "{}", bare.html);
 }
+
+/// An alert's link mailed to the account's old address must not reset the
+/// account once it has moved to a new one: whoever reads the old mailbox
+/// is no longer its owner.
+#[actix_web::test]
+async fn a_this_was_not_me_link_mailed_to_an_old_address_stops_working_after_a_change() {
+    use serde_json::json;
+    let smtp = SmtpServer::start().await;
+    let app = spawn_alerting(&smtp, |_| {}).await;
+    let owner = verified_user(&app, from(FIREFOX_LINUX, "198.51.100.7")).await;
+    let other = sign_in(&app, &owner, from(CHROME_ANDROID, "203.0.113.9")).await;
+    let link = not_me_path(&alert_to(&smtp, &owner.email).await);
+    let new_email = format!("moved-{}@example.org", uuid::Uuid::new_v4().simple());
+    let asked = app
+        .send_raw(
+            Method::POST,
+            "/auth/email",
+            Headers::new()
+                .bearer(&owner.access_token)
+                .header("Content-Type", "application/json"),
+            Some(reqwest::Body::from(
+                json!({"password": PASSWORD, "newEmail": new_email}).to_string(),
+            )),
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let deadline = Instant::now() + MAIL_WAIT;
+    let mail = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mail = smtp.next_mail_to(&new_email, left).await;
+        if mail.text().contains("/email/change?token=") {
+            break mail;
+        }
+    };
+    let text = mail.text();
+    let at = text.find("/email/change?token=").unwrap() + "/email/change?token=".len();
+    let token: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let done = app
+        .send_raw(
+            Method::POST,
+            "/auth/email/change",
+            Headers::new().header("Content-Type", "application/json"),
+            Some(reqwest::Body::from(json!({ "token": token }).to_string())),
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::OK);
+
+    let first = page(&app, &link, "").await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
+    let used = page(&app, "/sign-in/not-me", &first.forms_cookie()).await;
+    assert_eq!(used.status, StatusCode::BAD_REQUEST, "{}", used.html);
+    let me = app.me(&other.access_token).await;
+    assert_eq!(me.status(), StatusCode::OK, "nobody ended that session");
+}

@@ -40,7 +40,7 @@ impl Sender {
             }
             MailKind::ConfirmNewEmail => {
                 self.addresses
-                    .change_mail(&row.subject, &row.recipient)
+                    .change_mail(&row.id, &row.subject, &row.recipient)
                     .await
             }
             MailKind::EmailChanged => {

@@ -1,0 +1,28 @@
+//! The mailed links that could take an account out of its owner's hands
+//! (a reset link, a link that moves the account to another address, a
+//! "this wasn't me" link, which makes a reset link), voided together.
+//!
+//! Why: whoever set a new password, or moved the account to a new
+//! address, means to shut out whoever had the old password or reads the
+//! old mailbox. A link mailed before, or a mail still waiting to carry
+//! one, would let them back in: an attacker with a phished password asks
+//! to move the account to their address, the owner resets the password,
+//! and the attacker's link would still work. So a password change, a
+//! reset, a "this wasn't me" and a change of address each call `void` in
+//! their own transaction.
+
+use super::outbox::MailKind;
+use crate::db::email_links::{self, CHANGE};
+use crate::db::{mail_outbox, password_resets, sign_in_alerts, Conn};
+use crate::error::AppError;
+
+/// Deletes the user's reset link, change link and "this wasn't me" links,
+/// and the reset and change mails still waiting for them (`email`: the
+/// account's address, which reset mails are kept by).
+pub(in crate::auth) fn void(conn: &mut Conn, user_id: &str, email: &str) -> Result<(), AppError> {
+    password_resets::delete_of_user(conn, user_id)?;
+    mail_outbox::delete_of_recipient(conn, MailKind::PasswordReset.as_str(), email)?;
+    email_links::delete_of_user(conn, user_id, CHANGE)?;
+    mail_outbox::delete_about(conn, MailKind::ConfirmNewEmail.as_str(), user_id)?;
+    sign_in_alerts::delete_of_user(conn, user_id)
+}
