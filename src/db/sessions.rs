@@ -156,6 +156,25 @@ impl SessionWriter {
         .execute(conn)?)
     }
 
+    /// Revokes every open session of an account whose address is not
+    /// verified; how many were.
+    pub fn revoke_sessions_of_unverified(
+        &self,
+        conn: &mut Conn,
+        now: Millis,
+    ) -> Result<usize, AppError> {
+        let unverified = users::table
+            .filter(users::email_verified.eq(false))
+            .select(users::id);
+        Ok(diesel::update(
+            sessions::table
+                .filter(sessions::user_id.eq_any(unverified))
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(now))
+        .execute(conn)?)
+    }
+
     /// Revokes every open session of the user but `keep`; how many were.
     pub fn revoke_other_sessions_of_user(
         &self,

@@ -45,6 +45,8 @@ pub enum StartupError {
     Secrets(#[from] SecretsError),
     #[error("--database-url (DATABASE_URL): cannot keep the generated keys in the database: {0}")]
     SharedSecrets(AppError),
+    #[error("--require-verified-email: cannot end the sessions of unverified accounts: {0}")]
+    EndUnverified(AppError),
     #[error("the access-token signing keys: {0}")]
     Keys(AppError),
     #[error("cannot start the thread that hears other instances: {0}")]
@@ -87,6 +89,13 @@ impl Application {
             Database::Postgres(_) => None,
         };
         let Opened { db, sessions, keys } = open(&settings)?;
+        if settings.require_verified_email {
+            // Sessions opened while the setting was off end now: from here on
+            // nobody is signed in with an address that proves nothing.
+            sessions
+                .end_unverified_at_start()
+                .map_err(StartupError::EndUnverified)?;
+        }
         let key_ring = KeyRing::start(db.clone(), sessions.access_tokens(), &settings)
             .map_err(StartupError::Keys)?;
         let hearing = match &settings.database {

@@ -1,6 +1,8 @@
 //! Ending sessions: logout, log out everywhere, revoking one, and the purge
 //! of what has ended. Each goes through `change`, naming what it ends.
 
+use std::sync::Arc;
+
 use super::{Changed, Sessions};
 use crate::auth::audit;
 use crate::clock::now_ms;
@@ -200,5 +202,21 @@ impl Sessions {
             ],
         );
         Ok(purged)
+    }
+
+    /// Ends every session of an account whose address is not verified: at
+    /// start, when `--require-verified-email` is on, so that sessions opened
+    /// while it was off do not outlive it (nothing is remembered yet, so
+    /// nothing is forgotten; another instance started with the setting did
+    /// the same at its start). How many ended.
+    pub fn end_unverified_at_start(&self) -> Result<usize, AppError> {
+        let writer = Arc::clone(&self.writer);
+        let ended = self
+            .db
+            .write_blocking(|conn| writer.revoke_sessions_of_unverified(conn, now_ms()))?;
+        if ended > 0 {
+            audit::event("sessions_of_unverified_ended", &[("sessions", &ended)]);
+        }
+        Ok(ended)
     }
 }

@@ -197,3 +197,26 @@ async fn without_the_setting_sign_up_answers_as_before_and_still_mails_a_link() 
     // An unverified address signs in.
     assert_login(&app, "ada@example.com", PASSWORD, StatusCode::OK).await;
 }
+
+/// Turning the setting on ends the sessions that unverified accounts
+/// opened while it was off (their access and refresh tokens stop working);
+/// a verified account's session goes on.
+#[actix_web::test]
+async fn turning_the_setting_on_ends_the_sessions_of_unverified_accounts() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_mailing(&smtp, |_| {}).await;
+    let (unverified, _) = user_with_mail(&app, &smtp).await;
+    let (verified, mail) = user_with_mail(&app, &smtp).await;
+    let done = app.verify_email(&mail.verify_token()).await;
+    assert_eq!(done.status(), StatusCode::NO_CONTENT);
+
+    let app = app.restart_with(|s| s.require_verified_email = true).await;
+    let me = app.me(&unverified.access_token).await;
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    let refreshed = app.refresh_with_body(&unverified.refresh_token).await;
+    assert_eq!(refreshed.status(), StatusCode::UNAUTHORIZED);
+    let me = app.me(&verified.access_token).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    let refreshed = app.refresh_with_body(&verified.refresh_token).await;
+    assert_eq!(refreshed.status(), StatusCode::OK);
+}
