@@ -83,6 +83,7 @@ impl Accounts {
     ) -> Result<Registered, AppError> {
         let (outbox, from) = (self.outbox.clone(), client.address_text());
         let known = client.clone();
+        let notify = self.register_limits.notice_allowed(email.as_str()).await;
         let made = self
             .db
             .write(move |conn| {
@@ -96,7 +97,9 @@ impl Accounts {
                         Ok(Some(user.id))
                     }
                     None => {
-                        outbox.put_in(conn, MailKind::SignUpAttempt, &email, "", &from)?;
+                        if notify {
+                            outbox.put_in(conn, MailKind::SignUpAttempt, &email, "", &from)?;
+                        }
                         Ok(None)
                     }
                 }

@@ -6,7 +6,10 @@ use crate::domain::AddressKey;
 
 /// Registrations per address, successful or not; one that never reached
 /// its bcrypt work (503, or a request dropped before it) is given back.
-pub struct RegisterLimits(Limiter);
+/// And, with `--require-verified-email`, the notices to the owner of a
+/// taken address per email: many addresses signing up with one email
+/// must not flood its owner with mail.
+pub struct RegisterLimits(Limiter, Limiter);
 
 /// A registration's try, given back if dropped before `done`.
 pub struct Registration<'a> {
@@ -16,12 +19,28 @@ pub struct Registration<'a> {
 
 impl RegisterLimits {
     pub fn new(settings: &Settings, store: &LimitStore) -> Self {
-        RegisterLimits(Limiter::new(
-            "register-address",
-            settings.register_max_per_ip,
-            settings.login_window,
-            store,
-        ))
+        RegisterLimits(
+            Limiter::new(
+                "register-address",
+                settings.register_max_per_ip,
+                settings.login_window,
+                store,
+            ),
+            // As many as the reset links one mailbox may get.
+            Limiter::new(
+                "sign-up-notice-email",
+                settings.login_max_failures,
+                settings.login_window,
+                store,
+            ),
+        )
+    }
+
+    /// Takes a try of the notices to `email`: whether one may be sent. Taken
+    /// for a new email too, so that both cost the same; past the limit a
+    /// taken email's sign-up answers the same and mails nothing.
+    pub async fn notice_allowed(&self, email: &str) -> bool {
+        self.1.take(self.1.key(email)).await.is_ok()
     }
 
     pub async fn begin(&self, address: Option<AddressKey>) -> Result<Registration<'_>, Refusal> {
@@ -33,7 +52,8 @@ impl RegisterLimits {
     }
 
     pub async fn forget_idle(&self) -> Result<(), crate::error::AppError> {
-        self.0.forget_idle().await
+        self.0.forget_idle().await?;
+        self.1.forget_idle().await
     }
 }
 

@@ -220,3 +220,23 @@ async fn turning_the_setting_on_ends_the_sessions_of_unverified_accounts() {
     let refreshed = app.refresh_with_body(&verified.refresh_token).await;
     assert_eq!(refreshed.status(), StatusCode::OK);
 }
+
+/// Anyone may sign up with a taken email, from many addresses: its owner
+/// gets at most `--login-max-failures` notices a window, not one each.
+#[actix_web::test]
+async fn the_notices_to_a_taken_email_are_limited_per_email() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_requiring(&smtp, |s| s.login_max_failures = 3).await;
+    let owner = "owner@example.com";
+    // The owner's own sign-up takes one of the three.
+    sign_up(&app, &smtp, owner).await;
+    for _ in 0..4 {
+        let response = app.register("Someone", owner, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+    }
+    for _ in 0..2 {
+        let notice = smtp.next_mail_to(owner, MAIL_WAIT).await;
+        assert!(notice.text().contains("tried to sign up"));
+    }
+    smtp.no_mail_to(owner, Duration::from_secs(2)).await;
+}
