@@ -173,4 +173,16 @@ impl SignInAlerts {
             .await?;
         Ok(())
     }
+
+    /// Whether a "this wasn't me" link with this token still works; reads
+    /// only (the page behind the link shows its button only then).
+    pub async fn is_open(&self, token: &LinkToken) -> Result<bool, AppError> {
+        let hash = token.hash();
+        let link = self
+            .0
+            .db
+            .read(move |conn| sign_in_alerts::find_live(conn, &hash, now_ms()))
+            .await?;
+        Ok(link.is_some())
+    }
 }

@@ -5,6 +5,7 @@ mod device;
 mod email;
 mod email_change;
 mod forms;
+mod link_buttons;
 mod profile;
 
 use askama::Template;
@@ -13,6 +14,7 @@ pub use device::describe_device;
 pub use email::{EmailNotVerifiedPage, EmailVerifiedPage, RegisterSentPage, VerifyInvalidPage};
 pub use email_change::{EmailChangeOutcome, EmailChangePage};
 pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage, ResetPage};
+pub use link_buttons::{ChangeLinkPage, NotMePage, VerifyLinkPage};
 pub use profile::{IdentityForms, ProfileForm, ProfilePage, SessionRow};
 
 use crate::assets;

@@ -39,13 +39,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/profile/delete", POST).route(web::post().to(pages::delete::post)))
     .service(resource("/profile/name", POST).route(web::post().to(pages::name::post)))
-    .service(resource("/email/change", GET).route(get().to(pages::email_change::get)))
+    .service(
+        resource("/email/change", GET_POST)
+            .route(get().to(pages::email_change::get))
+            .route(web::post().to(pages::email_change::post)),
+    )
     .service(resource("/password/forgot", GET).route(get().to(pages::forgot::get)))
     .service(resource("/password/forgot/sent", GET).route(get().to(pages::forgot::sent)))
     .service(resource("/password/reset", GET).route(get().to(pages::reset::get)))
-    .service(resource("/email/verify", GET).route(get().to(pages::email_verify::get)))
+    .service(
+        resource("/email/verify", GET_POST)
+            .route(get().to(pages::email_verify::get))
+            .route(web::post().to(pages::email_verify::post)),
+    )
     .service(resource("/register/sent", GET).route(get().to(pages::email_verify::register_sent)))
-    .service(resource("/sign-in/not-me", GET).route(get().to(pages::not_me::get)))
+    .service(
+        resource("/sign-in/not-me", GET_POST)
+            .route(get().to(pages::not_me::get))
+            .route(web::post().to(pages::not_me::post)),
+    )
     .service(resource("/static/{name}", GET).route(get().to(static_files::get)))
     .service(resource("/healthz", GET).route(get().to(health::get)))
     .service(resource("/.well-known/jwks.json", GET).route(get().to(jwks::get)))
@@ -111,6 +123,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 const GET: &str = "GET, HEAD";
 const POST: &str = "POST";
+/// A mailed link's page: shown on GET, its button posted.
+const GET_POST: &str = "GET, HEAD, POST";
 const DELETE: &str = "DELETE";
 
 /// A resource that answers 405, as JSON with `Allow`, to other methods.

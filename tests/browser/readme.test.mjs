@@ -112,6 +112,7 @@ test("the quick start, as written: cargo run, open the address it gives, registe
       await new Promise((done) => setTimeout(done, 50));
     }
     await page.goto(link);
+    await Promise.all([page.waitForNavigation(), page.click("#verify-email button[type=submit]")]);
     await page.goto(`http://localhost:${server.port}/profile`);
     assert.equal(await page.textContent("#email-status"), "verified");
     await context.close();

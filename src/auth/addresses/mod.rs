@@ -10,6 +10,7 @@
 //! never stored in clear.
 
 mod change;
+mod link_address;
 mod verify;
 
 use std::sync::Arc;

@@ -68,29 +68,35 @@ impl FormSession {
     }
 
     /// Keeps an address-change link's token, likewise, for the page that
-    /// uses it up; taken once by `take_change_token`.
+    /// shows its button; taken once by `take_change_token` when pressed.
     pub fn keep_change_token(&self, token: &str) -> Result<(), AppError> {
         self.keep_link_token(CHANGE_TOKEN_KEY, token)
     }
 
-    /// The token kept by `keep_change_token`, forgotten here.
-    pub fn take_change_token(&self) -> Option<String> {
-        self.0
-            .remove_as::<String>(CHANGE_TOKEN_KEY)
-            .and_then(Result::ok)
+    /// The token kept by `keep_change_token`, left kept.
+    pub fn change_token(&self) -> Option<String> {
+        self.kept(CHANGE_TOKEN_KEY)
     }
 
-    /// Keeps a verification link's token for `GET /email/verify`, out of
-    /// the address bar (as `keep_reset_token`).
+    /// The token kept by `keep_change_token`, forgotten here.
+    pub fn take_change_token(&self) -> Option<String> {
+        self.take(CHANGE_TOKEN_KEY)
+    }
+
+    /// Keeps a verification link's token for `/email/verify`, out of the
+    /// address bar (as `keep_reset_token`).
     pub fn keep_verify_token(&self, token: &str) -> Result<(), AppError> {
         self.keep_link_token(VERIFY_TOKEN_KEY, token)
     }
 
+    /// The verification token kept by `keep_verify_token`, left kept.
+    pub fn verify_token(&self) -> Option<String> {
+        self.kept(VERIFY_TOKEN_KEY)
+    }
+
     /// The verification token kept by `keep_verify_token`, taken once.
     pub fn take_verify_token(&self) -> Option<String> {
-        self.0
-            .remove_as::<String>(VERIFY_TOKEN_KEY)
-            .and_then(Result::ok)
+        self.take(VERIFY_TOKEN_KEY)
     }
 
     /// Remembers, for a short while, the account whose right password was
@@ -113,11 +119,24 @@ impl FormSession {
         self.keep_link_token(NOT_ME_TOKEN_KEY, token)
     }
 
+    /// The token kept by `keep_not_me_token`, left kept.
+    pub fn not_me_token(&self) -> Option<String> {
+        self.kept(NOT_ME_TOKEN_KEY)
+    }
+
     /// The token kept by `keep_not_me_token`, taken once.
     pub fn take_not_me_token(&self) -> Option<String> {
-        self.0
-            .remove_as::<String>(NOT_ME_TOKEN_KEY)
-            .and_then(Result::ok)
+        self.take(NOT_ME_TOKEN_KEY)
+    }
+
+    /// A mailed link's token kept under `key`.
+    fn kept(&self, key: &str) -> Option<String> {
+        self.0.get::<String>(key).ok().flatten()
+    }
+
+    /// A mailed link's token kept under `key`, forgotten here.
+    fn take(&self, key: &str) -> Option<String> {
+        self.0.remove_as::<String>(key).and_then(Result::ok)
     }
 
     /// A mailed link's token, under `key`; one too long to be ours is

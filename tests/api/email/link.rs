@@ -1,6 +1,8 @@
 //! The link: mailed at sign-up, opened out of the address bar or posted as
 //! JSON, once, in time, for the address the account still has.
 
+use reqwest::Method;
+
 use super::*;
 
 #[actix_web::test]
@@ -23,7 +25,7 @@ async fn the_sign_up_mail_s_link_marks_the_address_verified_everywhere() {
     assert_eq!(first.status, StatusCode::SEE_OTHER);
     assert_eq!(first.location.as_deref(), Some("/email/verify"));
     assert!(!first.forms_cookie().contains(&mail.verify_token()));
-    let page = Page::of(
+    let shown = Page::of(
         app.verify_page(
             "/email/verify",
             Headers::new().cookie(&first.forms_cookie()),
@@ -31,6 +33,20 @@ async fn the_sign_up_mail_s_link_marks_the_address_verified_everywhere() {
         .await,
     )
     .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert!(
+        shown
+            .html
+            .contains(&format!(r#"id="link-email">{}<"#, user.email)),
+        "{}",
+        shown.html
+    );
+    assert!(shown.html.contains("Verify my address"), "{}", shown.html);
+    let shown = Page {
+        forms_cookie: shown.forms_cookie.clone().or(first.forms_cookie),
+        ..shown
+    };
+    let page = press_button(&app, &shown).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
     assert!(
         page.html.contains(&format!(
@@ -145,4 +161,61 @@ async fn a_waiting_mail_for_an_address_the_account_no_longer_has_is_not_sent() {
         .await;
     let left = count(&app, "SELECT count(*) AS count FROM mail_outbox");
     assert_eq!(left, 0, "the row is gone, nothing sent");
+}
+
+#[actix_web::test]
+async fn get_and_head_of_a_verification_link_change_nothing_until_its_button_is_pressed() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_mailing(&smtp, |_| {}).await;
+    let (user, mail) = user_with_mail(&app, &smtp).await;
+    // A link scanner: the link and its page, by HEAD, twice, then by GET.
+    for _ in 0..2 {
+        let first = app
+            .send_raw(
+                Method::HEAD,
+                path_of(&mail.verify_link()),
+                Headers::new(),
+                None,
+            )
+            .await;
+        let first = Page::of(first).await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER);
+        let headers = Headers::new().cookie(&first.forms_cookie());
+        let page = Page::of(
+            app.send_raw(Method::HEAD, "/email/verify", headers, None)
+                .await,
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            !verified_in_me(&app, &user.access_token).await,
+            "verified by HEAD"
+        );
+    }
+    let shown = show_link(&app, &mail.verify_link()).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert!(
+        !verified_in_me(&app, &user.access_token).await,
+        "verified by GET"
+    );
+
+    // Without its CSRF token, the button is refused and changes nothing.
+    let forged = app
+        .press_link_button("/email/verify", &shown.forms_cookie(), "")
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(
+        !verified_in_me(&app, &user.access_token).await,
+        "verified by a forged post"
+    );
+
+    // The link still works: the button verifies.
+    let page = press_button(&app, &shown).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("is verified"), "{}", page.html);
+    assert!(verified_in_me(&app, &user.access_token).await);
+    // Used up: its page says so, and pressing again is the 400 page.
+    assert_invalid_link_page(&show_link(&app, &mail.verify_link()).await, "a used link");
+    let again = press_button(&app, &shown).await;
+    assert_invalid_link_page(&again, "pressed again");
 }

@@ -52,7 +52,8 @@ fn path_of(link: &str) -> &str {
 
 /// Opens a link as a browser does: `GET` it, follow its redirect to
 /// `/email/verify` with the form session cookie it set, and give that page.
-async fn open_link(app: &Api, link: &str) -> Page {
+/// It changes nothing: a link that works shows its button.
+async fn show_link(app: &Api, link: &str) -> Page {
     let first = Page::of(app.verify_page(path_of(link), Headers::new()).await).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
     assert_eq!(first.location.as_deref(), Some("/email/verify"));
@@ -66,6 +67,27 @@ async fn open_link(app: &Api, link: &str) -> Page {
         forms_cookie: page.forms_cookie.clone().or(Some(forms)),
         ..page
     }
+}
+
+/// Opens a link as a user does: shown (`show_link`), then, when it shows
+/// its button, "Verify my address" pressed; the last page.
+async fn open_link(app: &Api, link: &str) -> Page {
+    let shown = show_link(app, link).await;
+    if shown.status != StatusCode::OK {
+        return shown;
+    }
+    press_button(app, &shown).await
+}
+
+/// The "Verify my address" button of this page, pressed.
+async fn press_button(app: &Api, shown: &Page) -> Page {
+    let button = shown.form("verify-email");
+    assert!(button.contains(r#"action="/email/verify""#), "{button}");
+    let forms = shown.forms_cookie();
+    let answer = app
+        .press_link_button("/email/verify", &forms, &shown.csrf())
+        .await;
+    Page::of(answer).await
 }
 
 /// Asserts the page is the 400 page of a verification link that does not work.

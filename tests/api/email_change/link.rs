@@ -187,3 +187,51 @@ async fn a_password_reset_voids_a_pending_change_of_address() {
     let response = confirm_change(&app, &token).await;
     assert_error(response, StatusCode::BAD_REQUEST, "invalid_change_token").await;
 }
+
+#[actix_web::test]
+async fn get_and_head_of_a_change_link_change_nothing_until_its_button_is_pressed() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_mailing(&smtp, |_| {}).await;
+    let user = app.new_user().await;
+    let new_email = fresh_email();
+    let link = ask_for_link(&app, &smtp, &user, &new_email).await;
+    let path = &link[PUBLIC_URL.len()..];
+    // A link scanner: the link and its page, by HEAD, twice, then by GET.
+    for _ in 0..2 {
+        let first = Page::of(app.send_raw(Method::HEAD, path, Headers::new(), None).await).await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER);
+        let headers = Headers::new().cookie(&first.forms_cookie());
+        let page = Page::of(
+            app.send_raw(Method::HEAD, "/email/change", headers, None)
+                .await,
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(me_body(&app, &user).await["email"], user.email.as_str());
+    }
+    let shown = show_link(&app, &link).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert!(
+        shown
+            .html
+            .contains(&format!(r#"id="link-email">{new_email}<"#)),
+        "{}",
+        shown.html
+    );
+    assert!(shown.html.contains("Make it my address"), "{}", shown.html);
+    assert_eq!(me_body(&app, &user).await["email"], user.email.as_str());
+
+    // Without its CSRF token, the button is refused and changes nothing.
+    let forged = app
+        .press_link_button("/email/change", &shown.forms_cookie(), "")
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(me_body(&app, &user).await["email"], user.email.as_str());
+
+    // The link still works: the button makes the change.
+    let page = press_button(&app, &shown).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert_eq!(me_body(&app, &user).await["email"], new_email.as_str());
+    let again = show_link(&app, &link).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.html);
+}

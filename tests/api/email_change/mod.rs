@@ -150,14 +150,39 @@ fn token_of_link(link: &str) -> String {
 }
 
 /// Opens a link as a browser does: `GET` its path, follow the redirect to
-/// `/email/change` with the form session cookie it set; that page.
-async fn open_link(app: &Api, link: &str) -> Page {
+/// `/email/change` with the form session cookie it set; that page, which
+/// changes nothing (a link that works shows its button).
+async fn show_link(app: &Api, link: &str) -> Page {
     let path = &link[link.find("/email/change").expect("a change link")..];
     let first = Page::of(get_page(app, path, Headers::new()).await).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
     assert_eq!(first.location.as_deref(), Some("/email/change"));
     let forms = first.forms_cookie();
-    Page::of(get_page(app, "/email/change", Headers::new().cookie(&forms)).await).await
+    let page = Page::of(get_page(app, "/email/change", Headers::new().cookie(&forms)).await).await;
+    Page {
+        forms_cookie: page.forms_cookie.clone().or(Some(forms)),
+        ..page
+    }
+}
+
+/// Opens a link as a user does: shown, then, when it shows its button,
+/// "Make it my address" pressed; the last page.
+async fn open_link(app: &Api, link: &str) -> Page {
+    let shown = show_link(app, link).await;
+    if shown.status != StatusCode::OK {
+        return shown;
+    }
+    press_button(app, &shown).await
+}
+
+/// The "Make it my address" button of this page, pressed.
+async fn press_button(app: &Api, shown: &Page) -> Page {
+    let button = shown.form("change-email");
+    assert!(button.contains(r#"action="/email/change""#), "{button}");
+    let answer = app
+        .press_link_button("/email/change", &shown.forms_cookie(), &shown.csrf())
+        .await;
+    Page::of(answer).await
 }
 
 /// The user's `/api/me` body, as their access token sees it.

@@ -1,5 +1,6 @@
 //! The requests of address verification (issue 20): the link, as JSON
-//! and as a page, and a new link.
+//! and as a page (and the button of every mailed link's page), and a new
+//! link.
 
 use reqwest::Method;
 use serde_json::json;
@@ -19,6 +20,16 @@ impl Api {
     /// `GET /email/verify…` (the link, or the page it leads to).
     pub fn verify_page(&self, path_and_query: &str, headers: Headers) -> Request {
         Request(self.request(Method::GET, path_and_query, headers))
+    }
+
+    /// The button of a mailed link's page (`/email/verify`,
+    /// `/email/change`, `/sign-in/not-me`): a form with only `csrf`.
+    pub fn press_link_button(&self, path: &str, cookies: &str, csrf: &str) -> Request {
+        let headers = Headers::new().cookie(cookies);
+        Request(
+            self.request(Method::POST, path, headers)
+                .form(&[("csrf", csrf)]),
+        )
     }
 
     /// `POST /auth/email/verify/resend` with JSON, signed in by `headers`.

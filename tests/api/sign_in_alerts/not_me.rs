@@ -4,9 +4,9 @@
 use super::*;
 
 /// Follows the alert's link as a browser does: its token kept in the form
-/// session (303 to `/sign-in/not-me`), then used there; gives that answer
-/// and the form cookie to go on with.
-async fn follow(app: &TestApp, link: &str) -> (Page, String) {
+/// session (303 to `/sign-in/not-me`), then that page, which changes
+/// nothing; gives it with the form cookie to go on with.
+async fn show(app: &TestApp, link: &str) -> (Page, String) {
     let first = page(app, link, "").await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
     assert_eq!(first.location.as_deref(), Some("/sign-in/not-me"));
@@ -16,9 +16,31 @@ async fn follow(app: &TestApp, link: &str) -> (Page, String) {
         !forms.contains(token),
         "the token is in the cookie in clear"
     );
-    let used = page(app, "/sign-in/not-me", &forms).await;
-    let forms = used.forms_cookie.clone().unwrap_or(forms);
+    let shown = page(app, "/sign-in/not-me", &forms).await;
+    let forms = shown.forms_cookie.clone().unwrap_or(forms);
+    (shown, forms)
+}
+
+/// The page's button pressed: the answer, and the form cookie to go on with.
+async fn press(app: &TestApp, shown: &Page, forms: &str) -> (Page, String) {
+    let button = shown.form("not-me");
+    assert!(button.contains(r#"action="/sign-in/not-me""#), "{button}");
+    let answer = app
+        .press_link_button("/sign-in/not-me", forms, &shown.csrf())
+        .await;
+    let used = Page::of(answer).await;
+    let forms = used.forms_cookie.clone().unwrap_or(forms.to_owned());
     (used, forms)
+}
+
+/// Follows the link as a user does: shown, then, when it shows its
+/// button, the button pressed; the last answer and the form cookie.
+async fn follow(app: &TestApp, link: &str) -> (Page, String) {
+    let (shown, forms) = show(app, link).await;
+    if shown.status != StatusCode::OK {
+        return (shown, forms);
+    }
+    press(app, &shown, &forms).await
 }
 
 #[actix_web::test]
@@ -147,4 +169,68 @@ async fn a_this_was_not_me_link_mailed_to_an_old_address_stops_working_after_a_c
     assert_eq!(used.status, StatusCode::BAD_REQUEST, "{}", used.html);
     let me = app.me(&other.access_token).await;
     assert_eq!(me.status(), StatusCode::OK, "nobody ended that session");
+}
+
+#[actix_web::test]
+async fn get_and_head_of_a_this_was_not_me_link_change_nothing_until_its_button_is_pressed() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_alerting(&smtp, |_| {}).await;
+    let owner = verified_user(&app, from(FIREFOX_LINUX, "198.51.100.7")).await;
+    let intruder = sign_in(&app, &owner, from(CHROME_ANDROID, "203.0.113.9")).await;
+    let link = not_me_path(&alert_to(&smtp, &owner.email).await);
+    // A link scanner: the link and its page, by HEAD, twice, then by GET.
+    for _ in 0..2 {
+        let first = Page::of(
+            app.send_raw(Method::HEAD, &link, Headers::new(), None)
+                .await,
+        )
+        .await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER);
+        let headers = Headers::new().cookie(&first.forms_cookie());
+        let shown = Page::of(
+            app.send_raw(Method::HEAD, "/sign-in/not-me", headers, None)
+                .await,
+        )
+        .await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert_eq!(
+            app.me(&intruder.access_token).await.status(),
+            StatusCode::OK
+        );
+    }
+    let (shown, forms) = show(&app, &link).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert!(
+        shown
+            .html
+            .contains("End that session and choose a new password"),
+        "{}",
+        shown.html
+    );
+    assert_eq!(
+        app.me(&intruder.access_token).await.status(),
+        StatusCode::OK
+    );
+    let refreshed = app.refresh_with_body(&intruder.refresh_token).await;
+    assert_eq!(
+        refreshed.status(),
+        StatusCode::OK,
+        "the session still works"
+    );
+
+    // Without its CSRF token, the button is refused and changes nothing.
+    let forged = app.press_link_button("/sign-in/not-me", &forms, "").await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.me(&intruder.access_token).await.status(),
+        StatusCode::OK
+    );
+
+    // The link still works: the button ends that session.
+    let (used, _) = press(&app, &shown, &forms).await;
+    assert_eq!(used.status, StatusCode::SEE_OTHER, "{}", used.html);
+    assert_eq!(used.location.as_deref(), Some("/password/reset"));
+    let me = app.me(&intruder.access_token).await;
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.me(&owner.access_token).await.status(), StatusCode::OK);
 }
