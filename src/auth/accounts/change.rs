@@ -32,13 +32,16 @@ impl Accounts {
             )
             .await?;
         let new_hash = self.hasher.hash(change.new, client.address_key()).await?;
-        let (id, email) = (user.id.clone(), user.email.clone());
+        let id = user.id.clone();
         let keep = Ending::AllBut(principal.session_id().to_owned());
         let ((), ended) = self
             .sessions
             .end_of_user_with(&user.id, keep, move |conn, now| {
                 still_in_force(now.as_ref(), &checked)?;
                 users::set_password_hash(conn, &id, &new_hash)?;
+                // The address as the locked row has it, not as a session
+                // remembered it: the reset mails waiting are kept by it.
+                let email = now.map(|user| user.email).unwrap_or_default();
                 takeover_links::void(conn, &id, &email)
             })
             .await?;
