@@ -22,11 +22,13 @@ pub mod refresh_tokens;
 mod schema;
 mod secrets;
 pub mod server_lock;
+mod session_revokes;
 mod session_writer;
 pub mod sessions;
 pub mod sign_in_alerts;
 pub mod signing_keys;
 pub mod users;
+mod vacuum;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::Pool;
@@ -49,22 +51,6 @@ pub use session_writer::SessionWriter;
 const MAX_QUEUED: usize = 512;
 /// How long a write may wait for its turn before the service answers 503.
 const WRITE_WAIT: Duration = Duration::from_secs(5);
-/// Pages one step of `give_space_back` hands back (4 MiB at 4 KiB a page).
-const VACUUM_STEP: u32 = 1024;
-
-/// Pages of the database file that hold nothing.
-fn free_pages(conn: &mut diesel::SqliteConnection) -> Result<i64, AppError> {
-    #[derive(diesel::QueryableByName)]
-    struct Free {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        freelist_count: i64,
-    }
-    Ok(
-        diesel::RunQueryDsl::get_result::<Free>(diesel::sql_query("PRAGMA freelist_count"), conn)?
-            .freelist_count,
-    )
-}
-
 /// The database: a pool of connections behind a bounded gate.
 #[derive(Clone)]
 pub struct Db {
@@ -180,36 +166,11 @@ impl Db {
         self.gate.until_idle().await;
     }
 
-    /// Hands the pages that deleted rows freed back to the file system
-    /// (incremental auto-vacuum), so the file shrinks after a purge; a few
-    /// pages at a time, each step a write of its own, so other writes go on.
-    /// PostgreSQL's autovacuum does this by itself.
-    pub async fn give_space_back(&self) -> Result<(), AppError> {
-        if self.is_shared() {
-            return Ok(());
-        }
-        loop {
-            let (pool, _turn) = (self.pool.clone(), self.turn_to_write().await?);
-            let free_pages = self
-                .gate
-                .run(move || {
-                    let mut conn = pool.get().map_err(|_| AppError::Busy)?;
-                    let Conn::Sqlite(conn) = &mut *conn else {
-                        return Ok(0);
-                    };
-                    conn.batch_execute(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))?;
-                    free_pages(conn)
-                })
-                .await??;
-            if free_pages == 0 {
-                return Ok(());
-            }
-        }
-    }
-
     /// This process's turn to write (SQLite); 503 when it does not come in
     /// time. PostgreSQL needs none.
-    async fn turn_to_write(&self) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, AppError> {
+    pub(super) async fn turn_to_write(
+        &self,
+    ) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, AppError> {
         let Some(writing) = &self.writing else {
             return Ok(None);
         };

@@ -1,6 +1,7 @@
 //! Builds the whole service from `Settings`, for `main` and for the tests.
 
 mod commands;
+mod error;
 mod http;
 mod maintenance;
 mod open;
@@ -17,17 +18,16 @@ use actix_web::{web, App, HttpServer};
 use crate::auth::keys::KeyRing;
 use crate::auth::outbox::{Outbox, Sender, Sending};
 use crate::auth::{Accounts, Addresses, LimitStore, PasswordResets, SignInAlerts};
-use crate::config::secrets_file::SecretsError;
 use crate::config::{default_public_url, secure_cookies_refused, Database, Settings};
-use crate::db::server_lock::{LockError, ServerLock};
-use crate::db::{Db, Listener, OpenError};
-use crate::error::AppError;
+use crate::db::server_lock::ServerLock;
+use crate::db::{Db, Listener};
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::cross_site::refuse_cross_site;
 use crate::routes::MAX_BODY_BYTES;
 use open::{open, Opened};
 
 pub use commands::{list_keys, purge_once, revoke_key, rotate_keys};
+pub use error::StartupError;
 pub use users::{set_user_roles, show_user, UsersError};
 
 /// How long requests in flight may take to finish once stopping.
@@ -35,31 +35,6 @@ const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a starting server waits for the one before it on the same
 /// database to exit (a restart while it still finishes its requests).
 const WAIT_FOR_PREVIOUS: Duration = Duration::from_secs(SHUTDOWN_TIMEOUT.as_secs() + 5);
-
-/// Why the service could not start; each names the setting to look at.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error("--database-url (DATABASE_URL): {0}")]
-    Database(#[from] OpenError),
-    #[error("SESAME_REFRESH_SECRET: {0}")]
-    Secrets(#[from] SecretsError),
-    #[error("--database-url (DATABASE_URL): cannot keep the generated keys in the database: {0}")]
-    SharedSecrets(AppError),
-    #[error("--require-verified-email: cannot end the sessions of unverified accounts: {0}")]
-    EndUnverified(AppError),
-    #[error("the access-token signing keys: {0}")]
-    Keys(AppError),
-    #[error("cannot start the thread that hears other instances: {0}")]
-    Listener(std::io::Error),
-    #[error("--database-url (DATABASE_URL): {0}")]
-    InUse(#[from] LockError),
-    #[error("{0}")]
-    Mail(#[from] crate::mail::MailError),
-    #[error("--bind (SESAME_BIND): cannot listen on {0}: {1}")]
-    Bind(String, std::io::Error),
-    #[error("no database at {0}: run the server first, or pass --database-url")]
-    NoDatabase(String),
-}
 
 /// A bound, ready server.
 pub struct Application {

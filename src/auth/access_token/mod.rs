@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
-use serde::{Deserialize, Serialize};
 
+mod claims;
 mod signer;
 
 use super::generations::Generations;
@@ -21,39 +21,8 @@ use super::signing_keys::{self, Jwk, SigningKey};
 use super::Profile;
 use crate::clock::{ms, Millis};
 use crate::error::AppError;
+pub use claims::{AccessClaims, IssuedAccessToken, AUDIENCE, ISSUER, TOKEN_TYPE};
 use signer::Signer;
-
-pub const ISSUER: &str = "sesame";
-pub const AUDIENCE: &str = "sesame";
-pub const TOKEN_TYPE: &str = "at+jwt";
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AccessClaims {
-    pub iss: String,
-    pub aud: String,
-    /// The user's id.
-    pub sub: String,
-    /// The session's id.
-    pub sid: String,
-    pub email: String,
-    /// Whether `email` was proven by a mailed link when the token was
-    /// issued: an unverified address proves nothing.
-    #[serde(default)]
-    pub email_verified: bool,
-    /// The user's roles when the token was issued.
-    pub roles: Vec<String>,
-    pub jti: String,
-    pub iat: i64,
-    pub exp: i64,
-}
-
-pub struct IssuedAccessToken {
-    pub token: String,
-    /// Seconds from now until it expires.
-    pub expires_in: i64,
-    /// Unix seconds.
-    pub expires_at: i64,
-}
 
 /// Tokens whose signature and claims were checked already: two generations
 /// of up to this many (about 600 bytes each).

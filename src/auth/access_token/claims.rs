@@ -1,0 +1,35 @@
+//! What an access token says (its claims) and what issuing one gives back.
+
+use serde::{Deserialize, Serialize};
+
+pub const ISSUER: &str = "sesame";
+pub const AUDIENCE: &str = "sesame";
+pub const TOKEN_TYPE: &str = "at+jwt";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
+    /// The user's id.
+    pub sub: String,
+    /// The session's id.
+    pub sid: String,
+    pub email: String,
+    /// Whether `email` was proven by a mailed link when the token was
+    /// issued: an unverified address proves nothing.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// The user's roles when the token was issued.
+    pub roles: Vec<String>,
+    pub jti: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+pub struct IssuedAccessToken {
+    pub token: String,
+    /// Seconds from now until it expires.
+    pub expires_in: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
