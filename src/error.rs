@@ -36,6 +36,23 @@ pub enum AppError {
     /// account's id, for the form's resend button; it is never shown.
     #[error("Your email address is not verified yet. Open the link we mailed you, or ask for a new one.")]
     EmailNotVerified { user: String },
+    /// The right password of an account with a second factor: no session
+    /// yet; the sign-in goes on with a ticket (`auth::LoginStep`). Raised
+    /// inside the sign-in's transaction, never answered as such.
+    #[error("This account asks for a second factor.")]
+    SecondFactorRequired,
+    #[error("The code is wrong, or was used already.")]
+    InvalidCode,
+    #[error("This sign-in has expired or was used already. Sign in again.")]
+    InvalidTicket,
+    #[error("Two-step sign-in with an authenticator app is already on. Turn it off first.")]
+    TotpEnabled,
+    #[error("There is no authenticator app waiting to be confirmed. Start again.")]
+    TotpNotPending,
+    #[error("Two-step sign-in with an authenticator app is not on.")]
+    TotpNotEnabled,
+    #[error("This account has no second factor.")]
+    NoSecondFactor,
     #[error("Cross-site requests are refused.")]
     CrossSite,
     #[error("There is nothing at this address.")]
@@ -87,6 +104,13 @@ impl AppError {
             AppError::InvalidChangeToken => "invalid_change_token",
             AppError::InvalidVerifyToken => "invalid_verify_token",
             AppError::EmailNotVerified { .. } => "email_not_verified",
+            AppError::SecondFactorRequired => "second_factor_required",
+            AppError::InvalidCode => "invalid_code",
+            AppError::InvalidTicket => "invalid_ticket",
+            AppError::TotpEnabled => "totp_enabled",
+            AppError::TotpNotPending => "totp_not_pending",
+            AppError::TotpNotEnabled => "totp_not_enabled",
+            AppError::NoSecondFactor => "no_second_factor",
             AppError::CrossSite => "cross_site_request",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
@@ -113,7 +137,14 @@ impl ResponseError for AppError {
             AppError::EmailTaken => StatusCode::CONFLICT,
             AppError::InvalidCredentials
             | AppError::Unauthenticated { .. }
-            | AppError::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
+            | AppError::InvalidRefreshToken
+            | AppError::SecondFactorRequired
+            | AppError::InvalidCode
+            | AppError::InvalidTicket => StatusCode::UNAUTHORIZED,
+            AppError::TotpEnabled | AppError::TotpNotPending | AppError::NoSecondFactor => {
+                StatusCode::CONFLICT
+            }
+            AppError::TotpNotEnabled => StatusCode::NOT_FOUND,
             AppError::CrossSite | AppError::EmailNotVerified { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

@@ -12,6 +12,7 @@ pub mod access_token;
 mod accounts;
 mod addresses;
 mod audit;
+pub mod factors;
 mod generations;
 pub mod keys;
 mod limits;
@@ -27,7 +28,7 @@ pub mod signing_keys;
 mod takeover_links;
 pub mod users;
 
-pub use accounts::{Accounts, Registered};
+pub use accounts::{Accounts, LoginStep, Registered, SecondStep};
 pub use addresses::{Addresses, OpenedChange};
 pub use limits::LimitStore;
 pub use link_token::LinkToken;

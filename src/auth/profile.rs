@@ -11,6 +11,15 @@ pub struct Profile {
     pub roles: Vec<String>,
     /// Whether the address was proven by a mailed link.
     pub email_verified: bool,
+    pub second_factor: SecondFactorSummary,
+}
+
+/// What the user's second factors are, as `/api/me` and the profile show them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SecondFactorSummary {
+    pub totp: bool,
+    pub passkeys: u32,
+    pub recovery_codes_left: u32,
 }
 
 /// The stored comma-separated roles, as a list.
@@ -31,6 +40,11 @@ impl From<User> for Profile {
             created_at: user.created_at,
             roles: roles_of(&user.roles),
             email_verified: user.email_verified,
+            second_factor: SecondFactorSummary {
+                totp: user.totp_on,
+                passkeys: user.passkey_count.max(0) as u32,
+                recovery_codes_left: user.recovery_codes_left.max(0) as u32,
+            },
         }
     }
 }

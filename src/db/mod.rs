@@ -18,6 +18,7 @@ pub mod password_resets;
 mod pg_schema;
 mod pool_threads;
 pub mod rate_limits;
+pub mod recovery_codes;
 pub mod refresh_tokens;
 mod schema;
 mod secrets;
@@ -26,7 +27,9 @@ mod session_revokes;
 mod session_writer;
 pub mod sessions;
 pub mod sign_in_alerts;
+pub mod sign_in_tickets;
 pub mod signing_keys;
+pub mod totp_secrets;
 pub mod users;
 mod vacuum;
 

@@ -37,11 +37,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    passkeys (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        credential -> Text,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     password_resets (user_id) {
         user_id -> Text,
         token_hash -> Binary,
         created_at -> BigInt,
         expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    recovery_codes (user_id, code_hash) {
+        user_id -> Text,
+        code_hash -> Binary,
+        created_at -> BigInt,
     }
 }
 
@@ -52,6 +71,16 @@ diesel::table! {
         generation -> BigInt,
         created_at -> BigInt,
         spent_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    sign_in_tickets (token_hash) {
+        token_hash -> Binary,
+        user_id -> Text,
+        failures -> Integer,
+        created_at -> BigInt,
+        expires_at -> BigInt,
     }
 }
 
@@ -78,6 +107,7 @@ diesel::table! {
         idle_expires_at -> BigInt,
         expires_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
+        amr -> Text,
     }
 }
 
@@ -92,6 +122,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    totp_secrets (user_id) {
+        user_id -> Text,
+        secret -> Binary,
+        created_at -> BigInt,
+        confirmed_at -> Nullable<BigInt>,
+        last_step -> BigInt,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         name -> Text,
@@ -100,24 +140,35 @@ diesel::table! {
         created_at -> BigInt,
         roles -> Text,
         email_verified -> Bool,
+        totp_on -> Bool,
+        passkey_count -> Integer,
+        recovery_codes_left -> Integer,
     }
 }
 
 diesel::joinable!(email_links -> users (user_id));
 diesel::joinable!(known_devices -> users (user_id));
+diesel::joinable!(passkeys -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sign_in_alerts -> users (user_id));
+diesel::joinable!(sign_in_tickets -> users (user_id));
+diesel::joinable!(totp_secrets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     email_links,
     known_devices,
     mail_outbox,
+    passkeys,
     password_resets,
+    recovery_codes,
     refresh_tokens,
     sessions,
     sign_in_alerts,
+    sign_in_tickets,
     signing_keys,
+    totp_secrets,
     users,
 );

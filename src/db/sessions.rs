@@ -20,6 +20,8 @@ pub struct Session {
     pub idle_expires_at: Millis,
     pub expires_at: Millis,
     pub revoked_at: Option<Millis>,
+    /// What the sign-in proved (`domain::Amr::stored`).
+    pub amr: String,
 }
 
 impl Session {

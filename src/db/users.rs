@@ -20,6 +20,11 @@ pub struct User {
     pub roles: String,
     /// Whether a link mailed to `email` was opened.
     pub email_verified: bool,
+    /// The second factors, kept by the writes that change them
+    /// (`totp_secrets`, `passkeys`, `recovery_codes`).
+    pub totp_on: bool,
+    pub passkey_count: i32,
+    pub recovery_codes_left: i32,
 }
 
 #[derive(Insertable)]

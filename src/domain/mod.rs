@@ -1,5 +1,6 @@
 //! Input types that can only hold valid values, parsed once at the edge.
 
+mod amr;
 mod client;
 mod credentials;
 mod device;
@@ -12,6 +13,7 @@ mod password_change;
 mod roles;
 mod user_name;
 
+pub use amr::Amr;
 pub use client::{AddressKey, Client};
 pub use credentials::{Credentials, NewAccount};
 pub use device::{Device, Network};

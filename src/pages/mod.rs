@@ -7,6 +7,7 @@ mod email_change;
 mod forms;
 mod link_buttons;
 mod profile;
+mod second_factor;
 
 use askama::Template;
 
@@ -16,6 +17,7 @@ pub use email_change::{EmailChangeOutcome, EmailChangePage};
 pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage, ResetPage};
 pub use link_buttons::{ChangeLinkPage, NotMePage, VerifyLinkPage};
 pub use profile::{IdentityForms, ProfileForm, ProfilePage, SessionRow};
+pub use second_factor::SecondFactorPage;
 
 use crate::assets;
 

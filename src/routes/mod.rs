@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/", GET).route(get().to(pages::home::get)))
     .service(resource("/login", GET).route(get().to(pages::login::get)))
+    .service(resource("/login/second-factor", GET).route(get().to(pages::second_factor::get)))
     .service(resource("/register", GET).route(get().to(pages::register::get)))
     .service(resource("/profile", GET).route(get().to(pages::profile::get)))
     .service(
@@ -70,6 +71,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/auth/login", POST)
             .route(form_post().to(auth::login::form::post))
             .route(web::post().to(auth::login::json::post)),
+    )
+    .service(
+        resource("/auth/login/second-factor", POST)
+            .route(form_post().to(auth::second_factor::form::post))
+            .route(web::post().to(auth::second_factor::json::post)),
     )
     .service(
         resource("/auth/password", POST)

@@ -21,6 +21,9 @@ pub struct AccessClaims {
     pub email_verified: bool,
     /// The user's roles when the token was issued.
     pub roles: Vec<String>,
+    /// What the session's sign-in proved (RFC 8176): `pwd`, `otp`, `hwk`, `mfa`.
+    #[serde(default)]
+    pub amr: Vec<String>,
     pub jti: String,
     pub iat: i64,
     pub exp: i64,

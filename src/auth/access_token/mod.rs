@@ -20,6 +20,7 @@ use super::generations::Generations;
 use super::signing_keys::{self, Jwk, SigningKey};
 use super::Profile;
 use crate::clock::{ms, Millis};
+use crate::domain::Amr;
 use crate::error::AppError;
 pub use claims::{AccessClaims, IssuedAccessToken, AUDIENCE, ISSUER, TOKEN_TYPE};
 use signer::Signer;
@@ -138,6 +139,7 @@ impl AccessTokens {
         &self,
         user: &Profile,
         session_id: &str,
+        amr: Amr,
         now: Millis,
         session_ends_at: Millis,
     ) -> Result<IssuedAccessToken, AppError> {
@@ -151,6 +153,7 @@ impl AccessTokens {
             email: user.email.clone(),
             email_verified: user.email_verified,
             roles: user.roles.clone(),
+            amr: amr.values().iter().map(|&value| value.to_owned()).collect(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
             iat,
             exp,

@@ -6,20 +6,22 @@ mod alerts;
 mod change;
 mod name;
 mod sign_up;
+mod steps;
 
 pub(super) use alerts::REMEMBERED_FOR;
 pub(in crate::auth) use change::still_in_force;
 pub use sign_up::Registered;
 use std::sync::Arc;
+pub use steps::{LoginStep, SecondStep};
 
-use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits};
+use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits, SecondFactorLimits};
 use super::outbox::Outbox;
 use super::password::{cost_of, PasswordHasher};
-use super::{audit, Sessions, SignIn};
+use super::{audit, Sessions};
 use crate::config::Settings;
 use crate::db::users::{self, User};
 use crate::db::Db;
-use crate::domain::{Client, Credentials};
+use crate::domain::{Amr, Client, Credentials};
 use crate::error::{retry_after_secs, AppError};
 
 pub struct Accounts {
@@ -27,6 +29,7 @@ pub struct Accounts {
     hasher: PasswordHasher,
     login_limits: LoginLimits,
     register_limits: RegisterLimits,
+    second_factor_limits: SecondFactorLimits,
     sessions: Arc<Sessions>,
     outbox: Outbox,
     /// `--require-verified-email`: no session for an unverified address,
@@ -52,6 +55,7 @@ impl Accounts {
             hasher,
             login_limits: LoginLimits::new(settings, limits),
             register_limits: RegisterLimits::new(settings, limits),
+            second_factor_limits: SecondFactorLimits::new(settings, limits),
             sessions,
             outbox,
             require_verified: settings.require_verified_email,
@@ -73,7 +77,9 @@ impl Accounts {
         Ok(())
     }
 
-    /// Checks the password and opens a new session. An unknown email and a
+    /// Checks the password and opens a new session, or, on an account
+    /// with a second factor, gives the ticket for the second step
+    /// (`steps`). An unknown email and a
     /// wrong password cost the same bcrypt work and get the same error; past
     /// a limit a login is refused before any check. Only a wrong password
     /// counts against the limits (see `limits`).
@@ -87,7 +93,7 @@ impl Accounts {
         &self,
         credentials: Credentials,
         client: &Client,
-    ) -> Result<SignIn, AppError> {
+    ) -> Result<LoginStep, AppError> {
         let Credentials { email, password } = credentials;
         let address = client.address_text();
         let attempt = self
@@ -116,12 +122,13 @@ impl Accounts {
         let rehashed = self.rehash(&user, password, client).await;
         let was_rehashed = rehashed.is_some();
         let (id, checked) = (user.id, user.password_hash);
+        let (asking_id, asking_checked) = (id.clone(), checked.clone());
         let require_verified = self.require_verified;
         let alerts = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
         let noting = alerts.clone();
         let opened = self
             .sessions
-            .open(client, move |conn, at, session_id| {
+            .open(client, Amr::Password, move |conn, at, session_id| {
                 let now = users::lock(conn, &id)?;
                 still_in_force(now.as_ref(), &checked)?;
                 let mut user = now.ok_or(AppError::InvalidCredentials)?;
@@ -129,6 +136,11 @@ impl Accounts {
                 // for an address that is not verified (yet) when required.
                 if require_verified && !user.email_verified {
                     return Err(AppError::EmailNotVerified { user: id });
+                }
+                // Decided on the locked row too: a factor added meanwhile
+                // is asked for.
+                if user.totp_on {
+                    return Err(AppError::SecondFactorRequired);
                 }
                 if let Some(new_hash) = rehashed {
                     if users::replace_password_hash(conn, &id, &checked, &new_hash)? {
@@ -155,6 +167,12 @@ impl Accounts {
                 );
                 return Err(error);
             }
+            Err(AppError::SecondFactorRequired) => {
+                attempt.succeeded();
+                return self
+                    .ask_second_factor(asking_id, asking_checked, client)
+                    .await;
+            }
             Err(error) => return Err(error),
         };
         attempt.succeeded();
@@ -170,7 +188,7 @@ impl Accounts {
                 ("ip", &address),
             ],
         );
-        Ok(signed_in)
+        Ok(LoginStep::SignedIn(signed_in))
     }
 
     /// A hash made at another cost than today's, made again now that the
@@ -195,7 +213,8 @@ impl Accounts {
     /// Forgets limit states that are back to full (run periodically).
     pub async fn forget_idle_limits(&self) -> Result<(), AppError> {
         self.login_limits.forget_idle().await?;
-        self.register_limits.forget_idle().await
+        self.register_limits.forget_idle().await?;
+        self.second_factor_limits.forget_idle().await
     }
 }
 

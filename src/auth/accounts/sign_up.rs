@@ -6,7 +6,7 @@ use crate::auth::audit;
 use crate::auth::outbox::MailKind;
 use crate::auth::SignIn;
 use crate::db::users::{self, NewUser, User};
-use crate::domain::{Client, NewAccount};
+use crate::domain::{Amr, Client, NewAccount};
 use crate::error::AppError;
 
 /// What a sign-up leads to.
@@ -51,7 +51,7 @@ impl Accounts {
         let known = client.clone();
         let signed_in = self
             .sessions
-            .open(client, move |conn, now, _| {
+            .open(client, Amr::Password, move |conn, now, _| {
                 let user = insert_user(conn, &name, &email, &password_hash, now)?
                     .ok_or(AppError::EmailTaken)?;
                 alerts::note_sign_up(conn, &user.id, &known, now)?;

@@ -2,7 +2,8 @@
 //! stranger can lock a known account for its owner), per account across
 //! every address (slow distributed guessing), and per address (one source
 //! guessing many accounts); registrations per address; and password-reset
-//! requests per email and per address.
+//! requests per email and per address; wrong second-factor codes per
+//! account.
 //!
 //! Each attempt takes its tries *before* the password is checked, so
 //! concurrent guesses cannot slip past a limit while earlier ones are still
@@ -21,8 +22,10 @@ mod limiter;
 mod local;
 mod login;
 mod register;
+mod second_factor;
 
 pub use forgot::ForgotLimits;
 pub use limiter::{LimitStore, Refusal};
 pub use login::LoginLimits;
 pub use register::RegisterLimits;
+pub use second_factor::SecondFactorLimits;

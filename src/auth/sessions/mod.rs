@@ -25,7 +25,7 @@ use crate::db::refresh_tokens::RefreshToken;
 use crate::db::sessions::{self as session_rows, Session};
 use crate::db::users::User;
 use crate::db::{Conn, Db, Hears, SessionWriter, SessionsChanged};
-use crate::domain::Client;
+use crate::domain::{Amr, Client};
 use crate::error::AppError;
 use cache::SessionCache;
 pub use end::{Ending, Purged};
@@ -117,7 +117,7 @@ impl Sessions {
     /// rows or neither); `account` is told the new session's id too (a
     /// sign-in alert is about it). `account` must not touch session rows:
     /// they change only through `change`, which this is.
-    pub async fn open<F>(&self, client: &Client, account: F) -> Result<SignIn, AppError>
+    pub async fn open<F>(&self, client: &Client, amr: Amr, account: F) -> Result<SignIn, AppError>
     where
         F: FnOnce(&mut Conn, Millis, &str) -> Result<User, AppError> + Send + 'static,
     {
@@ -138,6 +138,7 @@ impl Sessions {
                     idle_expires_at: now.saturating_add(lifetimes.idle),
                     expires_at: now.saturating_add(lifetimes.absolute),
                     revoked_at: None,
+                    amr: amr.stored().to_owned(),
                 };
                 writer.insert_session(conn, &session)?;
                 writer.insert_refresh_token(
@@ -188,9 +189,13 @@ impl Sessions {
     /// The sign-in answer for `session` as of `now`.
     fn sign_in(&self, user: User, session: &Session, now: Millis) -> Result<SignIn, AppError> {
         let user = Profile::from(user);
-        let access = self
-            .access
-            .issue(&user, &session.id, now, session.ends_at())?;
+        let access = self.access.issue(
+            &user,
+            &session.id,
+            Amr::from_stored(&session.amr),
+            now,
+            session.ends_at(),
+        )?;
         Ok(SignIn {
             refresh_token: self.refresh_key.token_for(&session.id, session.generation),
             // Rounded up: the cookie must not vanish before the session ends.

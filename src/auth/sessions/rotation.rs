@@ -75,6 +75,7 @@ mod tests {
             idle_expires_at: NOW + 60_000,
             expires_at: NOW + 60_000,
             revoked_at: None,
+            amr: "pwd".into(),
         }
     }
 

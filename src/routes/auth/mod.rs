@@ -12,4 +12,5 @@ pub mod password;
 pub mod refresh;
 pub mod register;
 pub mod reset;
+pub mod second_factor;
 pub mod verify_resend;

@@ -14,3 +14,4 @@ pub mod profile;
 pub mod register;
 pub mod reset;
 pub mod revoke;
+pub mod second_factor;

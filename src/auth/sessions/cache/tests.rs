@@ -7,6 +7,7 @@ fn session(user: &str) -> Arc<KnownSession> {
             name: "Ada".into(),
             email: "ada@example.com".into(),
             email_verified: false,
+            second_factor: Default::default(),
             created_at: 0,
             roles: Vec::new(),
         }),

@@ -1,17 +1,20 @@
 use actix_web::{web, HttpResponse};
 
 use super::LoginFields;
-use crate::auth::Accounts;
+use crate::auth::factors::Method;
+use crate::auth::{Accounts, LoginStep};
 use crate::domain::{Client, Credentials, LocalPath};
 use crate::error::AppError;
 use crate::pages::{EmailNotVerifiedPage, Layout, LoginPage};
 use crate::routes::cookies::CookiePolicy;
+use crate::routes::extract::form::KeptTicket;
 use crate::routes::extract::{CsrfForm, FormSession};
 use crate::routes::form_error::FormError;
-use crate::routes::respond::signed_in_redirect;
+use crate::routes::respond::{see_other, signed_in_redirect};
 
 /// `POST /auth/login` from the sign-in page: 303 to `next` (or the
-/// profile), or the page again with the error and the email kept; for an
+/// profile), or to `/login/second-factor` (the ticket kept in the form
+/// session) on an account with a second factor, or the page again with the error and the email kept; for an
 /// unverified address (`--require-verified-email`), the 403 page that says
 /// to open the link, with a button for a new one.
 pub async fn post(
@@ -27,9 +30,17 @@ pub async fn post(
         Err(invalid) => Err(invalid.into()),
     };
     match signed_in {
-        Ok(sign_in) => {
+        Ok(LoginStep::SignedIn(sign_in)) => {
             let location = next.as_ref().map_or("/profile", LocalPath::as_str);
             Ok(signed_in_redirect(location, &sign_in, &cookies))
+        }
+        Ok(LoginStep::SecondFactor(step)) => {
+            forms.keep_sign_in_ticket(&KeptTicket {
+                ticket: step.ticket.expose().to_owned(),
+                next: next.map(|path| path.as_str().to_owned()),
+                passkey: step.methods.contains(&Method::Passkey),
+            })?;
+            Ok(see_other("/login/second-factor").finish())
         }
         Err(AppError::EmailNotVerified { user }) => {
             forms.remember_unverified(&user);

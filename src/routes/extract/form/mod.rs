@@ -24,6 +24,9 @@ const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 
 mod link_tokens;
+mod sign_in_ticket;
+
+pub use sign_in_ticket::KeptTicket;
 
 /// The pages' state in this browser.
 pub struct FormSession(Session);

@@ -1,0 +1,206 @@
+//! Sign-in as a sequence of steps: a right password either signs in, or,
+//! on an account with a second factor, gives a ticket for the second step
+//! (`LoginStep`). The ticket is worth nothing alone, works once, for 5
+//! minutes, and dies after 5 wrong codes; the second step opens the
+//! session, decided on the locked user row in the session's transaction.
+
+use std::sync::{Arc, OnceLock};
+
+use super::{alerts, rate_limited, still_in_force, Accounts};
+use crate::auth::factors::{self, passkeys, recovery, totp, Method, Proof};
+use crate::auth::{audit, LinkToken, SignIn};
+use crate::clock::{now_ms, Millis};
+use crate::db::sign_in_tickets::{self, SignInTicket};
+use crate::db::users::{self, User};
+use crate::db::{recovery_codes, totp_secrets, Conn};
+use crate::domain::{Amr, Client};
+use crate::error::AppError;
+
+/// How long a ticket works.
+pub const TICKET_TTL: Millis = 5 * 60 * 1000;
+
+/// What a right password leads to.
+pub enum LoginStep {
+    SignedIn(SignIn),
+    /// The account asks for a second factor: the ticket to present with it,
+    /// and the methods this account accepts.
+    SecondFactor(SecondStep),
+}
+
+pub struct SecondStep {
+    pub ticket: LinkToken,
+    pub methods: Vec<Method>,
+}
+
+/// Which code passed the second step (for its audit line).
+#[derive(Clone, Copy)]
+enum CodeUsed {
+    Totp,
+    Recovery,
+    Passkey,
+}
+
+impl Accounts {
+    /// The ticket for the user whose password `checked` matched: made only
+    /// while that password is still in force, on the locked row.
+    pub(super) async fn ask_second_factor(
+        &self,
+        user_id: String,
+        checked: String,
+        client: &Client,
+    ) -> Result<LoginStep, AppError> {
+        let ticket = LinkToken::generate()?;
+        let token_hash = ticket.hash();
+        let id = user_id.clone();
+        let methods = self
+            .db
+            .write(move |conn| {
+                let now = users::lock(conn, &id)?;
+                still_in_force(now.as_ref(), &checked)?;
+                let methods = now.as_ref().map(factors::methods_of).unwrap_or_default();
+                if methods.is_empty() {
+                    // Turned off meanwhile: this sign-in starts again.
+                    return Err(AppError::InvalidTicket);
+                }
+                let at = now_ms();
+                let row = SignInTicket {
+                    token_hash,
+                    user_id: id,
+                    failures: 0,
+                    created_at: at,
+                    expires_at: at + TICKET_TTL,
+                };
+                sign_in_tickets::insert(conn, &row)?;
+                Ok(methods)
+            })
+            .await?;
+        audit::event(
+            "second_factor_asked",
+            &[("user", &user_id), ("ip", &client.address_text())],
+        );
+        Ok(LoginStep::SecondFactor(SecondStep { ticket, methods }))
+    }
+
+    /// The second step: `proof` for the ticket's account opens its session.
+    /// A wrong code counts against the account (5 per login window, then
+    /// 429 and the ticket ends) and against the ticket (its 5th ends it).
+    pub async fn second_step(
+        &self,
+        ticket: &str,
+        proof: Proof,
+        client: &Client,
+    ) -> Result<SignIn, AppError> {
+        let token_hash = LinkToken::presented(ticket)
+            .map_err(|_| AppError::InvalidTicket)?
+            .hash();
+        let lookup = token_hash.clone();
+        let found = self
+            .db
+            .read(move |conn| sign_in_tickets::find_live(conn, &lookup, now_ms()))
+            .await?
+            .ok_or(AppError::InvalidTicket)?;
+        let user_id = found.user_id;
+        let attempt = match self.second_factor_limits.begin(&user_id).await {
+            Ok(attempt) => attempt,
+            Err(refusal) => {
+                let dead = token_hash.clone();
+                self.db
+                    .write(move |conn| sign_in_tickets::delete(conn, &dead))
+                    .await?;
+                return Err(rate_limited("second_factor", None, client, refusal));
+            }
+        };
+        let amr = match proof {
+            Proof::Code(_) => Amr::PasswordAndCode,
+            Proof::Passkey(_) => Amr::PasswordAndPasskey,
+        };
+        let used = Arc::new(OnceLock::new());
+        let noting = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
+        let (taken, noted, reported) = (token_hash.clone(), noting.clone(), Arc::clone(&used));
+        let opened = self
+            .sessions
+            .open(client, amr, move |conn, at, session_id| {
+                let ticket =
+                    sign_in_tickets::take(conn, &taken, at)?.ok_or(AppError::InvalidTicket)?;
+                let mut user =
+                    users::lock(conn, &ticket.user_id)?.ok_or(AppError::InvalidTicket)?;
+                let code = match &proof {
+                    Proof::Code(code) => use_code(conn, &user, code, at)?,
+                    Proof::Passkey(assertion) => {
+                        if !passkeys::verify_second_step(conn, &user.id, assertion, at)? {
+                            return Err(AppError::InvalidCode);
+                        }
+                        CodeUsed::Passkey
+                    }
+                };
+                if let CodeUsed::Recovery = code {
+                    user.recovery_codes_left -= 1;
+                }
+                let _ = reported.set(code);
+                noted.note(conn, &user, session_id, at)?;
+                Ok(user)
+            })
+            .await;
+        let signed_in = match opened {
+            Ok(signed_in) => signed_in,
+            Err(AppError::InvalidCode) => {
+                attempt.failed();
+                let wrong = token_hash;
+                self.db
+                    .write(move |conn| sign_in_tickets::count_failure(conn, &wrong))
+                    .await?;
+                audit::event(
+                    "second_factor_failed",
+                    &[("user", &user_id), ("ip", &client.address_text())],
+                );
+                return Err(AppError::InvalidCode);
+            }
+            Err(error) => return Err(error),
+        };
+        drop(attempt);
+        noting.wake_if_put();
+        let method = match used.get() {
+            Some(CodeUsed::Totp) => "totp",
+            Some(CodeUsed::Recovery) => "recovery",
+            Some(CodeUsed::Passkey) | None => "passkey",
+        };
+        if method == "recovery" {
+            audit::event(
+                "recovery_code_used",
+                &[
+                    ("user", &signed_in.user.id),
+                    ("left", &signed_in.user.second_factor.recovery_codes_left),
+                ],
+            );
+        }
+        audit::event(
+            "sign_in",
+            &[
+                ("user", &signed_in.user.id),
+                ("session", &signed_in.session_id),
+                ("second_factor", &method),
+                ("ip", &client.address_text()),
+            ],
+        );
+        Ok(signed_in)
+    }
+}
+
+/// A TOTP code of a step not used before, or one of the user's recovery
+/// codes (used up); else `InvalidCode`.
+fn use_code(conn: &mut Conn, user: &User, code: &str, at: Millis) -> Result<CodeUsed, AppError> {
+    if let Some(secret) = totp_secrets::find(conn, &user.id)?.filter(|s| s.is_on()) {
+        if let Some(step) = totp::matching_step(&secret.secret, code, at) {
+            // A replay (this step or an older one used already) is wrong.
+            return if totp_secrets::use_step(conn, &user.id, step)? {
+                Ok(CodeUsed::Totp)
+            } else {
+                Err(AppError::InvalidCode)
+            };
+        }
+    }
+    match recovery::hash(code) {
+        Some(hash) if recovery_codes::take(conn, &user.id, &hash)? => Ok(CodeUsed::Recovery),
+        _ => Err(AppError::InvalidCode),
+    }
+}
