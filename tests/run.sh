@@ -16,7 +16,9 @@
 # server the tests run: no library, as libpq and its OpenSSL are built from
 # source into the binary, see Cargo.toml), chromium (apt), nginx (apt),
 # Node.js (apt), python3-aiosmtpd (apt; the SMTP server the mail tests send
-# to, tests/smtp/server.py), openssl (apt; the TLS tests' certificates), and
+# to, tests/smtp/server.py), python3-pyotp (apt; the TOTP codes the second
+# factor tests compute apart from sesame, tests/api/helpers/totp.rs), openssl
+# (apt; the TLS tests' certificates), and
 # playwright-core at the version in
 # tests/browser/package-lock.json.
 set -euo pipefail
@@ -38,6 +40,7 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install
 installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
 installed postgresql || apt_install postgresql
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_install python3-aiosmtpd
+/usr/bin/python3 -c 'import pyotp' 2>/dev/null || apt_install python3-pyotp
 command -v openssl >/dev/null 2>&1 || apt_install openssl
 
 # One PostgreSQL cluster for the whole run, stopped and removed at exit
@@ -82,6 +85,7 @@ sqlite_only=(
   account::audit::
   account::instances::
   reset::printed::
+  second_factor::audit::
   mail_tls::
   first_use::secure_cookies_on_plain_http_away_from_localhost_are_warned_of_at_start
 )

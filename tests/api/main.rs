@@ -38,6 +38,7 @@ mod reset;
 mod restart;
 mod revocation;
 mod roles;
+mod second_factor;
 mod sessions;
 mod sign_in_alerts;
 mod storage;

@@ -1,7 +1,8 @@
 //! What the tests share: the service in process (`app`), on SQLite or
 //! PostgreSQL (`postgres`), one client for it and for the real binary
 //! (`client`, with one method per endpoint in `endpoints`), its typed
-//! answers (`answers`), cookies, tokens and users.
+//! answers (`answers`), cookies, tokens and users; TOTP codes computed
+//! apart from sesame (`totp`).
 
 mod account;
 mod answers;
@@ -11,7 +12,9 @@ mod cookies;
 mod endpoints;
 mod mail;
 mod postgres;
+mod second_factor;
 mod tokens;
+mod totp;
 mod users;
 mod verification;
 
@@ -24,6 +27,7 @@ pub use endpoints::*;
 pub use mail::*;
 pub use postgres::*;
 pub use tokens::*;
+pub use totp::*;
 pub use users::*;
 
 pub async fn sleep_ms(ms: u64) {
