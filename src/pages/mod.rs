@@ -98,6 +98,16 @@ pub struct UnauthorizedPage {
     pub forward_next: Option<String>,
 }
 
+/// A page behind a proxy that asks for a second factor, reached with a
+/// session whose sign-in used none (401).
+#[derive(Template)]
+#[template(path = "mfa_required.html")]
+pub struct MfaRequiredPage {
+    pub layout: Layout,
+    /// `/login?next=…`: sign in again, with the second factor.
+    pub login_url: String,
+}
+
 /// A form post refused (403): an expired or missing CSRF token.
 #[derive(Template)]
 #[template(path = "forbidden.html")]

@@ -78,6 +78,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(auth::second_factor::json::post)),
     )
     .service(
+        resource("/auth/totp", "POST, DELETE")
+            .route(web::post().to(auth::totp::start))
+            .route(web::delete().to(auth::totp::delete)),
+    )
+    .service(resource("/auth/totp/confirm", POST).route(web::post().to(auth::totp::confirm)))
+    .service(
+        resource("/auth/recovery-codes", POST)
+            .route(web::post().to(auth::totp::new_recovery_codes)),
+    )
+    .service(
         resource("/auth/password", POST)
             .route(form_post().to(auth::password::form::post))
             .route(web::post().to(auth::password::json::post)),

@@ -7,12 +7,14 @@ mod change;
 mod name;
 mod sign_up;
 mod steps;
+mod totp;
 
 pub(super) use alerts::REMEMBERED_FOR;
 pub(in crate::auth) use change::still_in_force;
 pub use sign_up::Registered;
 use std::sync::Arc;
 pub use steps::{LoginStep, SecondStep};
+pub use totp::TotpEnrolment;
 
 use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits, SecondFactorLimits};
 use super::outbox::Outbox;
