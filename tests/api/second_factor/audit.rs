@@ -42,22 +42,33 @@ async fn second_factors_leave_their_audit_lines_without_secrets_or_codes() {
         .filter(|l| l.contains("sesame::audit"))
         .collect();
     let user = format!("user={}", enrolled.user.id);
+    let lines_of = |event: &str| -> Vec<usize> {
+        let field = format!("event={event}");
+        audit
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.split_whitespace().any(|word| word == field))
+            .map(|(at, _)| at)
+            .collect()
+    };
     for event in [
         "totp_enabled",
         "second_factor_failed",
         "recovery_code_used",
-        "recovery_codes_made",
         "totp_disabled",
     ] {
-        let lines: Vec<&&str> = audit
-            .iter()
-            .filter(|l| {
-                l.contains(&format!("event={event} ")) || l.ends_with(&format!("event={event}"))
-            })
-            .collect();
+        let lines = lines_of(event);
         assert_eq!(lines.len(), 1, "{event}: {audit:#?}");
-        assert!(lines[0].contains(&user), "{event}: {}", lines[0]);
+        assert!(audit[lines[0]].contains(&user), "{}", audit[lines[0]]);
     }
+    // Made at confirmation (maybe) and on request (surely, after one was used).
+    let made = lines_of("recovery_codes_made");
+    let used = lines_of("recovery_code_used")[0];
+    assert!(made.iter().any(|&at| at > used), "{audit:#?}");
+    assert!(
+        made.iter().all(|&at| audit[at].contains(&user)),
+        "{audit:#?}"
+    );
     // (Not the 6-digit codes: any number in a line could hold them.)
     let mut secrets: Vec<&str> = vec![PASSWORD, &enrolled.secret, &ticket];
     secrets.extend(enrolled.recovery_codes.iter().map(String::as_str));
