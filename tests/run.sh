@@ -86,6 +86,7 @@ sqlite_only=(
   account::instances::
   reset::printed::
   second_factor::audit::
+  second_factor::instances::
   mail_tls::
   first_use::secure_cookies_on_plain_http_away_from_localhost_are_warned_of_at_start
 )

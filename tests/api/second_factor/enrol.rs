@@ -115,7 +115,7 @@ async fn a_wrong_code_does_not_confirm_and_leaves_totp_off() {
     let right = &codes[0];
     // A wrong code, and right ones of two steps ahead and behind.
     for code in [&wrong(right), &codes[1], &codes[2]] {
-        let response = app.confirm_totp(&user.access_token, &code).await;
+        let response = app.confirm_totp(&user.access_token, code).await;
         assert_error(response, StatusCode::BAD_REQUEST, "invalid_code").await;
     }
     let factors = second_factor_in_me(&app, &user.access_token).await;

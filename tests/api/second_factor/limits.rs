@@ -71,3 +71,28 @@ async fn wrong_codes_do_not_lock_the_password_out() {
     // the login limits count wrong passwords, not wrong codes.
     ticket_for(&app, &enrolled.user.email, PASSWORD).await;
 }
+
+#[actix_web::test]
+async fn wrong_passwords_to_turn_totp_off_or_make_new_codes_count_with_the_login_limits() {
+    let app = spawn_app_with(|s| s.login_max_failures = 2).await;
+    let enrolled = user_with_totp(&app).await;
+    let access = &enrolled.user.access_token;
+    let response = app.disable_totp(access, "not the password").await;
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    let response = app.new_recovery_codes(access, "not the password").await;
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    // Past the limit: 429 even with the right password, before any change.
+    for response in [
+        app.disable_totp(access, PASSWORD).await,
+        app.new_recovery_codes(access, PASSWORD).await,
+        app.login(&enrolled.user.email, PASSWORD).await,
+    ] {
+        assert!(retry_after(&response) >= 1);
+        assert_error(response, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+    }
+    let factors = second_factor_in_me(&app, access).await;
+    assert_eq!(
+        factors,
+        serde_json::json!({"totp": true, "passkeys": 0, "recoveryCodesLeft": 10})
+    );
+}

@@ -2,9 +2,9 @@
 //! counted by the login limits), the sign-in in two steps (a ticket, then
 //! a TOTP code or a recovery code; JSON and forms), replay, the wrong-code
 //! limit, recovery codes, what a password reset or change does to them,
-//! `amr` in access tokens and at `/auth/verify`, the audit trail, and
-//! concurrent clients. Codes are computed by `pyotp` (`helpers::totp`), not
-//! by sesame.
+//! `amr` in access tokens and at `/auth/verify`, the audit trail,
+//! concurrent clients and several instances. Codes are computed by
+//! `pyotp` (`helpers::totp`), not by sesame.
 
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ mod amr;
 mod audit;
 mod enrol;
 mod forms;
+mod instances;
 mod limits;
 mod races;
 mod recovery;

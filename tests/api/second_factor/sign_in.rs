@@ -164,3 +164,52 @@ async fn a_password_change_voids_the_tickets_given_before_it() {
     let ticket = ticket_for(&app, &enrolled.user.email, NEW_PASSWORD).await;
     signed_in_with(&app, &ticket, &code).await;
 }
+
+#[actix_web::test]
+async fn a_ticket_is_worth_nothing_as_a_token() {
+    let app = spawn_app().await;
+    let enrolled = user_with_totp(&app).await;
+    let ticket = ticket_for(&app, &enrolled.user.email, PASSWORD).await;
+    for headers in [
+        Headers::new().bearer(&ticket),
+        Headers::new().access_cookie(&ticket),
+    ] {
+        assert_eq!(
+            app.me_with(headers.clone()).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(app.verify(headers).await.status(), StatusCode::UNAUTHORIZED);
+    }
+    for response in [
+        app.refresh_with_body(&ticket).await,
+        app.refresh_with_cookie(&ticket).await,
+    ] {
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Still good for its own use.
+    let code = enrolled.next_code().await;
+    signed_in_with(&app, &ticket, &code).await;
+}
+
+#[derive(diesel::QueryableByName)]
+struct UserId {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    user_id: String,
+}
+
+#[actix_web::test]
+async fn a_ticket_older_than_five_minutes_is_invalid_ticket() {
+    let app = spawn_app().await;
+    let enrolled = user_with_totp(&app).await;
+    let ticket = ticket_for(&app, &enrolled.user.email, PASSWORD).await;
+    // Five minutes and a second pass, as the database sees it.
+    let aged = app.database().row::<UserId>(&format!(
+        "UPDATE sign_in_tickets SET created_at = created_at - 301000, \
+         expires_at = expires_at - 301000 WHERE user_id = '{}' RETURNING user_id",
+        enrolled.user.id
+    ));
+    assert_eq!(aged.user_id, enrolled.user.id);
+    let code = enrolled.next_code().await;
+    let response = app.second_step(&ticket, &code).await;
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_ticket").await;
+}
