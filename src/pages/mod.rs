@@ -8,6 +8,7 @@ mod forms;
 mod link_buttons;
 mod profile;
 mod second_factor;
+mod totp_section;
 
 use askama::Template;
 
@@ -18,6 +19,7 @@ pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage,
 pub use link_buttons::{ChangeLinkPage, NotMePage, VerifyLinkPage};
 pub use profile::{IdentityForms, ProfileForm, ProfilePage, SessionRow};
 pub use second_factor::SecondFactorPage;
+pub use totp_section::{PendingTotp, TotpSection};
 
 use crate::assets;
 
