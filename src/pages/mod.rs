@@ -8,6 +8,7 @@ mod forms;
 mod link_buttons;
 mod profile;
 mod second_factor;
+mod totp_section;
 
 use askama::Template;
 
@@ -18,6 +19,7 @@ pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage,
 pub use link_buttons::{ChangeLinkPage, NotMePage, VerifyLinkPage};
 pub use profile::{IdentityForms, ProfileForm, ProfilePage, SessionRow};
 pub use second_factor::SecondFactorPage;
+pub use totp_section::{PendingTotp, TotpSection};
 
 use crate::assets;
 
@@ -106,6 +108,10 @@ pub struct MfaRequiredPage {
     pub layout: Layout,
     /// `/login?next=…`: sign in again, with the second factor.
     pub login_url: String,
+    /// As `UnauthorizedPage::forward_next` (the script first tries a
+    /// refresh: an expired access token of a session with a second factor
+    /// needs no new sign-in).
+    pub forward_next: String,
 }
 
 /// A form post refused (403): an expired or missing CSRF token.

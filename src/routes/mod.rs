@@ -40,6 +40,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/profile/delete", POST).route(web::post().to(pages::delete::post)))
     .service(resource("/profile/name", POST).route(web::post().to(pages::name::post)))
+    .service(resource("/profile/totp", POST).route(web::post().to(pages::totp::start)))
+    .service(resource("/profile/totp/confirm", POST).route(web::post().to(pages::totp::confirm)))
+    .service(resource("/profile/totp/disable", POST).route(web::post().to(pages::totp::disable)))
+    .service(
+        resource("/profile/recovery-codes", POST)
+            .route(web::post().to(pages::totp::new_recovery_codes)),
+    )
     .service(
         resource("/email/change", GET_POST)
             .route(get().to(pages::email_change::get))

@@ -212,11 +212,16 @@ impl Accounts {
             .ok()
     }
 
-    /// Forgets limit states that are back to full (run periodically).
+    /// Forgets limit states that are back to full, and sign-in tickets
+    /// that stopped working (run periodically).
     pub async fn forget_idle_limits(&self) -> Result<(), AppError> {
         self.login_limits.forget_idle().await?;
         self.register_limits.forget_idle().await?;
-        self.second_factor_limits.forget_idle().await
+        self.second_factor_limits.forget_idle().await?;
+        self.db
+            .write(|conn| crate::db::sign_in_tickets::delete_expired(conn, crate::clock::now_ms()))
+            .await?;
+        Ok(())
     }
 }
 
