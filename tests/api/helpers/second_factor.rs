@@ -81,4 +81,31 @@ impl Api {
     pub fn verify_mfa(&self, headers: Headers) -> Request {
         Request(self.request(Method::GET, "/auth/verify?mfa=1", headers))
     }
+
+    // The profile's forms (signed in by the access cookie in `cookies`)
+
+    /// `POST /profile/totp` (password): the profile with the QR code.
+    pub fn start_totp_form(&self, cookies: &str, form: &[(&str, &str)]) -> Request {
+        self.profile_form("/profile/totp", cookies, form)
+    }
+
+    /// `POST /profile/totp/confirm` (code): the profile with the codes.
+    pub fn confirm_totp_form(&self, cookies: &str, form: &[(&str, &str)]) -> Request {
+        self.profile_form("/profile/totp/confirm", cookies, form)
+    }
+
+    /// `POST /profile/totp/disable` (password).
+    pub fn disable_totp_form(&self, cookies: &str, form: &[(&str, &str)]) -> Request {
+        self.profile_form("/profile/totp/disable", cookies, form)
+    }
+
+    /// `POST /profile/recovery-codes` (password).
+    pub fn new_recovery_codes_form(&self, cookies: &str, form: &[(&str, &str)]) -> Request {
+        self.profile_form("/profile/recovery-codes", cookies, form)
+    }
+
+    fn profile_form(&self, path: &str, cookies: &str, form: &[(&str, &str)]) -> Request {
+        let headers = Headers::new().cookie(cookies);
+        Request(self.request(Method::POST, path, headers).form(form))
+    }
 }

@@ -2,9 +2,9 @@
 //! counted by the login limits), the sign-in in two steps (a ticket, then
 //! a TOTP code or a recovery code; JSON and forms), replay, the wrong-code
 //! limit, recovery codes, what a password reset or change does to them,
-//! `amr` in access tokens and at `/auth/verify`, the audit trail,
-//! concurrent clients and several instances. Codes are computed by
-//! `pyotp` (`helpers::totp`), not by sesame.
+//! `amr` in access tokens and at `/auth/verify`, the profile's section,
+//! the audit trail, concurrent clients and several instances. Codes are
+//! computed by `pyotp` (`helpers::totp`), not by sesame.
 
 use std::time::Duration;
 
@@ -19,6 +19,7 @@ mod enrol;
 mod forms;
 mod instances;
 mod limits;
+mod profile;
 mod races;
 mod recovery;
 mod reset;
