@@ -155,3 +155,22 @@ async fn turning_totp_off_from_the_profile_needs_the_password() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_login(&app, &enrolled.user.email, PASSWORD, StatusCode::OK).await;
 }
+
+#[actix_web::test]
+async fn new_recovery_codes_from_the_profile_are_shown_once_and_the_old_ones_die() {
+    let app = spawn_app().await;
+    let enrolled = user_with_totp(&app).await;
+    let access = &enrolled.user.access_token;
+    let (page, cookies) = on_profile(&app, access).await;
+    let form = [("csrf", page.csrf()), ("password", PASSWORD.to_owned())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let made = Page::of(app.new_recovery_codes_form(&cookies, &form).await).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.html);
+    let codes = codes_shown(&made.html);
+    assert_eq!(codes.len(), 10, "{codes:?}");
+    assert!(codes.iter().all(|c| !enrolled.recovery_codes.contains(c)));
+    let ticket = ticket_for(&app, &enrolled.user.email, PASSWORD).await;
+    let response = app.second_step(&ticket, &enrolled.recovery_codes[0]).await;
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_code").await;
+    signed_in_with(&app, &ticket, &codes[0]).await;
+}
