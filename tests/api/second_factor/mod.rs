@@ -15,6 +15,7 @@ use crate::helpers::*;
 
 mod amr;
 mod audit;
+mod bodies;
 mod enrol;
 mod forms;
 mod instances;
