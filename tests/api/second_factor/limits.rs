@@ -19,6 +19,10 @@ async fn five_wrong_codes_make_the_sixth_try_429_with_retry_after_even_with_the_
     let code = enrolled.next_code().await;
     five_wrong_codes(&app, &ticket, &code).await;
     let response = app.second_step(&ticket, &code).await;
+    if response.status() != StatusCode::TOO_MANY_REQUESTS {
+        let status = response.status();
+        panic!("the sixth try: {status} {}", response.text().await.unwrap());
+    }
     assert!(retry_after(&response) >= 1);
     assert_error(response, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
     // A new ticket (the password is right) does not lift the account's limit.
