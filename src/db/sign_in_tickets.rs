@@ -1,7 +1,9 @@
 //! The `sign_in_tickets` table: what a right password on an account with a
 //! second factor gets, kept as the SHA-256 of the ticket. It works once,
 //! until `expires_at`, while it has had fewer than `MAX_FAILURES` wrong
-//! codes; at most `MAX_PER_USER` live ones a user (the oldest goes).
+//! codes (a dead one stays until it expires, so that a try on it still
+//! names its account for the limits); at most `MAX_PER_USER` a user (the
+//! oldest goes).
 
 use diesel::prelude::*;
 
@@ -48,8 +50,9 @@ pub fn insert(conn: &mut Conn, ticket: &SignInTicket) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The ticket, if it still works at `now` (read only: see `take`).
-pub fn find_live(
+/// The ticket, if it has not expired at `now`, dead of wrong codes or not
+/// (read only: see `take`).
+pub fn find_unexpired(
     conn: &mut Conn,
     token_hash: &[u8],
     now: Millis,
@@ -57,10 +60,16 @@ pub fn find_live(
     Ok(sign_in_tickets::table
         .find(token_hash)
         .filter(sign_in_tickets::expires_at.gt(now))
-        .filter(sign_in_tickets::failures.lt(MAX_FAILURES))
         .select(SignInTicket::as_select())
         .get_result(conn)
         .optional()?)
+}
+
+impl SignInTicket {
+    /// Too many wrong codes: it works no more.
+    pub fn is_dead(&self) -> bool {
+        self.failures >= MAX_FAILURES
+    }
 }
 
 /// Uses the ticket up: deleted, and given back if it still worked at `now`.
@@ -84,12 +93,6 @@ pub fn count_failure(conn: &mut Conn, token_hash: &[u8]) -> Result<(), AppError>
     diesel::update(sign_in_tickets::table.find(token_hash))
         .set(sign_in_tickets::failures.eq(sign_in_tickets::failures + 1))
         .execute(conn)?;
-    diesel::delete(
-        sign_in_tickets::table
-            .find(token_hash)
-            .filter(sign_in_tickets::failures.ge(MAX_FAILURES)),
-    )
-    .execute(conn)?;
     Ok(())
 }
 

@@ -100,12 +100,14 @@ impl Accounts {
             .map_err(|_| AppError::InvalidTicket)?
             .hash();
         let lookup = token_hash.clone();
+        // A ticket dead of wrong codes still names its account: past the
+        // account's limit the answer is 429, whichever ticket is tried.
         let found = self
             .db
-            .read(move |conn| sign_in_tickets::find_live(conn, &lookup, now_ms()))
+            .read(move |conn| sign_in_tickets::find_unexpired(conn, &lookup, now_ms()))
             .await?
             .ok_or(AppError::InvalidTicket)?;
-        let user_id = found.user_id;
+        let (user_id, dead) = (found.user_id.clone(), found.is_dead());
         let attempt = match self.second_factor_limits.begin(&user_id).await {
             Ok(attempt) => attempt,
             Err(refusal) => {
@@ -116,6 +118,9 @@ impl Accounts {
                 return Err(rate_limited("second_factor", None, client, refusal));
             }
         };
+        if dead {
+            return Err(AppError::InvalidTicket);
+        }
         let amr = match proof {
             Proof::Code(_) => Amr::PasswordAndCode,
             Proof::Passkey(_) => Amr::PasswordAndPasskey,
@@ -165,6 +170,14 @@ impl Accounts {
         };
         drop(attempt);
         noting.wake_if_put();
+        if let Some(CodeUsed::Recovery) = used.get() {
+            // The count of codes left changed: every instance reads the
+            // user again (`/api/me` on the user's other sessions).
+            // The sign-in stands either way; the caches catch up within 2 s.
+            if let Err(error) = self.sessions.user_changed_with(&user_id, |_| Ok(())).await {
+                error.log_if_unexpected();
+            }
+        }
         let method = match used.get() {
             Some(CodeUsed::Totp) => "totp",
             Some(CodeUsed::Recovery) => "recovery",
