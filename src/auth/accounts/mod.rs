@@ -5,11 +5,15 @@
 mod alerts;
 mod change;
 mod name;
+mod passkey_sign_in;
+mod passkeys;
 mod sign_up;
 mod steps;
 
 pub(super) use alerts::REMEMBERED_FOR;
 pub(in crate::auth) use change::still_in_force;
+pub use passkey_sign_in::PasskeyChallenge;
+pub use passkeys::{PasskeyInfo, PendingPasskey, MAX_PASSKEYS};
 pub use sign_up::Registered;
 use std::sync::Arc;
 pub use steps::{LoginStep, SecondStep};
@@ -17,6 +21,7 @@ pub use steps::{LoginStep, SecondStep};
 use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits, SecondFactorLimits};
 use super::outbox::Outbox;
 use super::password::{cost_of, PasswordHasher};
+use super::factors::passkeys::RelyingParty;
 use super::{audit, Sessions};
 use crate::config::Settings;
 use crate::db::users::{self, User};
@@ -37,6 +42,8 @@ pub struct Accounts {
     require_verified: bool,
     /// `--sign-in-alerts`.
     sign_in_alerts: bool,
+    /// Passkeys' relying party (`--public-url`'s host).
+    relying_party: RelyingParty,
 }
 
 impl Accounts {
@@ -60,6 +67,15 @@ impl Accounts {
             outbox,
             require_verified: settings.require_verified_email,
             sign_in_alerts: settings.sign_in_alerts,
+            relying_party: RelyingParty::off(),
+        }
+    }
+
+    /// These accounts with passkeys, for the relying party given.
+    pub fn with_relying_party(self, relying_party: RelyingParty) -> Self {
+        Accounts {
+            relying_party,
+            ..self
         }
     }
 
