@@ -24,6 +24,7 @@ const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 
 mod link_tokens;
+mod passkey_ceremony;
 mod sign_in_ticket;
 
 pub use sign_in_ticket::KeptTicket;
