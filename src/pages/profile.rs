@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::forms::feedback;
-use super::{FieldMessages, Layout};
+use super::{FieldMessages, Layout, PasskeysSection};
 use crate::error::AppError;
 
 /// One row of the profile's session list. Times come twice: RFC 3339 for
@@ -48,6 +48,8 @@ pub struct ProfilePage {
     pub delete_error: Option<String>,
     /// The change-name and change-address forms (`profile_identity.html`).
     pub identity: IdentityForms,
+    /// The passkeys (`profile_passkeys.html`).
+    pub passkeys: PasskeysSection,
 }
 
 /// The profile's change-name and change-address forms: what they show in
