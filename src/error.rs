@@ -43,6 +43,10 @@ pub enum AppError {
     SecondFactorRequired,
     #[error("The code is wrong, or was used already.")]
     InvalidCode,
+    /// A wrong code when confirming a new authenticator app (400, where a
+    /// wrong code at sign-in is 401).
+    #[error("The code is wrong. Check the time on your device and try the newest code.")]
+    InvalidConfirmCode,
     #[error("This sign-in has expired or was used already. Sign in again.")]
     InvalidTicket,
     #[error("Two-step sign-in with an authenticator app is already on. Turn it off first.")]
@@ -115,7 +119,7 @@ impl AppError {
             AppError::InvalidVerifyToken => "invalid_verify_token",
             AppError::EmailNotVerified { .. } => "email_not_verified",
             AppError::SecondFactorRequired => "second_factor_required",
-            AppError::InvalidCode => "invalid_code",
+            AppError::InvalidCode | AppError::InvalidConfirmCode => "invalid_code",
             AppError::InvalidTicket => "invalid_ticket",
             AppError::TotpEnabled => "totp_enabled",
             AppError::TotpNotPending => "totp_not_pending",
@@ -170,7 +174,8 @@ impl ResponseError for AppError {
             | AppError::NoPasskeyChallenge
             | AppError::InvalidResetToken
             | AppError::InvalidChangeToken
-            | AppError::InvalidVerifyToken => StatusCode::BAD_REQUEST,
+            | AppError::InvalidVerifyToken
+            | AppError::InvalidConfirmCode => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

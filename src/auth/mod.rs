@@ -30,7 +30,7 @@ pub mod users;
 
 pub use accounts::{
     Accounts, LoginStep, PasskeyChallenge, PasskeyInfo, PendingPasskey, Registered, SecondStep,
-    MAX_PASSKEYS,
+    TotpEnrolment, MAX_PASSKEYS,
 };
 pub use addresses::{Addresses, OpenedChange};
 pub use limits::LimitStore;

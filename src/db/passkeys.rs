@@ -80,12 +80,7 @@ pub fn delete(conn: &mut Conn, user_id: &str, id: &str) -> Result<bool, AppError
 }
 
 /// A sign-in with the passkey: its new stored form (counter) and when.
-pub fn record_use(
-    conn: &mut Conn,
-    id: &str,
-    credential: &str,
-    at: Millis,
-) -> Result<(), AppError> {
+pub fn record_use(conn: &mut Conn, id: &str, credential: &str, at: Millis) -> Result<(), AppError> {
     diesel::update(passkeys::table.find(id))
         .set((
             passkeys::credential.eq(credential),

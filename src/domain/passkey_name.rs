@@ -18,7 +18,9 @@ impl PasskeyName {
             return Err(invalid("A passkey's name must be at most 64 characters."));
         }
         if trimmed.chars().any(char::is_control) {
-            return Err(invalid("A passkey's name must not contain control characters."));
+            return Err(invalid(
+                "A passkey's name must not contain control characters.",
+            ));
         }
         Ok(PasskeyName(trimmed.to_owned()))
     }

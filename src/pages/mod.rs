@@ -9,6 +9,7 @@ mod link_buttons;
 mod passkeys;
 mod profile;
 mod second_factor;
+mod totp_section;
 
 use askama::Template;
 
@@ -20,6 +21,7 @@ pub use link_buttons::{ChangeLinkPage, NotMePage, VerifyLinkPage};
 pub use passkeys::{PasskeyItem, PasskeysSection};
 pub use profile::{IdentityForms, ProfileForm, ProfilePage, SessionRow};
 pub use second_factor::SecondFactorPage;
+pub use totp_section::{PendingTotp, TotpSection};
 
 use crate::assets;
 
@@ -98,6 +100,16 @@ pub struct UnauthorizedPage {
     /// browser is on, or for this path (the query's `next`, else `/`) when
     /// the browser is on `/auth/required` itself.
     pub forward_next: Option<String>,
+}
+
+/// A page behind a proxy that asks for a second factor, reached with a
+/// session whose sign-in used none (401).
+#[derive(Template)]
+#[template(path = "mfa_required.html")]
+pub struct MfaRequiredPage {
+    pub layout: Layout,
+    /// `/login?next=…`: sign in again, with the second factor.
+    pub login_url: String,
 }
 
 /// A form post refused (403): an expired or missing CSRF token.

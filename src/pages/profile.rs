@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::forms::feedback;
-use super::{FieldMessages, Layout, PasskeysSection};
+use super::{FieldMessages, Layout, PasskeysSection, TotpSection};
 use crate::error::AppError;
 
 /// One row of the profile's session list. Times come twice: RFC 3339 for
@@ -48,6 +48,8 @@ pub struct ProfilePage {
     pub delete_error: Option<String>,
     /// The change-name and change-address forms (`profile_identity.html`).
     pub identity: IdentityForms,
+    /// The authenticator-app section (`profile_totp.html`).
+    pub totp: TotpSection,
     /// The passkeys (`profile_passkeys.html`).
     pub passkeys: PasskeysSection,
 }
@@ -83,8 +85,14 @@ impl IdentityForms {
 pub enum ProfileForm {
     ChangePassword,
     DeleteAccount,
-    ChangeName { typed: String },
-    ChangeEmail { typed: String },
+    ChangeName {
+        typed: String,
+    },
+    ChangeEmail {
+        typed: String,
+    },
+    /// Any form of the authenticator-app section.
+    Totp,
 }
 
 impl ProfilePage {
@@ -111,6 +119,10 @@ impl ProfilePage {
                 self.identity.name = typed;
                 self.identity.name_errors = fields;
                 self.identity.name_error = general;
+            }
+            ProfileForm::Totp => {
+                let field = fields.get("password").or(fields.get("code"));
+                self.totp.error = general.or(field.map(str::to_owned));
             }
             ProfileForm::ChangeEmail { typed } => {
                 self.identity.new_email = typed;

@@ -9,7 +9,7 @@ use askama::Template;
 
 use crate::domain::LocalPath;
 use crate::error::AppError;
-use crate::pages::{ForbiddenPage, Layout, UnauthorizedPage};
+use crate::pages::{ForbiddenPage, Layout, MfaRequiredPage, UnauthorizedPage};
 
 /// Renders a page; a template error is a 500, never a panic.
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
@@ -54,6 +54,23 @@ pub fn required(next: Option<&LocalPath>) -> Result<HttpResponse, AppError> {
         login_url: login_url(next),
         forward_next: Some(next.unwrap_or("/").to_owned()),
     })
+}
+
+/// `GET /auth/required?mfa=1[&next=/path]`: the page a proxy shows where
+/// `/auth/verify?mfa=1` refused a session whose sign-in used no second
+/// factor. No silent refresh (a refresh keeps what the sign-in proved): a
+/// link to sign in again, with a second factor, and back.
+pub fn second_factor_required(next: Option<&LocalPath>) -> Result<HttpResponse, AppError> {
+    let page = MfaRequiredPage {
+        layout: Layout::new("Second factor needed", None),
+        login_url: login_url(next.map(LocalPath::as_str)),
+    };
+    let mut response = render(StatusCode::UNAUTHORIZED, &page)?;
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(r#"Bearer error="insufficient_user_authentication""#),
+    );
+    Ok(response)
 }
 
 fn unauthorized_page(page: UnauthorizedPage) -> Result<HttpResponse, AppError> {

@@ -40,6 +40,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/profile/delete", POST).route(web::post().to(pages::delete::post)))
     .service(resource("/profile/name", POST).route(web::post().to(pages::name::post)))
+    .service(resource("/profile/totp", POST).route(web::post().to(pages::totp::start)))
+    .service(resource("/profile/totp/confirm", POST).route(web::post().to(pages::totp::confirm)))
+    .service(resource("/profile/totp/disable", POST).route(web::post().to(pages::totp::disable)))
+    .service(
+        resource("/profile/recovery-codes", POST)
+            .route(web::post().to(pages::totp::new_recovery_codes)),
+    )
     .service(
         resource("/email/change", GET_POST)
             .route(get().to(pages::email_change::get))
@@ -99,6 +106,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/auth/passkeys/options", POST).route(web::post().to(auth::passkeys::options)),
     )
     .service(resource("/auth/passkeys", POST).route(web::post().to(auth::passkeys::add)))
+    .service(
+        resource("/auth/totp", "POST, DELETE")
+            .route(web::post().to(auth::totp::start))
+            .route(web::delete().to(auth::totp::delete)),
+    )
+    .service(resource("/auth/totp/confirm", POST).route(web::post().to(auth::totp::confirm)))
+    .service(
+        resource("/auth/recovery-codes", POST)
+            .route(web::post().to(auth::totp::new_recovery_codes)),
+    )
     .service(
         resource("/auth/password", POST)
             .route(form_post().to(auth::password::form::post))

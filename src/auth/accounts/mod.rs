@@ -9,6 +9,7 @@ mod passkey_sign_in;
 mod passkeys;
 mod sign_up;
 mod steps;
+mod totp;
 
 pub(super) use alerts::REMEMBERED_FOR;
 pub(in crate::auth) use change::still_in_force;
@@ -17,11 +18,12 @@ pub use passkeys::{PasskeyInfo, PendingPasskey, MAX_PASSKEYS};
 pub use sign_up::Registered;
 use std::sync::Arc;
 pub use steps::{LoginStep, SecondStep};
+pub use totp::TotpEnrolment;
 
+use super::factors::passkeys::RelyingParty;
 use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits, SecondFactorLimits};
 use super::outbox::Outbox;
 use super::password::{cost_of, PasswordHasher};
-use super::factors::passkeys::RelyingParty;
 use super::{audit, Sessions};
 use crate::config::Settings;
 use crate::db::users::{self, User};

@@ -70,7 +70,7 @@ mod tests {
             (1_111_111_109, "081804"),
             (1_234_567_890, "005924"),
         ] {
-            let step = (time / 30) as i64;
+            let step = time / 30;
             assert_eq!(matching_step(RFC_SECRET, code, time * 1000), Some(step));
         }
     }

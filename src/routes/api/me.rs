@@ -16,6 +16,16 @@ struct MeBody<'a> {
     roles: &'a [String],
     #[serde(rename = "emailVerified")]
     email_verified: bool,
+    #[serde(rename = "secondFactor")]
+    second_factor: SecondFactorBody,
+}
+
+#[derive(Serialize)]
+struct SecondFactorBody {
+    totp: bool,
+    passkeys: u32,
+    #[serde(rename = "recoveryCodesLeft")]
+    recovery_codes_left: u32,
 }
 
 /// `GET /api/me`
@@ -46,6 +56,11 @@ fn me(user: &Profile) -> HttpResponse {
         user: UserBody::from(user),
         roles: &user.roles,
         email_verified: user.email_verified,
+        second_factor: SecondFactorBody {
+            totp: user.second_factor.totp,
+            passkeys: user.second_factor.passkeys,
+            recovery_codes_left: user.second_factor.recovery_codes_left,
+        },
     })
 }
 

@@ -15,4 +15,5 @@ pub mod refresh;
 pub mod register;
 pub mod reset;
 pub mod second_factor;
+pub mod totp;
 pub mod verify_resend;

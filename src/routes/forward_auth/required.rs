@@ -9,11 +9,17 @@ use crate::routes::html;
 /// /auth/required;`, which keeps the browser's address). Its script refreshes
 /// silently and reloads the page the browser is on, or sends the user to sign
 /// in and back. `next` (a local path only) is that page when the browser is on
-/// `/auth/required` itself. The query is read leniently: a proxy's 401 must
+/// `/auth/required` itself. With `mfa=1`, the page for a session that
+/// `/auth/verify?mfa=1` refused for want of a second factor. The query is read leniently: a proxy's 401 must
 /// always find this page.
 pub async fn get(req: HttpRequest) -> Result<HttpResponse, AppError> {
     let next = form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(name, _)| name == "next")
         .and_then(|(_, value)| LocalPath::parse(value.into_owned()));
+    let mfa = form_urlencoded::parse(req.query_string().as_bytes())
+        .any(|(name, value)| name == "mfa" && value == "1");
+    if mfa {
+        return html::second_factor_required(next.as_ref());
+    }
     html::required(next.as_ref())
 }

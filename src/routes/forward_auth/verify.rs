@@ -1,5 +1,5 @@
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 use crate::routes::extract::SignedIn;
@@ -9,7 +9,20 @@ use crate::routes::extract::SignedIn;
 /// `Remote-*` headers, which the proxy hands to the app. Anything else: the
 /// extractor's 401, with no user header. It never sets or clears a cookie:
 /// nothing here touches the token cookies or the form session.
-pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
+/// `?mfa=1`: 401 (no user header) unless the session's sign-in used a
+/// second factor or a passkey (its `amr` has `mfa`), so that a proxy can
+/// ask for one on some paths.
+pub async fn get(SignedIn(principal): SignedIn, req: HttpRequest) -> HttpResponse {
+    let amr = &principal.claims.amr;
+    if asks_for_mfa(req.query_string()) && !amr.iter().any(|value| value == "mfa") {
+        return HttpResponse::Unauthorized()
+            .insert_header((
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(r#"Bearer error="insufficient_user_authentication""#),
+            ))
+            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+            .finish();
+    }
     let user = &principal.user;
     HttpResponse::Ok()
         .insert_header(("Remote-User", header_text(&user.id)))
@@ -21,8 +34,15 @@ pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
             "Remote-Email-Verified",
             if user.email_verified { "true" } else { "false" },
         ))
+        // What the sign-in proved (RFC 8176 values, comma-separated).
+        .insert_header(("Remote-Amr", header_text(&amr.join(","))))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .finish()
+}
+
+/// Whether the query has `mfa=1`.
+fn asks_for_mfa(query: &str) -> bool {
+    form_urlencoded::parse(query.as_bytes()).any(|(name, value)| name == "mfa" && value == "1")
 }
 
 /// Control characters and `%` itself; every byte past ASCII is encoded too.

@@ -15,3 +15,4 @@ pub mod register;
 pub mod reset;
 pub mod revoke;
 pub mod second_factor;
+pub mod totp;

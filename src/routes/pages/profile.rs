@@ -6,8 +6,8 @@ use crate::auth::{Accounts, Principal, Sessions};
 use crate::clock::{now_ms, rfc3339};
 use crate::error::AppError;
 use crate::pages::{
-    describe_device, FieldMessages, IdentityForms, Layout, PasskeyItem, PasskeysSection, ProfileForm,
-    ProfilePage, SessionRow,
+    describe_device, FieldMessages, IdentityForms, Layout, PasskeyItem, PasskeysSection,
+    ProfileForm, ProfilePage, SessionRow, TotpSection,
 };
 use crate::routes::extract::{FormSession, MaybeSignedIn};
 use crate::routes::form_error::FormError;
@@ -68,6 +68,11 @@ pub async fn page(
         password_errors: FieldMessages::default(),
         delete_error: None,
         identity: IdentityForms::new(&principal.user.name),
+        totp: TotpSection {
+            on: principal.user.second_factor.totp,
+            recovery_codes_left: principal.user.second_factor.recovery_codes_left,
+            ..TotpSection::default()
+        },
         passkeys: PasskeysSection {
             passkeys: passkeys
                 .into_iter()

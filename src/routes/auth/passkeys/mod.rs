@@ -40,7 +40,10 @@ pub async fn options(
 
 /// The name first: a missing password is told after a bad name.
 fn parse(name: &str, password: String) -> Result<(PasskeyName, CurrentPassword), AppError> {
-    match (PasskeyName::parse(name), CurrentPassword::parse("password", password)) {
+    match (
+        PasskeyName::parse(name),
+        CurrentPassword::parse("password", password),
+    ) {
         (Ok(name), Ok(password)) => Ok((name, password)),
         (Err(invalid), _) | (_, Err(invalid)) => Err(invalid.into()),
     }

@@ -84,7 +84,10 @@ pub async fn json(
 ) -> Result<HttpResponse, AppError> {
     let ticket = ticket_of(input.ticket, &forms)?;
     let sign_in = second_step(&ticket, input.credential, &forms, &client, &accounts).await?;
-    if forms.sign_in_ticket().is_some_and(|kept| kept.ticket == ticket) {
+    if forms
+        .sign_in_ticket()
+        .is_some_and(|kept| kept.ticket == ticket)
+    {
         forms.forget_sign_in_ticket();
     }
     Ok(signed_in(

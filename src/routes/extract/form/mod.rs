@@ -25,6 +25,7 @@ const FLASH_KEY: &str = "flash";
 
 mod link_tokens;
 mod passkey_ceremony;
+mod pending_totp;
 mod sign_in_ticket;
 
 pub use sign_in_ticket::KeptTicket;

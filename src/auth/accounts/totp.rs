@@ -1,0 +1,161 @@
+//! TOTP and recovery codes, as their owner manages them: enrol (a pending
+//! secret), confirm with a code (then TOTP is on and ten recovery codes are
+//! shown once), turn off, and new recovery codes. Enrolling, turning off
+//! and new codes confirm the password first, under the login limits. Each
+//! write forgets what every instance remembered of the user's sessions, so
+//! `/api/me` and the sign-in see the change at once.
+
+use super::{still_in_force, Accounts};
+use crate::auth::factors::{recovery, totp};
+use crate::auth::{audit, Principal};
+use crate::clock::now_ms;
+use crate::db::totp_secrets::{self, TotpSecret};
+use crate::db::{recovery_codes, sign_in_tickets, users};
+use crate::domain::{Client, CurrentPassword};
+use crate::error::AppError;
+
+/// What an authenticator app is given to enrol.
+pub struct TotpEnrolment {
+    /// Base32, to type in.
+    pub secret: String,
+    /// `otpauth://totp/…`, for the QR code.
+    pub uri: String,
+}
+
+impl Accounts {
+    /// A new pending secret (replacing a pending one); 409 when TOTP is on.
+    pub async fn start_totp(
+        &self,
+        principal: &Principal,
+        password: &CurrentPassword,
+        client: &Client,
+    ) -> Result<TotpEnrolment, AppError> {
+        let user = &principal.user;
+        let checked = self
+            .confirm(&user.id, &user.email, password, client, "totp_enrol")
+            .await?;
+        let secret = totp::new_secret()?;
+        let (secret_text, uri) = totp::enrolment(&secret, &user.email)?;
+        let id = user.id.clone();
+        self.sessions
+            .user_changed_with(&user.id, move |conn| {
+                still_in_force(users::lock(conn, &id)?.as_ref(), &checked)?;
+                let pending = TotpSecret {
+                    user_id: id,
+                    secret,
+                    created_at: now_ms(),
+                    confirmed_at: None,
+                    last_step: 0,
+                };
+                if totp_secrets::put_pending(conn, &pending)? {
+                    Ok(())
+                } else {
+                    Err(AppError::TotpEnabled)
+                }
+            })
+            .await?;
+        Ok(TotpEnrolment {
+            secret: secret_text,
+            uri,
+        })
+    }
+
+    /// Turns the pending secret on with a code of it, and makes ten
+    /// recovery codes (shown only now). 400 for a wrong code, 409 when
+    /// nothing is pending.
+    pub async fn confirm_totp(
+        &self,
+        principal: &Principal,
+        code: &str,
+        client: &Client,
+    ) -> Result<Vec<String>, AppError> {
+        let codes = recovery::generate()?;
+        let hashes: Vec<Vec<u8>> = codes.iter().filter_map(|c| recovery::hash(c)).collect();
+        let (id, code) = (principal.user.id.clone(), code.to_owned());
+        self.sessions
+            .user_changed_with(&principal.user.id, move |conn| {
+                users::lock(conn, &id)?;
+                let pending = totp_secrets::find(conn, &id)?
+                    .filter(|secret| !secret.is_on())
+                    .ok_or(AppError::TotpNotPending)?;
+                let now = now_ms();
+                let step = totp::matching_step(&pending.secret, &code, now)
+                    .ok_or(AppError::InvalidConfirmCode)?;
+                // The confirming code's step counts as used: it cannot sign in.
+                if !totp_secrets::confirm(conn, &id, step, now)? {
+                    return Err(AppError::TotpNotPending);
+                }
+                recovery_codes::replace(conn, &id, &hashes, now)
+            })
+            .await?;
+        let fields = [
+            ("user", &principal.user.id as &dyn std::fmt::Display),
+            ("ip", &client.address_text()),
+        ];
+        audit::event("totp_enabled", &fields);
+        audit::event("recovery_codes_made", &fields);
+        Ok(codes)
+    }
+
+    /// Turns TOTP off: its secret and the recovery codes are gone, and so
+    /// are sign-ins waiting for a second step. 404 when it was off.
+    pub async fn disable_totp(
+        &self,
+        principal: &Principal,
+        password: &CurrentPassword,
+        client: &Client,
+    ) -> Result<(), AppError> {
+        let user = &principal.user;
+        let checked = self
+            .confirm(&user.id, &user.email, password, client, "totp_disable")
+            .await?;
+        let id = user.id.clone();
+        self.sessions
+            .user_changed_with(&user.id, move |conn| {
+                still_in_force(users::lock(conn, &id)?.as_ref(), &checked)?;
+                if !totp_secrets::delete(conn, &id)? {
+                    return Err(AppError::TotpNotEnabled);
+                }
+                recovery_codes::delete_of_user(conn, &id)?;
+                sign_in_tickets::delete_of_user(conn, &id)
+            })
+            .await?;
+        audit::event(
+            "totp_disabled",
+            &[("user", &user.id), ("ip", &client.address_text())],
+        );
+        Ok(())
+    }
+
+    /// Ten new recovery codes; the old ones stop working. 409 when the
+    /// account has no second factor (TOTP off).
+    pub async fn new_recovery_codes(
+        &self,
+        principal: &Principal,
+        password: &CurrentPassword,
+        client: &Client,
+    ) -> Result<Vec<String>, AppError> {
+        let user = &principal.user;
+        let checked = self
+            .confirm(&user.id, &user.email, password, client, "recovery_codes")
+            .await?;
+        let codes = recovery::generate()?;
+        let hashes: Vec<Vec<u8>> = codes.iter().filter_map(|c| recovery::hash(c)).collect();
+        let id = user.id.clone();
+        self.sessions
+            .user_changed_with(&user.id, move |conn| {
+                let now = users::lock(conn, &id)?;
+                still_in_force(now.as_ref(), &checked)?;
+                if !now.is_some_and(|user| user.totp_on) {
+                    return Err(AppError::NoSecondFactor);
+                }
+                recovery_codes::replace(conn, &id, &hashes, now_ms())
+            })
+            .await?;
+        audit::event(
+            "recovery_codes_made",
+            &[("user", &user.id), ("ip", &client.address_text())],
+        );
+        Ok(codes)
+    }
+}
