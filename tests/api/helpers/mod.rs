@@ -10,6 +10,7 @@ mod client;
 mod cookies;
 mod endpoints;
 mod mail;
+mod passkeys;
 mod postgres;
 mod tokens;
 mod users;
