@@ -37,7 +37,12 @@ impl Api {
     /// `DELETE /api/passkeys/{id}` `{password}`.
     pub fn remove_passkey(&self, headers: Headers, id: &str, password: &str) -> Request {
         let path = format!("/api/passkeys/{id}");
-        self.passkey_json(Method::DELETE, &path, headers, &json!({"password": password}))
+        self.passkey_json(
+            Method::DELETE,
+            &path,
+            headers,
+            &json!({"password": password}),
+        )
     }
 
     /// `POST /auth/passkey/login/options`.
@@ -58,6 +63,11 @@ impl Api {
 
     /// `POST /auth/login/second-factor/passkey` with any body.
     pub fn second_step_passkey(&self, headers: Headers, body: &Value) -> Request {
-        self.passkey_json(Method::POST, "/auth/login/second-factor/passkey", headers, body)
+        self.passkey_json(
+            Method::POST,
+            "/auth/login/second-factor/passkey",
+            headers,
+            body,
+        )
     }
 }

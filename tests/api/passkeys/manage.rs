@@ -24,7 +24,11 @@ async fn the_options_ask_for_a_discoverable_passkey_of_this_host_for_the_account
     let app = spawn_app().await;
     let user = app.new_user().await;
     let response = app
-        .passkey_options(Headers::new().bearer(&user.access_token), PASSWORD, " Laptop ")
+        .passkey_options(
+            Headers::new().bearer(&user.access_token),
+            PASSWORD,
+            " Laptop ",
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let cookie = forms_cookie(&response);
@@ -115,12 +119,27 @@ async fn a_passkey_name_is_one_to_sixty_four_characters() {
     let bearer = || Headers::new().bearer(&user.access_token);
     for name in ["", "   ", &"k".repeat(65), "tab\there"] {
         let response = app.passkey_options(bearer(), PASSWORD, name).await;
-        assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_passkey_name").await;
+        assert_error(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_passkey_name",
+        )
+        .await;
         let response = app.rename_passkey(bearer(), "abc", name).await;
-        assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_passkey_name").await;
+        assert_error(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_passkey_name",
+        )
+        .await;
     }
     let response = app.passkey_options(bearer(), "", "Key").await;
-    assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_password").await;
+    assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_password",
+    )
+    .await;
 }
 
 #[actix_web::test]
@@ -132,7 +151,9 @@ async fn another_users_passkey_is_not_found_to_rename_or_remove() {
     let theirs = || Headers::new().bearer(&other.access_token);
     let response = app.rename_passkey(theirs(), "b3duZXJzLWtleQ", "Mine").await;
     assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
-    let response = app.remove_passkey(theirs(), "b3duZXJzLWtleQ", PASSWORD).await;
+    let response = app
+        .remove_passkey(theirs(), "b3duZXJzLWtleQ", PASSWORD)
+        .await;
     assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
     let list: Vec<Value> = app.passkeys(theirs()).await.json().await.unwrap();
     assert!(list.is_empty());
