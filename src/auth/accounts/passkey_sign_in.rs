@@ -80,6 +80,13 @@ impl Accounts {
         let Some(user_id) = assertion.claimed_user() else {
             return Err(failed());
         };
+        // A credential of no account's is refused on a read, before a write
+        // (and, on SQLite, its turn to write) is taken for it.
+        let id = assertion.credential_id();
+        let found = self.db.read(move |conn| stored::find(conn, &id)).await?;
+        if found.is_none_or(|row| row.user_id != user_id) {
+            return Err(failed());
+        }
         let require_verified = self.require_verified;
         let notes = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
         let noting = notes.clone();

@@ -54,7 +54,7 @@ impl RelyingParty {
         RelyingParty(None)
     }
 
-    /// `PasskeysUnavailable` when there are none.
+    /// `PasskeysUnavailable` when there is no relying party.
     pub fn check(&self) -> Result<(), AppError> {
         self.webauthn().map(|_| ())
     }
@@ -149,12 +149,9 @@ impl RelyingParty {
 
 fn build(public_url: &str) -> Result<Webauthn, String> {
     let url = Url::parse(public_url).map_err(|e| e.to_string())?;
-    let host = url
-        .domain()
-        .ok_or("its host is not a domain name")?
-        .to_owned();
+    let host = url.domain().ok_or("its host is not a domain name")?;
     let origin = Url::parse(&url.origin().ascii_serialization()).map_err(|e| e.to_string())?;
-    WebauthnBuilder::new(&host, &origin)
+    WebauthnBuilder::new(host, &origin)
         .and_then(|builder| builder.rp_name("sesame").build())
         .map_err(|e| e.to_string())
 }
@@ -199,10 +196,14 @@ impl Assertion {
             .ok()
             .map(|(user, _)| user.hyphenated().to_string())
     }
+
+    /// The credential's id, as the `passkeys` table keys it.
+    pub fn credential_id(&self) -> String {
+        BASE64URL.encode(self.credential.get_credential_id())
+    }
 }
 
-/// Whether `assertion` is a valid answer by one of the user's passkeys; a
-/// valid one updates that passkey's counter and last use.
+/// `verify`, for `Accounts::second_step`.
 pub fn verify_second_step(
     conn: &mut Conn,
     user_id: &str,
@@ -220,8 +221,9 @@ pub fn verify(
     assertion: &Assertion,
     now: Millis,
 ) -> Result<bool, AppError> {
-    let id = BASE64URL.encode(assertion.credential.get_credential_id());
-    let Some(row) = passkeys::find(conn, &id)?.filter(|row| row.user_id == user_id) else {
+    let Some(row) =
+        passkeys::find(conn, &assertion.credential_id())?.filter(|row| row.user_id == user_id)
+    else {
         return Ok(false);
     };
     // A user handle given must be this account's.
