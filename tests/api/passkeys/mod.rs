@@ -25,19 +25,27 @@ fn forms_cookie(response: &Response) -> String {
 /// A passkey of `user_id`'s, written straight into the database (the
 /// service only adds one after a real authenticator's answer).
 fn stored_passkey(app: &TestApp, user_id: &str, id: &str) {
-    let insert = format!(
-        "INSERT INTO passkeys (id, user_id, name, credential, created_at) \
-         VALUES ('{id}', '{user_id}', 'Old key', '{{}}', 0)"
+    run_sql(
+        app,
+        &format!(
+            "INSERT INTO passkeys (id, user_id, name, credential, created_at) \
+             VALUES ('{id}', '{user_id}', 'Old key', '{{}}', 0)"
+        ),
     );
-    let count = format!("UPDATE users SET passkey_count = 1 WHERE id = '{user_id}'");
-    for sql in [insert, count] {
-        let query = diesel::sql_query(sql);
-        match app.database() {
-            TestDb::Sqlite(mut conn) => query.execute(&mut conn),
-            TestDb::Postgres(mut conn) => query.execute(&mut conn),
-        }
-        .expect("written");
+    run_sql(
+        app,
+        &format!("UPDATE users SET passkey_count = 1 WHERE id = '{user_id}'"),
+    );
+}
+
+/// Runs `sql` (the same on both backends) on the server's database.
+fn run_sql(app: &TestApp, sql: &str) {
+    let query = diesel::sql_query(sql);
+    match app.database() {
+        TestDb::Sqlite(mut conn) => query.execute(&mut conn),
+        TestDb::Postgres(mut conn) => query.execute(&mut conn),
     }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 /// An assertion as a browser sends one, well formed, from a credential

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::{forged_assertion, forms_cookie};
+use super::{forged_assertion, forms_cookie, run_sql, stored_passkey};
 use crate::helpers::*;
 
 #[actix_web::test]
@@ -96,4 +96,59 @@ async fn a_public_address_with_no_host_name_turns_passkeys_off_and_nothing_else(
     )
     .await;
     assert_login(&app, &user.email, PASSWORD, StatusCode::OK).await;
+}
+
+#[actix_web::test]
+async fn a_wrong_passkey_at_the_second_step_counts_as_a_wrong_code() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    stored_passkey(&app, &user.id, "c2Vjb25kLWtleQ");
+    // TOTP on, as a confirmed enrolment leaves the row.
+    run_sql(
+        &app,
+        &format!("UPDATE users SET totp_on = true WHERE id = '{}'", user.id),
+    );
+    let new_ticket = || async {
+        let response = app.login(&user.email, PASSWORD).await;
+        let body = assert_error(response, StatusCode::UNAUTHORIZED, "second_factor_required").await;
+        assert!(
+            body["methods"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("passkey")),
+            "{body}"
+        );
+        body["ticket"].as_str().unwrap().to_owned()
+    };
+    let ticket = new_ticket().await;
+    for _ in 0..5 {
+        let body = json!({"ticket": ticket});
+        let options = app.second_step_passkey_options(Headers::new(), &body).await;
+        assert_eq!(options.status(), StatusCode::OK);
+        let headers = Headers::new().cookie(&forms_cookie(&options));
+        let options: Value = options.json().await.unwrap();
+        assert_eq!(
+            options["publicKey"]["allowCredentials"],
+            json!([{"type": "public-key", "id": "c2Vjb25kLWtleQ"}]),
+            "only this account's passkeys"
+        );
+        assert_eq!(
+            options.get("mediation"),
+            None,
+            "a button's request, not autofill"
+        );
+        let credential = forged_assertion(b"not this account's", &user.id);
+        let body = json!({"ticket": ticket, "credential": credential});
+        let response = app.second_step_passkey(headers, &body).await;
+        assert_error(response, StatusCode::UNAUTHORIZED, "invalid_passkey").await;
+    }
+    // The account's 5 wrong answers are spent: even a new ticket's is refused.
+    let ticket = new_ticket().await;
+    let body = json!({"ticket": ticket});
+    let options = app.second_step_passkey_options(Headers::new(), &body).await;
+    let headers = Headers::new().cookie(&forms_cookie(&options));
+    let credential = forged_assertion(b"not this account's", &user.id);
+    let body = json!({"ticket": ticket, "credential": credential});
+    let response = app.second_step_passkey(headers, &body).await;
+    assert_error(response, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
 }
