@@ -95,7 +95,11 @@
     }).then(function (response) {
       if (response.status === 204) return null;
       return response.json().catch(function () { return {}; }).then(function (json) {
-        if (!response.ok) throw new Error(json.message || "HTTP " + response.status);
+        if (!response.ok) {
+          // On the profile the email is known: only the password can be wrong.
+          if (json.error === "invalid_credentials") throw new Error("Your password is incorrect.");
+          throw new Error(json.message || "HTTP " + response.status);
+        }
         return json;
       });
     });
@@ -157,11 +161,8 @@
 
   function secondStepPage() {
     var form = document.getElementById("passkey-second-step");
-    if (!form) return;
-    if (!supported) {
-      form.hidden = true;
-      return;
-    }
+    if (!form || !supported) return;
+    form.hidden = false;
     var errorBox = document.getElementById("passkey-error");
     document.getElementById("use-passkey").addEventListener("click", function () {
       say(errorBox, "");

@@ -105,6 +105,12 @@ test("a passkey added on the profile signs in alone, with no email typed, until 
   const { context, page, watch, credentials } = await pageWithAuthenticator();
   await registerThroughForm(page, server);
   assert.ok(await page.$("#no-passkeys"), "no passkey yet");
+  await page.fill("#passkey-name", "Wrong");
+  await page.fill("#passkey-password", "not my password");
+  await page.click("#add-passkey-submit");
+  await page.waitForSelector("#add-passkey-error:not([hidden])");
+  assert.equal(await page.textContent("#add-passkey-error"), "Your password is incorrect.");
+  assert.equal((await credentials()).length, 0, "no passkey made without the password");
 
   await addPasskey(page, "This laptop");
   const made = await credentials();
