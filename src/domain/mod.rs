@@ -34,7 +34,7 @@ pub use user_name::UserName;
 mod properties {
     use proptest::prelude::*;
 
-    use super::{Email, Password, Roles, UserName};
+    use super::{Email, PasskeyName, Password, Roles, UserName};
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
@@ -45,6 +45,7 @@ mod properties {
             let _ = UserName::parse(&text);
             let _ = Password::parse(text.clone());
             let _ = Roles::parse(&text);
+            let _ = PasskeyName::parse(&text);
         }
 
         #[test]
@@ -73,6 +74,10 @@ mod properties {
             if let Ok(name) = UserName::parse(&text) {
                 let count = name.as_str().chars().count();
                 prop_assert!((1..=100).contains(&count));
+                prop_assert_eq!(name.as_str().trim(), name.as_str());
+            }
+            if let Ok(name) = PasskeyName::parse(&text) {
+                prop_assert!((1..=64).contains(&name.as_str().chars().count()));
                 prop_assert_eq!(name.as_str().trim(), name.as_str());
             }
             if let Ok(password) = Password::parse(text.clone()) {
