@@ -207,7 +207,10 @@ impl AppError {
             )],
             AppError::Unauthenticated { token_sent: false }
             | AppError::InvalidCredentials
-            | AppError::InvalidRefreshToken => {
+            | AppError::InvalidRefreshToken
+            | AppError::SecondFactorRequired
+            | AppError::InvalidCode
+            | AppError::InvalidTicket => {
                 vec![(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))]
             }
             AppError::Busy => vec![(header::RETRY_AFTER, HeaderValue::from_static("1"))],

@@ -194,13 +194,22 @@
   // proxy, at that page's address (nginx's error_page keeps it): the page to
   // recover is the one the browser is on. On /auth/required itself (a proxy
   // that redirects there) it is the one named by `next`: the entry takes its
-  // address before the reload.
+  // address before the reload. The same page with data-mfa (a proxy asked
+  // for a second factor): a refresh may cure an expired access token of a
+  // session that has one; if the page comes back, it stays.
   function recover(page) {
     var forwardNext = page.getAttribute("data-forward-next");
     var elsewhere = forwardNext && location.pathname === "/auth/required" ? forwardNext : null;
     var login = page.getAttribute("data-login-url") || loginUrl(elsewhere);
+    // The page a proxy shows for want of a second factor: its link signs in
+    // again, and back to this page.
+    var again = document.getElementById("sign-in-with-second-factor");
+    if (again) again.href = login;
     if (history.state && history.state.sesameRetried) {
       history.replaceState(null, "");
+      // Refreshed and still refused for want of a second factor: the page
+      // says so, and its link signs in again (no loop, no silent redirect).
+      if (page.hasAttribute("data-mfa")) return;
       location.replace(login);
       return;
     }

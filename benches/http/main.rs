@@ -2,8 +2,8 @@
 //! baseline measured in the same run. See docs/PERFORMANCE.md.
 //!
 //! Settings (environment): BENCH_ONLY (postgres, sqlite or core: `me`,
-//! `verify`, `refresh`, `login`, `forgot` alone), BENCH_SESAME (the binary to measure
-//! instead of this build's), BENCH_SECONDS (5) per measurement, BENCH_COST
+//! `verify`, `refresh`, `login`, the second step, `forgot` alone), BENCH_SESAME (the binary to measure
+//! instead of this build's; `second_step` needs one with second factors), BENCH_SECONDS (5) per measurement, BENCH_COST
 //! (10) the bcrypt cost, BENCH_SESSIONS (1000000) rows for the scale test,
 //! BENCH_LIMITER_ATTEMPTS (1000000) sign-ins for the login limits' memory,
 //! BENCH_ONLY (unset: every row) `postgres` for the PostgreSQL rows and the
@@ -30,7 +30,7 @@ use cluster::{wait_for_listeners, Cluster};
 use scenarios::postgres::Figures;
 use scenarios::{
     disk, forgot, limiter, login, me, memory, pg_refresh, postgres, print_table, propagation,
-    refresh, scale, startup, storm, verify, Row, CONNECTIONS,
+    refresh, scale, second_step, startup, storm, verify, Row, CONNECTIONS,
 };
 use server::{temp_database, Sesame};
 use setup::{sessions, start_with_user};
@@ -94,6 +94,9 @@ async fn run() {
         "1000000",
         "--login-max-failures-per-ip",
         "1000000",
+        // The second step's row makes hundreds of accounts from one address.
+        "--register-max-per-ip",
+        "1000000",
     ];
 
     // One server for the first four rows, in this order: the storm's idle
@@ -105,7 +108,8 @@ async fn run() {
     let (refresh, empty) = refresh::measure(sesame.address, USER, &folder, seconds).await;
     let (login, login_figure) = login::measure(sesame.address, USER, cost, seconds).await;
     let verify = verify::measure(sesame.address, &access, seconds).await;
-    let mut rows = vec![me, verify, refresh, login];
+    let second = second_step::measure(sesame.address, USER, seconds).await;
+    let mut rows = vec![me, verify, refresh, login, second];
     rows.extend(forgot::measure(sesame.address, USER, seconds).await);
     if only == Only::Core {
         sesame.stop();

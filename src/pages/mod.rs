@@ -110,6 +110,10 @@ pub struct MfaRequiredPage {
     pub layout: Layout,
     /// `/login?next=…`: sign in again, with the second factor.
     pub login_url: String,
+    /// As `UnauthorizedPage::forward_next` (the script first tries a
+    /// refresh: an expired access token of a session with a second factor
+    /// needs no new sign-in).
+    pub forward_next: String,
 }
 
 /// A form post refused (403): an expired or missing CSRF token.

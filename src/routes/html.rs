@@ -57,13 +57,15 @@ pub fn required(next: Option<&LocalPath>) -> Result<HttpResponse, AppError> {
 }
 
 /// `GET /auth/required?mfa=1[&next=/path]`: the page a proxy shows where
-/// `/auth/verify?mfa=1` refused a session whose sign-in used no second
-/// factor. No silent refresh (a refresh keeps what the sign-in proved): a
-/// link to sign in again, with a second factor, and back.
+/// `/auth/verify?mfa=1` refused: a session whose sign-in used no second
+/// factor, or an expired access token. The script refreshes once and
+/// reloads; if refused again the page stays (a refresh keeps what the
+/// sign-in proved), with a link to sign in again, with a second factor.
 pub fn second_factor_required(next: Option<&LocalPath>) -> Result<HttpResponse, AppError> {
     let page = MfaRequiredPage {
         layout: Layout::new("Second factor needed", None),
         login_url: login_url(next.map(LocalPath::as_str)),
+        forward_next: next.map_or("/", LocalPath::as_str).to_owned(),
     };
     let mut response = render(StatusCode::UNAUTHORIZED, &page)?;
     response.headers_mut().insert(

@@ -80,7 +80,15 @@ async fn a_new_user_has_no_roles_in_me_and_in_the_access_token() {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["createdAt", "email", "emailVerified", "id", "name", "roles"],
+        [
+            "createdAt",
+            "email",
+            "emailVerified",
+            "id",
+            "name",
+            "roles",
+            "secondFactor"
+        ],
         "{body}"
     );
     assert_eq!(body["roles"], json!([]));

@@ -38,6 +38,20 @@ export async function readmeNginxConfig() {
   return fenced[1];
 }
 
+/** The second-factor blocks of docs/FORWARD_AUTH.md, between their markers. */
+export async function mfaNginxBlocks() {
+  const doc = await readFile(join(projectRoot, "docs/FORWARD_AUTH.md"), "utf8");
+  const marked = doc.match(/<!-- forward-auth mfa nginx: begin -->\n```nginx\n([\s\S]*?)^```\n<!-- forward-auth mfa nginx: end -->/m);
+  if (!marked) throw new Error("docs/FORWARD_AUTH.md has no second-factor nginx blocks between their markers");
+  return marked[1];
+}
+
+/** The README's `server` with `blocks` added inside it, at its end. */
+export function withBlocks(config, blocks) {
+  const end = config.lastIndexOf("}");
+  return config.slice(0, end) + "\n" + blocks + config.slice(end);
+}
+
 /** The README's block with these ports instead of its placeholders. */
 export function withPorts(config, { sesamePort, appPort, nginxPort, accessLog }) {
   for (const placeholder of [SESAME_ADDRESS, APP_ADDRESS, LISTEN, ACCESS_LOG]) {
@@ -60,7 +74,8 @@ async function freePort() {
 }
 
 /**
- * nginx with the README's configuration, in a folder of its own, in the
+ * nginx with the README's configuration (and the second-factor blocks of
+ * docs/FORWARD_AUTH.md inside its server), in a folder of its own, in the
  * foreground, unprivileged or as root; resolves { url, accessLog(), stop() }.
  */
 export async function startNginx({ sesamePort, appPort }) {
@@ -68,7 +83,8 @@ export async function startNginx({ sesamePort, appPort }) {
   await mkdir(join(prefix, "temp"));
   const nginxPort = await freePort();
   const accessLog = join(prefix, "access.log");
-  const config = withPorts(await readmeNginxConfig(), { sesamePort, appPort, nginxPort, accessLog });
+  const readme = withBlocks(await readmeNginxConfig(), await mfaNginxBlocks());
+  const config = withPorts(readme, { sesamePort, appPort, nginxPort, accessLog });
   // Only what running it in a temporary folder needs is added around it. As
   // root, workers would otherwise run as nobody, who cannot enter this folder.
   const temp = (name) => `${name}_temp_path ${join(prefix, "temp", name)};`;
@@ -129,7 +145,7 @@ export async function startNginx({ sesamePort, appPort }) {
   };
 }
 
-const USER_HEADERS = ["Remote-User", "Remote-Email", "Remote-Email-Verified", "Remote-Name", "Remote-Groups"];
+const USER_HEADERS = ["Remote-User", "Remote-Email", "Remote-Email-Verified", "Remote-Name", "Remote-Groups", "Remote-Amr"];
 
 const escapeHtml = (text) =>
   String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser, newContext, PASSWORD, signInOnPage, sleep, startServer } from "./helpers.mjs";
 import { setRoles, startApp, startNginx } from "./forward-auth.mjs";
+import { execFileSync } from "node:child_process";
 
 let browser;
 let stack;
@@ -124,6 +125,7 @@ test("signed in, the page shows and nginx passed the user in the Remote-* header
       "Remote-Groups": "root",
       "Remote-Name": "Mallory",
       "Remote-Email-Verified": "true",
+      "Remote-Amr": "pwd,otp,mfa",
     },
   });
   const page = await context.newPage();
@@ -143,6 +145,7 @@ test("signed in, the page shows and nginx passed the user in the Remote-* header
   assert.equal(await text(page, "#remote-groups"), "admin,editors");
   // Nobody opened the link mailed at sign-up: what the browser claimed is replaced.
   assert.equal(await text(page, "#remote-email-verified"), "false");
+  assert.equal(await text(page, "#remote-amr"), "pwd", "signed in with a password alone");
   assert.equal(watch.refreshes, 0);
 
   // Any method is checked the same way; the body still reaches the app.
@@ -250,6 +253,75 @@ test("without script, the 401 page in place of a guarded page sends the browser 
   const page = await context.newPage();
   await page.goto(stack.url + "/reports");
   await page.waitForURL(stack.url + "/login");
+  await context.close();
+});
+
+/** The TOTP code of base32 `secret` `offset` seconds from now, by pyotp (not sesame's code). */
+function totpCode(secret, offset = 0) {
+  const program = "import pyotp, sys, time; print(pyotp.TOTP(sys.argv[1]).at(time.time() + int(sys.argv[2])))";
+  return execFileSync("/usr/bin/python3", ["-c", program, secret, String(offset)]).toString().trim();
+}
+
+/** Turns TOTP on for `user` through the JSON API; gives the secret. */
+async function withTotp(on, user) {
+  const post = async (path, body, token) => {
+    const response = await fetch(on.direct + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const signedIn = await post("/auth/login", { email: user.email, password: PASSWORD });
+  assert.equal(signedIn.status, 200);
+  const token = signedIn.body.accessToken;
+  const started = await post("/auth/totp", { password: PASSWORD }, token);
+  assert.equal(started.status, 200);
+  const confirmed = await post("/auth/totp/confirm", { code: totpCode(started.body.secret) }, token);
+  assert.equal(confirmed.status, 200);
+  return started.body.secret;
+}
+
+test("a path that asks for a second factor: a password-only session gets sesame's page, signing in again with TOTP opens it", async () => {
+  const user = await newUser(stack);
+  const { context, watch } = await newContext(browser);
+  const page = await context.newPage();
+  const path = "/admin/settings";
+  const appRequests = () => stack.app.requests.filter((r) => r.url === path).length;
+  await page.goto(stack.url + "/login");
+  await signInOnPage(page, user.email);
+  await page.waitForURL(stack.url + "/profile");
+
+  // Signed in with a password alone: the page says a second factor is needed,
+  // after one silent refresh that cannot cure it, and stays (no loop).
+  watch.refreshes = 0;
+  const statuses = statusesOf(page, stack, path);
+  await page.goto(stack.url + path);
+  await page.waitForFunction(() => history.state === null && document.querySelector("#unauthorized[data-mfa]"));
+  await sleep(500);
+  assert.equal(page.url(), stack.url + path, "it stays, at the page's address");
+  assert.match(await text(page, "h1"), /needs a second factor/);
+  assert.deepEqual(statuses, [401, 401], "one reload after one refresh, then it stays");
+  assert.equal(watch.refreshes, 1);
+  assert.equal(appRequests(), 0, "the app saw nothing");
+  // Elsewhere, the same session still opens the app.
+  assert.equal((await page.goto(stack.url + "/notes")).status(), 200);
+
+  // With TOTP on, its link signs in again (password, then code) and comes back.
+  const secret = await withTotp(stack, user);
+  await page.goto(stack.url + path);
+  await page.waitForSelector("#sign-in-with-second-factor");
+  await Promise.all([page.waitForURL(/\/login\?next=/), page.click("#sign-in-with-second-factor")]);
+  assert.equal(new URL(page.url()).searchParams.get("next"), path);
+  await signInOnPage(page, user.email);
+  await page.waitForURL(stack.url + "/login/second-factor");
+  await page.fill("#code", totpCode(secret, 30));
+  await Promise.all([page.waitForURL(stack.url + path), page.click("button[type=submit]")]);
+  await page.waitForSelector("#app");
+  assert.equal(await text(page, "#remote-user"), user.id);
+  assert.equal(await text(page, "#remote-amr"), "pwd,otp,mfa");
+  assert.equal(appRequests(), 1);
+  assert.deepEqual(only401s(watch.consoleErrors), []);
   await context.close();
 });
 

@@ -12,6 +12,7 @@ pub mod postgres;
 pub mod propagation;
 pub mod refresh;
 pub mod scale;
+pub mod second_step;
 pub mod startup;
 pub mod storm;
 pub mod verify;
@@ -25,7 +26,7 @@ pub const CONNECTIONS: usize = 64;
 
 /// `me` and its baseline, and idle `me` and `me` in a storm, are measured
 /// this many times, alternately, and the median round kept.
-const ROUNDS: usize = 3;
+pub const ROUNDS: usize = 3;
 
 /// One line of the table.
 pub struct Row {

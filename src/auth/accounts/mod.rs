@@ -140,7 +140,7 @@ impl Accounts {
         let rehashed = self.rehash(&user, password, client).await;
         let was_rehashed = rehashed.is_some();
         let (id, checked) = (user.id, user.password_hash);
-        let (asking_id, asking_checked) = (id.clone(), checked.clone());
+        let asking = (id.clone(), checked.clone(), rehashed.clone());
         let require_verified = self.require_verified;
         let alerts = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
         let noting = alerts.clone();
@@ -188,7 +188,7 @@ impl Accounts {
             Err(AppError::SecondFactorRequired) => {
                 attempt.succeeded();
                 return self
-                    .ask_second_factor(asking_id, asking_checked, client)
+                    .ask_second_factor(asking.0, asking.1, asking.2, client)
                     .await;
             }
             Err(error) => return Err(error),
@@ -228,11 +228,16 @@ impl Accounts {
             .ok()
     }
 
-    /// Forgets limit states that are back to full (run periodically).
+    /// Forgets limit states that are back to full, and sign-in tickets
+    /// that stopped working (run periodically).
     pub async fn forget_idle_limits(&self) -> Result<(), AppError> {
         self.login_limits.forget_idle().await?;
         self.register_limits.forget_idle().await?;
-        self.second_factor_limits.forget_idle().await
+        self.second_factor_limits.forget_idle().await?;
+        self.db
+            .write(|conn| crate::db::sign_in_tickets::delete_expired(conn, crate::clock::now_ms()))
+            .await?;
+        Ok(())
     }
 }
 

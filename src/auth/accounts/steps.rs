@@ -42,11 +42,14 @@ enum CodeUsed {
 
 impl Accounts {
     /// The ticket for the user whose password `checked` matched: made only
-    /// while that password is still in force, on the locked row.
+    /// while that password is still in force, on the locked row. A hash of
+    /// another cost made from the right password (`rehashed`) is stored
+    /// there too: the second step never sees the password.
     pub(super) async fn ask_second_factor(
         &self,
         user_id: String,
         checked: String,
+        rehashed: Option<String>,
         client: &Client,
     ) -> Result<LoginStep, AppError> {
         let ticket = LinkToken::generate()?;
@@ -57,6 +60,9 @@ impl Accounts {
             .write(move |conn| {
                 let now = users::lock(conn, &id)?;
                 still_in_force(now.as_ref(), &checked)?;
+                if let Some(new_hash) = rehashed {
+                    users::replace_password_hash(conn, &id, &checked, &new_hash)?;
+                }
                 let methods = now.as_ref().map(factors::methods_of).unwrap_or_default();
                 if methods.is_empty() {
                     // Turned off meanwhile: this sign-in starts again.
