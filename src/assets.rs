@@ -52,6 +52,12 @@ pub static PROFILE_SCRIPT: Asset = Asset::new(
     include_str!("../static/profile.js"),
 );
 
+pub static PASSKEYS_SCRIPT: Asset = Asset::new(
+    "passkeys.js",
+    "text/javascript; charset=utf-8",
+    include_str!("../static/passkeys.js"),
+);
+
 pub static ICON: Asset = Asset::new(
     "favicon.svg",
     "image/svg+xml",
@@ -60,7 +66,7 @@ pub static ICON: Asset = Asset::new(
 
 /// The asset called `name`, if there is one.
 pub fn find(name: &str) -> Option<&'static Asset> {
-    [&STYLE, &SCRIPT, &PROFILE_SCRIPT, &ICON]
+    [&STYLE, &SCRIPT, &PROFILE_SCRIPT, &PASSKEYS_SCRIPT, &ICON]
         .into_iter()
         .find(|a| a.name == name)
 }

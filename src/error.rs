@@ -57,6 +57,16 @@ pub enum AppError {
     TotpNotEnabled,
     #[error("This account has no second factor.")]
     NoSecondFactor,
+    #[error("This passkey is unknown, was removed, or did not answer the challenge.")]
+    InvalidPasskey,
+    #[error("There is no passkey challenge to answer (or it expired): ask for the options again.")]
+    NoPasskeyChallenge,
+    #[error("This passkey is already registered.")]
+    PasskeyExists,
+    #[error("This account has as many passkeys as it may have. Remove one first.")]
+    TooManyPasskeys,
+    #[error("Passkeys are not available on this server: its public address has no host name.")]
+    PasskeysUnavailable,
     #[error("Cross-site requests are refused.")]
     CrossSite,
     #[error("There is nothing at this address.")]
@@ -115,6 +125,11 @@ impl AppError {
             AppError::TotpNotPending => "totp_not_pending",
             AppError::TotpNotEnabled => "totp_not_enabled",
             AppError::NoSecondFactor => "no_second_factor",
+            AppError::InvalidPasskey => "invalid_passkey",
+            AppError::NoPasskeyChallenge => "no_passkey_challenge",
+            AppError::PasskeyExists => "passkey_exists",
+            AppError::TooManyPasskeys => "too_many_passkeys",
+            AppError::PasskeysUnavailable => "passkeys_unavailable",
             AppError::CrossSite => "cross_site_request",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
@@ -144,7 +159,10 @@ impl ResponseError for AppError {
             | AppError::InvalidRefreshToken
             | AppError::SecondFactorRequired
             | AppError::InvalidCode
-            | AppError::InvalidTicket => StatusCode::UNAUTHORIZED,
+            | AppError::InvalidTicket
+            | AppError::InvalidPasskey => StatusCode::UNAUTHORIZED,
+            AppError::PasskeyExists | AppError::TooManyPasskeys => StatusCode::CONFLICT,
+            AppError::PasskeysUnavailable => StatusCode::NOT_IMPLEMENTED,
             AppError::TotpEnabled | AppError::TotpNotPending | AppError::NoSecondFactor => {
                 StatusCode::CONFLICT
             }
@@ -153,6 +171,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::MalformedBody(_)
+            | AppError::NoPasskeyChallenge
             | AppError::InvalidResetToken
             | AppError::InvalidChangeToken
             | AppError::InvalidVerifyToken

@@ -28,7 +28,10 @@ pub mod signing_keys;
 mod takeover_links;
 pub mod users;
 
-pub use accounts::{Accounts, LoginStep, Registered, SecondStep, TotpEnrolment};
+pub use accounts::{
+    Accounts, LoginStep, PasskeyChallenge, PasskeyInfo, PendingPasskey, Registered, SecondStep,
+    TotpEnrolment, MAX_PASSKEYS,
+};
 pub use addresses::{Addresses, OpenedChange};
 pub use limits::LimitStore;
 pub use link_token::LinkToken;

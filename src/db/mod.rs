@@ -14,6 +14,7 @@ pub mod known_devices;
 mod listen;
 pub mod mail_outbox;
 mod open;
+pub mod passkeys;
 pub mod password_resets;
 mod pg_schema;
 mod pool_threads;

@@ -8,6 +8,7 @@ mod email;
 mod email_change;
 mod field_errors;
 mod local_path;
+mod passkey_name;
 pub mod password;
 mod password_change;
 mod roles;
@@ -21,6 +22,7 @@ pub use email::Email;
 pub use email_change::EmailChange;
 pub use field_errors::{FieldError, FieldErrors};
 pub use local_path::LocalPath;
+pub use passkey_name::PasskeyName;
 pub use password::Password;
 pub use password_change::{CurrentPassword, PasswordChange};
 pub use roles::{Role, RoleError, Roles};
@@ -32,7 +34,7 @@ pub use user_name::UserName;
 mod properties {
     use proptest::prelude::*;
 
-    use super::{Email, Password, Roles, UserName};
+    use super::{Email, PasskeyName, Password, Roles, UserName};
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
@@ -43,6 +45,7 @@ mod properties {
             let _ = UserName::parse(&text);
             let _ = Password::parse(text.clone());
             let _ = Roles::parse(&text);
+            let _ = PasskeyName::parse(&text);
         }
 
         #[test]
@@ -71,6 +74,10 @@ mod properties {
             if let Ok(name) = UserName::parse(&text) {
                 let count = name.as_str().chars().count();
                 prop_assert!((1..=100).contains(&count));
+                prop_assert_eq!(name.as_str().trim(), name.as_str());
+            }
+            if let Ok(name) = PasskeyName::parse(&text) {
+                prop_assert!((1..=64).contains(&name.as_str().chars().count()));
                 prop_assert_eq!(name.as_str().trim(), name.as_str());
             }
             if let Ok(password) = Password::parse(text.clone()) {

@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::forms::feedback;
-use super::{FieldMessages, Layout, TotpSection};
+use super::{FieldMessages, Layout, PasskeysSection, TotpSection};
 use crate::error::AppError;
 
 /// One row of the profile's session list. Times come twice: RFC 3339 for
@@ -50,6 +50,8 @@ pub struct ProfilePage {
     pub identity: IdentityForms,
     /// The authenticator-app section (`profile_totp.html`).
     pub totp: TotpSection,
+    /// The passkeys (`profile_passkeys.html`).
+    pub passkeys: PasskeysSection,
 }
 
 /// The profile's change-name and change-address forms: what they show in

@@ -85,6 +85,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(auth::second_factor::json::post)),
     )
     .service(
+        resource("/auth/login/second-factor/passkey/options", POST)
+            .route(web::post().to(auth::second_factor::passkey::options)),
+    )
+    .service(
+        resource("/auth/login/second-factor/passkey", POST)
+            .route(form_post().to(auth::second_factor::passkey::form))
+            .route(web::post().to(auth::second_factor::passkey::json)),
+    )
+    .service(
+        resource("/auth/passkey/login/options", POST)
+            .route(web::post().to(auth::passkey_login::options)),
+    )
+    .service(
+        resource("/auth/passkey/login", POST)
+            .route(form_post().to(auth::passkey_login::form::post))
+            .route(web::post().to(auth::passkey_login::json::post)),
+    )
+    .service(
+        resource("/auth/passkeys/options", POST).route(web::post().to(auth::passkeys::options)),
+    )
+    .service(resource("/auth/passkeys", POST).route(web::post().to(auth::passkeys::add)))
+    .service(
         resource("/auth/totp", "POST, DELETE")
             .route(web::post().to(auth::totp::start))
             .route(web::delete().to(auth::totp::delete)),
@@ -139,6 +161,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/auth/verify", GET).route(get().to(forward_auth::verify::get)))
     .service(resource("/auth/required", GET).route(get().to(forward_auth::required::get)))
+    .service(resource("/api/passkeys", GET).route(get().to(api::passkeys::list)))
+    .service(
+        resource("/api/passkeys/{id}", "PATCH, DELETE")
+            .route(web::patch().to(api::passkeys::rename))
+            .route(web::delete().to(api::passkeys::delete)),
+    )
     .service(resource("/api/sessions", GET).route(get().to(api::sessions::list)))
     .service(resource("/api/sessions/{id}", DELETE).route(web::delete().to(api::sessions::delete)))
     .default_service(web::to(fallback::not_found));

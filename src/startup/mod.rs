@@ -15,6 +15,7 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 
+use crate::auth::factors::passkeys::RelyingParty;
 use crate::auth::keys::KeyRing;
 use crate::auth::outbox::{Outbox, Sender, Sending};
 use crate::auth::{Accounts, Addresses, LimitStore, PasswordResets, SignInAlerts};
@@ -87,13 +88,6 @@ impl Application {
             },
         };
         let outbox = Outbox::new(db.clone(), settings.mail_retry_for);
-        let accounts = web::Data::new(Accounts::new(
-            db.clone(),
-            Arc::clone(&sessions),
-            &settings,
-            &limits,
-            outbox.clone(),
-        ));
         let mailer = crate::mail::Mailer::new(&settings)?;
         log::info!("{}", mailer.describe());
         let public_url = settings
@@ -101,6 +95,16 @@ impl Application {
             .clone()
             .unwrap_or_else(|| default_public_url(address));
         log::info!("public address {public_url} (the links in mail; --public-url sets it)");
+        let accounts = web::Data::new(
+            Accounts::new(
+                db.clone(),
+                Arc::clone(&sessions),
+                &settings,
+                &limits,
+                outbox.clone(),
+            )
+            .with_relying_party(RelyingParty::for_public_url(&public_url)),
+        );
         if secure_cookies_refused(&public_url, settings.cookie_secure) {
             log::warn!(
                 "--cookie-secure is on, but the public address {public_url} is plain http:// \

@@ -30,6 +30,7 @@ mod login;
 mod logout;
 mod mail_tls;
 mod pages;
+mod passkeys;
 mod process;
 mod purge;
 mod refresh;

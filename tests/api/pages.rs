@@ -192,7 +192,11 @@ async fn static_files_are_built_in_and_cached_for_long_under_the_pages_urls() {
         .split(['"', '\''])
         .filter(|part| part.starts_with("/static/") && part.contains("?v="))
         .collect();
-    assert_eq!(urls.len(), 3, "icon, stylesheet and script: {urls:?}");
+    assert_eq!(
+        urls.len(),
+        4,
+        "icon, stylesheet, script and the passkeys' script: {urls:?}"
+    );
     for url in urls {
         let name = url.strip_prefix("/static/").unwrap();
         let response = app.static_file(name).await;
@@ -206,6 +210,7 @@ async fn static_files_are_built_in_and_cached_for_long_under_the_pages_urls() {
         ("auth.js", "text/javascript"),
         ("style.css", "text/css"),
         ("profile.js", "text/javascript"),
+        ("passkeys.js", "text/javascript"),
     ] {
         // Without the page's version it is revalidated: it may have changed.
         let response = app.static_file(&format!("{name}?v=old")).await;
@@ -216,11 +221,13 @@ async fn static_files_are_built_in_and_cached_for_long_under_the_pages_urls() {
             .starts_with(content_type));
         assert_eq!(response.headers()["cache-control"], "no-cache");
     }
-    let script = app.static_file("auth.js").await.text().await.unwrap();
-    assert!(
-        !script.contains("localStorage.") && !script.contains("sessionStorage."),
-        "no Web Storage"
-    );
+    for name in ["auth.js", "passkeys.js"] {
+        let script = app.static_file(name).await.text().await.unwrap();
+        assert!(
+            !script.contains("localStorage.") && !script.contains("sessionStorage."),
+            "no Web Storage in {name}"
+        );
+    }
     let response = app.static_file("nope.js").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }

@@ -5,17 +5,22 @@
 mod alerts;
 mod change;
 mod name;
+mod passkey_sign_in;
+mod passkeys;
 mod sign_up;
 mod steps;
 mod totp;
 
 pub(super) use alerts::REMEMBERED_FOR;
 pub(in crate::auth) use change::still_in_force;
+pub use passkey_sign_in::PasskeyChallenge;
+pub use passkeys::{PasskeyInfo, PendingPasskey, MAX_PASSKEYS};
 pub use sign_up::Registered;
 use std::sync::Arc;
 pub use steps::{LoginStep, SecondStep};
 pub use totp::TotpEnrolment;
 
+use super::factors::passkeys::RelyingParty;
 use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits, SecondFactorLimits};
 use super::outbox::Outbox;
 use super::password::{cost_of, PasswordHasher};
@@ -39,6 +44,8 @@ pub struct Accounts {
     require_verified: bool,
     /// `--sign-in-alerts`.
     sign_in_alerts: bool,
+    /// Passkeys' relying party (`--public-url`'s host).
+    relying_party: RelyingParty,
 }
 
 impl Accounts {
@@ -62,6 +69,15 @@ impl Accounts {
             outbox,
             require_verified: settings.require_verified_email,
             sign_in_alerts: settings.sign_in_alerts,
+            relying_party: RelyingParty::off(),
+        }
+    }
+
+    /// These accounts with passkeys, for the relying party given.
+    pub fn with_relying_party(self, relying_party: RelyingParty) -> Self {
+        Accounts {
+            relying_party,
+            ..self
         }
     }
 

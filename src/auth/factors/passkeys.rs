@@ -1,20 +1,253 @@
-//! Passkeys (WebAuthn, through `webauthn-rs`). Filled in by the passkeys work.
+//! Passkeys (WebAuthn, through `webauthn-rs`): the relying party, built
+//! once from `--public-url`, and the ceremonies' two halves.
+//!
+//! Design: the state of a ceremony (its challenge) is handed back to the
+//! caller to keep in the browser's encrypted form session, never on the
+//! server, so nothing a stranger sends grows the server's memory; each
+//! works for `CEREMONY_TTL`. Every sign-in, alone or as a second step, is
+//! checked as a discoverable one: its state holds no credential, the
+//! user's credentials are read when it finishes, so the state stays small.
+
+use std::sync::Arc;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use webauthn_rs::prelude::{
+    DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyRegistration, PublicKeyCredential,
+    RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
+};
 
 use crate::clock::Millis;
+use crate::db::passkeys::{self, PasskeyRow};
 use crate::db::Conn;
 use crate::error::AppError;
 
-/// A passkey's answer at the second step of a sign-in, with the state of
-/// the challenge it answers.
-pub struct SecondStepAssertion {}
+/// How long the options of a ceremony can be answered.
+pub const CEREMONY_TTL: Millis = 5 * 60 * 1000;
 
-/// Whether `assertion` is a valid answer by one of the user's passkeys; a
-/// valid one updates that passkey's counter and last use.
+/// The relying party: `None` when the public address's host cannot be one
+/// (an IP address, say): passkeys are then refused, the rest works.
+#[derive(Clone)]
+pub struct RelyingParty(Option<Arc<Webauthn>>);
+
+impl RelyingParty {
+    /// The relying party of `public_url`: its host is the RP id, its origin
+    /// the only origin accepted. Warns, once, when there can be none.
+    pub fn for_public_url(public_url: &str) -> RelyingParty {
+        match build(public_url) {
+            Ok(webauthn) => RelyingParty(Some(Arc::new(webauthn))),
+            Err(why) => {
+                log::warn!(
+                    "passkeys are off: the public address {public_url} cannot be a WebAuthn \
+                     relying party ({why}); give --public-url a host name (https://, or \
+                     http://localhost)"
+                );
+                RelyingParty(None)
+            }
+        }
+    }
+
+    /// No passkeys (the benchmark's accounts).
+    pub fn off() -> RelyingParty {
+        RelyingParty(None)
+    }
+
+    /// `PasskeysUnavailable` when there is no relying party.
+    pub fn check(&self) -> Result<(), AppError> {
+        self.webauthn().map(|_| ())
+    }
+
+    fn webauthn(&self) -> Result<&Arc<Webauthn>, AppError> {
+        self.0.as_ref().ok_or(AppError::PasskeysUnavailable)
+    }
+
+    /// The options for adding a discoverable passkey to the account
+    /// `user_id` (a UUID, the user handle), none of `existing` again.
+    pub fn start_registration(
+        &self,
+        user_id: &str,
+        email: &str,
+        existing: &[PasskeyRow],
+        now: Millis,
+    ) -> Result<(Value, Ceremony<PasskeyRegistration>), AppError> {
+        let handle = Uuid::parse_str(user_id).map_err(AppError::unexpected)?;
+        let exclude = existing
+            .iter()
+            .filter_map(|row| BASE64URL.decode(&row.id).ok())
+            .map(Into::into)
+            .collect();
+        let (options, state) = self
+            .webauthn()?
+            .start_passkey_registration(handle, email, email, Some(exclude))
+            .map_err(AppError::unexpected)?;
+        let mut options = serde_json::to_value(options).map_err(AppError::unexpected)?;
+        // A discoverable credential, so that it signs in with no email typed.
+        options["publicKey"]["authenticatorSelection"]["residentKey"] = json!("required");
+        options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = json!(true);
+        Ok((options, Ceremony::new(state, now)))
+    }
+
+    /// The passkey the browser made for `ceremony`; `InvalidPasskey` when
+    /// it does not answer it.
+    pub fn finish_registration(
+        &self,
+        credential: &RegisterPublicKeyCredential,
+        ceremony: Ceremony<PasskeyRegistration>,
+        now: Millis,
+    ) -> Result<Passkey, AppError> {
+        let state = ceremony.open(now)?;
+        self.webauthn()?
+            .finish_passkey_registration(credential, &state)
+            .map_err(|error| {
+                log::debug!("a passkey registration failed: {error}");
+                AppError::InvalidPasskey
+            })
+    }
+
+    /// The options of a sign-in: any of the browser's passkeys for this
+    /// site (`allow` empty: conditional UI capable), or one of `allow`.
+    pub fn start_sign_in(
+        &self,
+        allow: &[PasskeyRow],
+        now: Millis,
+    ) -> Result<(Value, Ceremony<DiscoverableAuthentication>), AppError> {
+        let (options, state) = self
+            .webauthn()?
+            .start_discoverable_authentication()
+            .map_err(AppError::unexpected)?;
+        let mut options = serde_json::to_value(options).map_err(AppError::unexpected)?;
+        if !allow.is_empty() {
+            let allowed: Vec<Value> = allow
+                .iter()
+                .map(|row| json!({"type": "public-key", "id": row.id}))
+                .collect();
+            options["publicKey"]["allowCredentials"] = Value::Array(allowed);
+            if let Some(fields) = options.as_object_mut() {
+                fields.remove("mediation");
+            }
+        }
+        Ok((options, Ceremony::new(state, now)))
+    }
+
+    /// `credential` with the state of its challenge, to check in the
+    /// transaction that signs in.
+    pub fn assertion(
+        &self,
+        ceremony: Ceremony<DiscoverableAuthentication>,
+        credential: PublicKeyCredential,
+        now: Millis,
+    ) -> Result<Assertion, AppError> {
+        Ok(Assertion {
+            webauthn: Arc::clone(self.webauthn()?),
+            state: ceremony.open(now)?,
+            credential,
+        })
+    }
+}
+
+fn build(public_url: &str) -> Result<Webauthn, String> {
+    let url = Url::parse(public_url).map_err(|e| e.to_string())?;
+    let host = url.domain().ok_or("its host is not a domain name")?;
+    let origin = Url::parse(&url.origin().ascii_serialization()).map_err(|e| e.to_string())?;
+    WebauthnBuilder::new(host, &origin)
+        .and_then(|builder| builder.rp_name("sesame").build())
+        .map_err(|e| e.to_string())
+}
+
+/// A ceremony's state and when its options were made.
+#[derive(Serialize, Deserialize)]
+pub struct Ceremony<S> {
+    state: S,
+    made_at: Millis,
+}
+
+impl<S> Ceremony<S> {
+    fn new(state: S, made_at: Millis) -> Self {
+        Ceremony { state, made_at }
+    }
+
+    /// The state, while its options can still be answered.
+    fn open(self, now: Millis) -> Result<S, AppError> {
+        if now.saturating_sub(self.made_at) > CEREMONY_TTL {
+            return Err(AppError::NoPasskeyChallenge);
+        }
+        Ok(self.state)
+    }
+}
+
+/// A passkey's answer to a sign-in's challenge, with that challenge.
+pub struct Assertion {
+    webauthn: Arc<Webauthn>,
+    state: DiscoverableAuthentication,
+    credential: PublicKeyCredential,
+}
+
+/// What the second step of a sign-in is given by a passkey.
+pub type SecondStepAssertion = Assertion;
+
+impl Assertion {
+    /// The account the passkey says it belongs to (its user handle), to
+    /// lock before `verify`; `None` when it names none.
+    pub fn claimed_user(&self) -> Option<String> {
+        self.webauthn
+            .identify_discoverable_authentication(&self.credential)
+            .ok()
+            .map(|(user, _)| user.hyphenated().to_string())
+    }
+
+    /// The credential's id, as the `passkeys` table keys it.
+    pub fn credential_id(&self) -> String {
+        BASE64URL.encode(self.credential.get_credential_id())
+    }
+}
+
+/// `verify`, for `Accounts::second_step`.
 pub fn verify_second_step(
-    _conn: &mut Conn,
-    _user_id: &str,
-    _assertion: &SecondStepAssertion,
-    _now: Millis,
+    conn: &mut Conn,
+    user_id: &str,
+    assertion: &SecondStepAssertion,
+    now: Millis,
 ) -> Result<bool, AppError> {
-    Ok(false)
+    verify(conn, user_id, assertion, now)
+}
+
+/// Whether `assertion` was made by one of `user_id`'s passkeys, over its
+/// challenge, with the user verified; a valid one records its use.
+pub fn verify(
+    conn: &mut Conn,
+    user_id: &str,
+    assertion: &Assertion,
+    now: Millis,
+) -> Result<bool, AppError> {
+    let Some(row) =
+        passkeys::find(conn, &assertion.credential_id())?.filter(|row| row.user_id == user_id)
+    else {
+        return Ok(false);
+    };
+    // A user handle given must be this account's.
+    if let Some(handle) = assertion.credential.get_user_unique_id() {
+        if Uuid::from_slice(handle).ok() != Uuid::parse_str(user_id).ok() {
+            return Ok(false);
+        }
+    }
+    let mut passkey: Passkey =
+        serde_json::from_str(&row.credential).map_err(AppError::unexpected)?;
+    let checked = assertion.webauthn.finish_discoverable_authentication(
+        &assertion.credential,
+        assertion.state.clone(),
+        &[DiscoverableKey::from(&passkey)],
+    );
+    let result = match checked {
+        Ok(result) => result,
+        Err(error) => {
+            log::debug!("a passkey assertion failed: {error}");
+            return Ok(false);
+        }
+    };
+    passkey.update_credential(&result);
+    let stored = serde_json::to_string(&passkey).map_err(AppError::unexpected)?;
+    passkeys::record_use(conn, &row.id, &stored, now)?;
+    Ok(true)
 }

@@ -1,4 +1,5 @@
 //! `/api/*`: JSON, access token required.
 
 pub mod me;
+pub mod passkeys;
 pub mod sessions;

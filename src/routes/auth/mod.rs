@@ -8,6 +8,8 @@ pub mod forgot;
 pub mod login;
 pub mod logout;
 pub mod logout_all;
+pub mod passkey_login;
+pub mod passkeys;
 pub mod password;
 pub mod refresh;
 pub mod register;

@@ -48,6 +48,7 @@ pub async fn post(
         Err(error) => Err(profile::failed(
             &principal,
             &sessions,
+            &accounts,
             &forms,
             ProfileForm::DeleteAccount,
             error,

@@ -45,6 +45,7 @@ pub async fn post(
         Err(error) => Err(profile::failed(
             &principal,
             &sessions,
+            &accounts,
             &forms,
             ProfileForm::ChangeName { typed: input.name },
             error,

@@ -2,12 +2,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 use crate::assets;
-use crate::auth::{Principal, Sessions};
+use crate::auth::{Accounts, Principal, Sessions};
 use crate::clock::{now_ms, rfc3339};
 use crate::error::AppError;
 use crate::pages::{
-    describe_device, FieldMessages, IdentityForms, Layout, ProfileForm, ProfilePage, SessionRow,
-    TotpSection,
+    describe_device, FieldMessages, IdentityForms, Layout, PasskeyItem, PasskeysSection,
+    ProfileForm, ProfilePage, SessionRow, TotpSection,
 };
 use crate::routes::extract::{FormSession, MaybeSignedIn};
 use crate::routes::form_error::FormError;
@@ -17,21 +17,25 @@ use crate::routes::html;
 pub async fn get(
     MaybeSignedIn(principal): MaybeSignedIn,
     sessions: web::Data<Sessions>,
+    accounts: web::Data<Accounts>,
     forms: FormSession,
 ) -> Result<HttpResponse, AppError> {
     let Some(principal) = principal else {
         return html::unauthorized("/profile");
     };
-    html::render(StatusCode::OK, &page(&principal, &sessions, &forms).await?)
+    let page = page(&principal, &sessions, &accounts, &forms).await?;
+    html::render(StatusCode::OK, &page)
 }
 
 /// The profile page of the signed-in user, its forms empty.
 pub async fn page(
     principal: &Principal,
     sessions: &Sessions,
+    accounts: &Accounts,
     forms: &FormSession,
 ) -> Result<ProfilePage, AppError> {
     let sessions = sessions.active_of_user(&principal.user.id).await?;
+    let passkeys = accounts.passkeys_of(&principal.user.id).await?;
     let expires_at = principal.claims.exp * 1000;
     let context = forms.context()?;
     let mut layout = Layout::new("Your profile", context.flash);
@@ -69,6 +73,19 @@ pub async fn page(
             recovery_codes_left: principal.user.second_factor.recovery_codes_left,
             ..TotpSection::default()
         },
+        passkeys: PasskeysSection {
+            passkeys: passkeys
+                .into_iter()
+                .map(|p| PasskeyItem {
+                    added_at: rfc3339(p.created_at),
+                    added: readable_time(p.created_at),
+                    last_used: p.last_used_at.map(|at| (rfc3339(at), readable_time(at))),
+                    id: p.id,
+                    name: p.name,
+                })
+                .collect(),
+            script_url: assets::PASSKEYS_SCRIPT.url(),
+        },
     })
 }
 
@@ -76,11 +93,12 @@ pub async fn page(
 pub async fn failed(
     principal: &Principal,
     sessions: &Sessions,
+    accounts: &Accounts,
     forms: &FormSession,
     form: ProfileForm,
     error: AppError,
 ) -> FormError {
-    match page(principal, sessions, forms).await {
+    match page(principal, sessions, accounts, forms).await {
         Ok(profile) => {
             let profile = profile.failed(form, &error);
             FormError::page(error, &profile)

@@ -57,11 +57,11 @@ pub async fn start(
     match started {
         Ok(enrolment) => {
             forms.keep_pending_totp(&enrolment.secret, &enrolment.uri)?;
-            let mut page = profile::page(&principal, &sessions, &forms).await?;
+            let mut page = profile::page(&principal, &sessions, &accounts, &forms).await?;
             page.totp.pending = Some(PendingTotp::new(&enrolment.secret, &enrolment.uri));
             Ok(shown(page)?)
         }
-        Err(error) => Err(failed(&principal, &sessions, &forms, error).await),
+        Err(error) => Err(failed(&principal, &sessions, &accounts, &forms, error).await),
     }
 }
 
@@ -84,14 +84,14 @@ pub async fn confirm(
     {
         Ok(codes) => {
             forms.forget_pending_totp();
-            let mut page = profile::page(&principal, &sessions, &forms).await?;
+            let mut page = profile::page(&principal, &sessions, &accounts, &forms).await?;
             page.totp.on = true;
             page.totp.recovery_codes_left = codes.len() as u32;
             page.totp.new_codes = codes;
             Ok(shown(page)?)
         }
         Err(error) => {
-            let mut page = match profile::page(&principal, &sessions, &forms).await {
+            let mut page = match profile::page(&principal, &sessions, &accounts, &forms).await {
                 Ok(page) => page.failed(ProfileForm::Totp, &error),
                 Err(other) => return Err(other.into()),
             };
@@ -126,7 +126,7 @@ pub async fn disable(
             forms.flash("Two-step sign-in is off: your password alone signs you in.");
             Ok(see_other("/profile").finish())
         }
-        Err(error) => Err(failed(&principal, &sessions, &forms, error).await),
+        Err(error) => Err(failed(&principal, &sessions, &accounts, &forms, error).await),
     }
 }
 
@@ -152,12 +152,12 @@ pub async fn new_recovery_codes(
     };
     match made {
         Ok(codes) => {
-            let mut page = profile::page(&principal, &sessions, &forms).await?;
+            let mut page = profile::page(&principal, &sessions, &accounts, &forms).await?;
             page.totp.recovery_codes_left = codes.len() as u32;
             page.totp.new_codes = codes;
             Ok(shown(page)?)
         }
-        Err(error) => Err(failed(&principal, &sessions, &forms, error).await),
+        Err(error) => Err(failed(&principal, &sessions, &accounts, &forms, error).await),
     }
 }
 
@@ -176,8 +176,17 @@ fn shown(mut page: ProfilePage) -> Result<HttpResponse, AppError> {
 async fn failed(
     principal: &Principal,
     sessions: &Sessions,
+    accounts: &Accounts,
     forms: &FormSession,
     error: AppError,
 ) -> FormError {
-    profile::failed(principal, sessions, forms, ProfileForm::Totp, error).await
+    profile::failed(
+        principal,
+        sessions,
+        accounts,
+        forms,
+        ProfileForm::Totp,
+        error,
+    )
+    .await
 }

@@ -11,6 +11,7 @@ mod client;
 mod cookies;
 mod endpoints;
 mod mail;
+mod passkeys;
 mod postgres;
 mod second_factor;
 mod tokens;

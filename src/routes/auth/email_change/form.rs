@@ -47,6 +47,7 @@ pub async fn post(
         Err(error) => Err(profile::failed(
             &principal,
             &sessions,
+            &accounts,
             &forms,
             ProfileForm::ChangeEmail { typed: new_email },
             error,

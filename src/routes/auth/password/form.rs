@@ -35,6 +35,7 @@ pub async fn post(
         Err(error) => Err(profile::failed(
             &principal,
             &sessions,
+            &accounts,
             &forms,
             ProfileForm::ChangePassword,
             error,

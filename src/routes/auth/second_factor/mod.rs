@@ -4,6 +4,7 @@
 
 pub mod form;
 pub mod json;
+pub mod passkey;
 
 use serde::Deserialize;
 

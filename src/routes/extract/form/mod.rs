@@ -24,6 +24,7 @@ const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 
 mod link_tokens;
+mod passkey_ceremony;
 mod pending_totp;
 mod sign_in_ticket;
 
