@@ -40,7 +40,8 @@ impl Accounts {
         let rows = self
             .db
             .read(move |conn| {
-                let ticket = sign_in_tickets::find_live(conn, &token_hash, now_ms())?
+                let ticket = sign_in_tickets::find_unexpired(conn, &token_hash, now_ms())?
+                    .filter(|ticket| !ticket.is_dead())
                     .ok_or(AppError::InvalidTicket)?;
                 stored::of_user(conn, &ticket.user_id)
             })
