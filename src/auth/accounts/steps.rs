@@ -114,6 +114,7 @@ impl Accounts {
             Proof::Code(_) => Amr::PasswordAndCode,
             Proof::Passkey(_) => Amr::PasswordAndPasskey,
         };
+        let require_verified = self.require_verified;
         let used = Arc::new(OnceLock::new());
         let noting = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
         let (taken, noted, reported) = (token_hash.clone(), noting.clone(), Arc::clone(&used));
@@ -124,6 +125,12 @@ impl Accounts {
                     sign_in_tickets::take(conn, &taken, at)?.ok_or(AppError::InvalidTicket)?;
                 let mut user =
                     users::lock(conn, &ticket.user_id)?.ok_or(AppError::InvalidTicket)?;
+                // A ticket made before `--require-verified-email` was on
+                // (a restart) is refused as the password alone is now,
+                // before any code is checked.
+                if require_verified && !user.email_verified {
+                    return Err(AppError::EmailNotVerified { user: user.id });
+                }
                 let code = match &proof {
                     Proof::Code(code) => use_code(conn, &user, code, at)?,
                     Proof::Passkey(assertion) => {
