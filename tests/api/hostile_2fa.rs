@@ -187,3 +187,62 @@ async fn a_ticket_from_before_verified_addresses_were_required_does_not_sign_an_
     assert!(second.headers().get("set-cookie").is_none());
     assert_error(second, StatusCode::FORBIDDEN, "email_not_verified").await;
 }
+
+#[derive(diesel::QueryableByName)]
+struct Changed {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[allow(dead_code)]
+    id: String,
+}
+
+/// An account made before sign-up refused quoted addresses may have a
+/// colon in its address (`"a:b"@example.com`), which an `otpauth://`
+/// label may not: setting up an authenticator app answered 500 (after
+/// checking the password). Such an account is made here by giving a new
+/// one that address in the database, as no request can any more.
+#[actix_web::test]
+async fn an_old_account_with_a_colon_in_its_address_can_set_up_an_authenticator_app() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let old_address = r#""a:b"@example.com"#;
+    let _: Changed = app.database().row(&format!(
+        "UPDATE users SET email = '{old_address}' WHERE id = '{}' RETURNING id",
+        user.id
+    ));
+    let signed_in = app.login(old_address, PASSWORD).await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let user = TestUser::from_sign_in(old_address, signed_in).await;
+
+    let started = send(
+        &app,
+        Method::POST,
+        "/auth/totp",
+        Some(&user.access_token),
+        json!({"password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(
+        started.status(),
+        StatusCode::OK,
+        "setting up with an old address"
+    );
+    let body: Value = started.json().await.unwrap();
+    let secret = body["secret"].as_str().unwrap();
+    assert!(
+        body["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/sesame:"),
+        "{body}"
+    );
+    let code = totp_code(secret, 0).await;
+    let confirmed = send(
+        &app,
+        Method::POST,
+        "/auth/totp/confirm",
+        Some(&user.access_token),
+        json!({"code": code}),
+    )
+    .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+}
