@@ -246,3 +246,28 @@ async fn an_old_account_with_a_colon_in_its_address_can_set_up_an_authenticator_
     .await;
     assert_eq!(confirmed.status(), StatusCode::OK);
 }
+
+/// A proxy guarding a path with `/auth/verify?mfa=1` but configured with
+/// another spelling (`?mfa=true`, `?mfa`, `?MFA=yes`) was let through by a
+/// session that used a password alone: the check failed open. Any `mfa`
+/// but `mfa=0` now asks for a second factor.
+#[actix_web::test]
+async fn a_proxy_asking_for_mfa_in_another_spelling_does_not_let_a_password_session_through() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    for query in ["mfa=1", "mfa=true", "mfa=yes", "mfa", "MFA=1"] {
+        let path = format!("/auth/verify?{query}");
+        let answer = app
+            .send_raw(
+                Method::GET,
+                &path,
+                Headers::new().bearer(&user.access_token),
+                None,
+            )
+            .await;
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "?{query}");
+        assert!(answer.headers().get("remote-user").is_none(), "?{query}");
+    }
+    let plain = app.verify(Headers::new().bearer(&user.access_token)).await;
+    assert_eq!(plain.status(), StatusCode::OK);
+}
