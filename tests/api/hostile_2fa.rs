@@ -13,12 +13,14 @@ use crate::helpers::*;
 
 const PYTHON: &str = "/usr/bin/python3";
 
-/// The code of `secret` (base32) `offset` seconds from now, by pyotp.
+/// The code of `secret` (base32, spaces allowed) `offset` seconds from
+/// now, by pyotp.
 async fn totp_code(secret: &str, offset: i64) -> String {
+    let secret: String = secret.split_whitespace().collect();
     let program =
         "import pyotp, sys, time; print(pyotp.TOTP(sys.argv[1]).at(time.time() + int(sys.argv[2])))";
     let run = tokio::process::Command::new(PYTHON)
-        .args(["-c", program, secret, &offset.to_string()])
+        .args(["-c", program, &secret, &offset.to_string()])
         .kill_on_drop(true)
         .output();
     let output = tokio::time::timeout(Duration::from_secs(20), run)
@@ -270,4 +272,94 @@ async fn a_proxy_asking_for_mfa_in_another_spelling_does_not_let_a_password_sess
     }
     let plain = app.verify(Headers::new().bearer(&user.access_token)).await;
     assert_eq!(plain.status(), StatusCode::OK);
+}
+
+/// A profile form post, as the browser sends it, with its cookies.
+async fn post_profile_form(
+    app: &TestApp,
+    path: &str,
+    cookies: &str,
+    fields: &[(&str, &str)],
+) -> Page {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let headers = Headers::new()
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .cookie(cookies);
+    Page::of(
+        app.send_raw(Method::POST, path, headers, Some(body.into()))
+            .await,
+    )
+    .await
+}
+
+/// The text of the element with this id (`id="x">TEXT<`).
+fn text_of<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let marker = format!(r#"id="{id}">"#);
+    let start = html.find(&marker)? + marker.len();
+    html[start..].split('<').next()
+}
+
+/// The form session lives in the browser and outlives a sign-out: Ann
+/// sets up an authenticator app on a shared computer and leaves without
+/// turning it on; Bob signs in on it, has a key pending of his own (set
+/// up from his phone, or with the JSON API), and types a wrong code in the
+/// profile's confirm form. The page showed him Ann's key and QR code, kept
+/// in the form session for whoever is signed in.
+#[actix_web::test]
+async fn the_confirm_form_never_shows_a_key_kept_for_another_account() {
+    let app = spawn_app().await;
+    let ann = app.new_user().await;
+    let profile = Page::of(
+        app.profile(Headers::new().access_cookie(&ann.access_token))
+            .await,
+    )
+    .await;
+    let csrf = profile.csrf();
+    let cookies = format!(
+        "{}; accessToken={}",
+        profile.forms_cookie(),
+        ann.access_token
+    );
+    let started = post_profile_form(
+        &app,
+        "/profile/totp",
+        &cookies,
+        &[("csrf", &csrf), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.html);
+    let anns_key = text_of(&started.html, "totp-secret")
+        .expect("Ann's key shown")
+        .to_owned();
+    let browser = started
+        .forms_cookie
+        .unwrap_or_else(|| profile.forms_cookie());
+    // Ann's own mistyped code shows her key again, as it should.
+    let cookies = format!("{browser}; accessToken={}", ann.access_token);
+    let code = wrong_code(&anns_key).await;
+    let again = post_profile_form(
+        &app,
+        "/profile/totp/confirm",
+        &cookies,
+        &[("csrf", &csrf), ("code", &code)],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.html);
+    assert_eq!(text_of(&again.html, "totp-secret"), Some(anns_key.as_str()));
+
+    let bob = app.new_user().await;
+    let bobs_key = start_totp(&app, &bob).await;
+    let cookies = format!("{browser}; accessToken={}", bob.access_token);
+    let code = wrong_code(&bobs_key).await;
+    let refused = post_profile_form(
+        &app,
+        "/profile/totp/confirm",
+        &cookies,
+        &[("csrf", &csrf), ("code", &code)],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.html);
+    assert!(!refused.html.contains(&anns_key), "Bob is shown Ann's key");
 }
