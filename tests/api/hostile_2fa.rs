@@ -363,3 +363,43 @@ async fn the_confirm_form_never_shows_a_key_kept_for_another_account() {
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.html);
     assert!(!refused.html.contains(&anns_key), "Bob is shown Ann's key");
 }
+
+/// The stored password hash of the account with this email.
+fn stored_hash(app: &TestApp, email: &str) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Hash {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        password_hash: String,
+    }
+    app.database()
+        .row::<Hash>(&format!(
+            "SELECT password_hash FROM users WHERE email = '{email}'"
+        ))
+        .password_hash
+}
+
+/// A raised `--bcrypt-cost` reaches a hash at the next right password.
+/// On an account with TOTP it never did: the rehash was written in the
+/// password step's transaction, which a second factor rolls back, so such
+/// accounts (the ones that care most) kept the old, cheaper hash for ever.
+#[actix_web::test]
+async fn a_raised_bcrypt_cost_reaches_the_hash_of_an_account_with_a_second_factor() {
+    let app = spawn_app().await;
+    let (user, secret) = user_with_totp(&app).await;
+    assert!(stored_hash(&app, &user.email).starts_with("$2b$04$"));
+    let app = app.restart_with(|s| s.bcrypt_cost = 5).await;
+
+    let ticket = ticket_of(&app, &user.email).await;
+    let code = totp_code(&secret, 30).await;
+    let signed_in = send(
+        &app,
+        Method::POST,
+        "/auth/login/second-factor",
+        None,
+        json!({"ticket": ticket, "code": code}),
+    )
+    .await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let hash = stored_hash(&app, &user.email);
+    assert!(hash.starts_with("$2b$05$"), "still {}", &hash[..7]);
+}

@@ -124,7 +124,7 @@ impl Accounts {
         let rehashed = self.rehash(&user, password, client).await;
         let was_rehashed = rehashed.is_some();
         let (id, checked) = (user.id, user.password_hash);
-        let (asking_id, asking_checked) = (id.clone(), checked.clone());
+        let asking = (id.clone(), checked.clone(), rehashed.clone());
         let require_verified = self.require_verified;
         let alerts = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
         let noting = alerts.clone();
@@ -171,9 +171,8 @@ impl Accounts {
             }
             Err(AppError::SecondFactorRequired) => {
                 attempt.succeeded();
-                return self
-                    .ask_second_factor(asking_id, asking_checked, client)
-                    .await;
+                let (id, checked, rehashed) = asking;
+                return self.ask_second_factor(id, checked, rehashed, client).await;
             }
             Err(error) => return Err(error),
         };

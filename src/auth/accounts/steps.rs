@@ -42,17 +42,20 @@ enum CodeUsed {
 
 impl Accounts {
     /// The ticket for the user whose password `checked` matched: made only
-    /// while that password is still in force, on the locked row.
+    /// while that password is still in force, on the locked row, where the
+    /// hash `rehashed` at today's cost is kept too (the password is proven:
+    /// a raised cost must reach accounts with a second factor as well).
     pub(super) async fn ask_second_factor(
         &self,
         user_id: String,
         checked: String,
+        rehashed: Option<String>,
         client: &Client,
     ) -> Result<LoginStep, AppError> {
         let ticket = LinkToken::generate()?;
         let token_hash = ticket.hash();
         let id = user_id.clone();
-        let methods = self
+        let (methods, was_rehashed) = self
             .db
             .write(move |conn| {
                 let now = users::lock(conn, &id)?;
@@ -62,6 +65,10 @@ impl Accounts {
                     // Turned off meanwhile: this sign-in starts again.
                     return Err(AppError::InvalidTicket);
                 }
+                let was_rehashed = match rehashed {
+                    Some(new_hash) => users::replace_password_hash(conn, &id, &checked, &new_hash)?,
+                    None => false,
+                };
                 let at = now_ms();
                 let row = SignInTicket {
                     token_hash,
@@ -71,9 +78,12 @@ impl Accounts {
                     expires_at: at + TICKET_TTL,
                 };
                 sign_in_tickets::insert(conn, &row)?;
-                Ok(methods)
+                Ok((methods, was_rehashed))
             })
             .await?;
+        if was_rehashed {
+            audit::event("password_rehashed", &[("user", &user_id)]);
+        }
         audit::event(
             "second_factor_asked",
             &[("user", &user_id), ("ip", &client.address_text())],
