@@ -62,9 +62,9 @@ impl Accounts {
 
     /// Turns the pending secret on with a code of it, and makes ten
     /// recovery codes (shown only now). 400 for a wrong code, 409 when
-    /// nothing is pending. Wrong codes count against the account's
-    /// second-factor limit (then 429): a stolen session must not guess its
-    /// way to turning on a pending key and to its recovery codes.
+    /// nothing is pending. Wrong codes are limited per account as at
+    /// sign-in (then 429), counted apart: a stolen session must not guess
+    /// its way to turning on a pending key and to its recovery codes.
     pub async fn confirm_totp(
         &self,
         principal: &Principal,
@@ -73,7 +73,7 @@ impl Accounts {
     ) -> Result<Vec<String>, AppError> {
         let attempt = self
             .second_factor_limits
-            .begin(&principal.user.id)
+            .begin_confirm(&principal.user.id)
             .await
             .map_err(|refusal| rate_limited("totp_confirm", None, client, refusal))?;
         let codes = recovery::generate()?;
