@@ -187,9 +187,8 @@ impl Accounts {
             }
             Err(AppError::SecondFactorRequired) => {
                 attempt.succeeded();
-                return self
-                    .ask_second_factor(asking.0, asking.1, asking.2, client)
-                    .await;
+                let (id, checked, rehashed) = asking;
+                return self.ask_second_factor(id, checked, rehashed, client).await;
             }
             Err(error) => return Err(error),
         };

@@ -42,9 +42,9 @@ enum CodeUsed {
 
 impl Accounts {
     /// The ticket for the user whose password `checked` matched: made only
-    /// while that password is still in force, on the locked row. A hash of
-    /// another cost made from the right password (`rehashed`) is stored
-    /// there too: the second step never sees the password.
+    /// while that password is still in force, on the locked row, where the
+    /// hash `rehashed` at today's cost is kept too (the password is proven:
+    /// a raised cost must reach accounts with a second factor as well).
     pub(super) async fn ask_second_factor(
         &self,
         user_id: String,
@@ -55,19 +55,20 @@ impl Accounts {
         let ticket = LinkToken::generate()?;
         let token_hash = ticket.hash();
         let id = user_id.clone();
-        let methods = self
+        let (methods, was_rehashed) = self
             .db
             .write(move |conn| {
                 let now = users::lock(conn, &id)?;
                 still_in_force(now.as_ref(), &checked)?;
-                if let Some(new_hash) = rehashed {
-                    users::replace_password_hash(conn, &id, &checked, &new_hash)?;
-                }
                 let methods = now.as_ref().map(factors::methods_of).unwrap_or_default();
                 if methods.is_empty() {
                     // Turned off meanwhile: this sign-in starts again.
                     return Err(AppError::InvalidTicket);
                 }
+                let was_rehashed = match rehashed {
+                    Some(new_hash) => users::replace_password_hash(conn, &id, &checked, &new_hash)?,
+                    None => false,
+                };
                 let at = now_ms();
                 let row = SignInTicket {
                     token_hash,
@@ -77,9 +78,12 @@ impl Accounts {
                     expires_at: at + TICKET_TTL,
                 };
                 sign_in_tickets::insert(conn, &row)?;
-                Ok(methods)
+                Ok((methods, was_rehashed))
             })
             .await?;
+        if was_rehashed {
+            audit::event("password_rehashed", &[("user", &user_id)]);
+        }
         audit::event(
             "second_factor_asked",
             &[("user", &user_id), ("ip", &client.address_text())],
@@ -125,6 +129,7 @@ impl Accounts {
             Proof::Code(_) => Amr::PasswordAndCode,
             Proof::Passkey(_) => Amr::PasswordAndPasskey,
         };
+        let require_verified = self.require_verified;
         let used = Arc::new(OnceLock::new());
         let noting = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
         let (taken, noted, reported) = (token_hash.clone(), noting.clone(), Arc::clone(&used));
@@ -135,6 +140,12 @@ impl Accounts {
                     sign_in_tickets::take(conn, &taken, at)?.ok_or(AppError::InvalidTicket)?;
                 let mut user =
                     users::lock(conn, &ticket.user_id)?.ok_or(AppError::InvalidTicket)?;
+                // A ticket made before `--require-verified-email` was on
+                // (a restart) is refused as the password alone is now,
+                // before any code is checked.
+                if require_verified && !user.email_verified {
+                    return Err(AppError::EmailNotVerified { user: user.id });
+                }
                 let code = match &proof {
                     Proof::Code(code) => use_code(conn, &user, code, at)?,
                     Proof::Passkey(assertion) => {

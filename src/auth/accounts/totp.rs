@@ -5,7 +5,7 @@
 //! write forgets what every instance remembered of the user's sessions, so
 //! `/api/me` and the sign-in see the change at once.
 
-use super::{still_in_force, Accounts};
+use super::{rate_limited, still_in_force, Accounts};
 use crate::auth::factors::{recovery, totp};
 use crate::auth::{audit, Principal};
 use crate::clock::now_ms;
@@ -62,17 +62,25 @@ impl Accounts {
 
     /// Turns the pending secret on with a code of it, and makes ten
     /// recovery codes (shown only now). 400 for a wrong code, 409 when
-    /// nothing is pending.
+    /// nothing is pending. Wrong codes are limited per account as at
+    /// sign-in (then 429), counted apart: a stolen session must not guess
+    /// its way to turning on a pending key and to its recovery codes.
     pub async fn confirm_totp(
         &self,
         principal: &Principal,
         code: &str,
         client: &Client,
     ) -> Result<Vec<String>, AppError> {
+        let attempt = self
+            .second_factor_limits
+            .begin_confirm(&principal.user.id)
+            .await
+            .map_err(|refusal| rate_limited("totp_confirm", None, client, refusal))?;
         let codes = recovery::generate()?;
         let hashes: Vec<Vec<u8>> = codes.iter().filter_map(|c| recovery::hash(c)).collect();
         let (id, code) = (principal.user.id.clone(), code.to_owned());
-        self.sessions
+        let confirmed = self
+            .sessions
             .user_changed_with(&principal.user.id, move |conn| {
                 users::lock(conn, &id)?;
                 let pending = totp_secrets::find(conn, &id)?
@@ -87,7 +95,23 @@ impl Accounts {
                 }
                 recovery_codes::replace(conn, &id, &hashes, now)
             })
-            .await?;
+            .await;
+        match confirmed {
+            Err(AppError::InvalidConfirmCode) => {
+                attempt.failed();
+                audit::event(
+                    "second_factor_failed",
+                    &[
+                        ("user", &principal.user.id as &dyn std::fmt::Display),
+                        ("ip", &client.address_text()),
+                        ("action", &"totp_confirm"),
+                    ],
+                );
+                return Err(AppError::InvalidConfirmCode);
+            }
+            Err(error) => return Err(error),
+            Ok(()) => drop(attempt),
+        }
         let fields = [
             ("user", &principal.user.id as &dyn std::fmt::Display),
             ("ip", &client.address_text()),

@@ -36,7 +36,9 @@ fn totp(secret: &[u8], email: &str) -> Result<TOTP, AppError> {
 /// What an authenticator app is given: the secret in base32 (typed in) and
 /// the `otpauth://` URI (the QR code).
 pub fn enrolment(secret: &[u8], email: &str) -> Result<(String, String), AppError> {
-    let totp = totp(secret, email)?;
+    // The label may hold no colon (it parts issuer from account), which an
+    // address from before the sign-up rule may have (`"a:b"@example.com`).
+    let totp = totp(secret, &email.replace(':', "_"))?;
     Ok((totp.get_secret_base32(), totp.get_url()))
 }
 
@@ -99,6 +101,15 @@ mod tests {
         for code in ["", "08180", "0818045", "08a804", "０８１８０４"] {
             assert_eq!(matching_step(RFC_SECRET, code, 1_111_111_109_000), None);
         }
+    }
+
+    #[test]
+    fn an_address_with_a_colon_still_gets_a_uri() {
+        let (_, uri) = enrolment(RFC_SECRET, "\"a:b\"@example.com").unwrap();
+        assert!(
+            uri.starts_with("otpauth://totp/sesame:%22a_b%22%40example.com?"),
+            "{uri}"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The second step's limit: 5 wrong codes per account per login window,
 //! from all addresses together (a ticket already proves the password, so
-//! whoever holds one is not a stranger to lock out).
+//! whoever holds one is not a stranger to lock out); and, apart, 5 wrong
+//! codes confirming a new key (a signed-in session, maybe a stolen one).
 
 use super::limiter::{LimitStore, Limiter, Refusal};
 use crate::config::Settings;
@@ -29,7 +30,19 @@ impl SecondFactorLimits {
 
     /// Takes one try for the account; refused when it has none left.
     pub async fn begin(&self, user_id: &str) -> Result<CodeAttempt<'_>, Refusal> {
-        let key = self.0.key(user_id);
+        self.begin_keyed(self.0.key(user_id)).await
+    }
+
+    /// Takes one try at confirming the account's new key: counted apart
+    /// from its sign-in codes, so that a stolen session sending confirms
+    /// (each holds a try while it runs) never leaves the owner's second
+    /// step without one.
+    pub async fn begin_confirm(&self, user_id: &str) -> Result<CodeAttempt<'_>, Refusal> {
+        self.begin_keyed(self.0.key(("totp-confirm", user_id)))
+            .await
+    }
+
+    async fn begin_keyed(&self, key: u64) -> Result<CodeAttempt<'_>, Refusal> {
         self.0.take(key).await?;
         Ok(CodeAttempt {
             limits: self,

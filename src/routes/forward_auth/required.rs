@@ -16,9 +16,9 @@ pub async fn get(req: HttpRequest) -> Result<HttpResponse, AppError> {
     let next = form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(name, _)| name == "next")
         .and_then(|(_, value)| LocalPath::parse(value.into_owned()));
-    let mfa = form_urlencoded::parse(req.query_string().as_bytes())
-        .any(|(name, value)| name == "mfa" && value == "1");
-    if mfa {
+    // Read as `/auth/verify` reads it: the page that refreshes once, not
+    // the one that reloads for ever.
+    if super::verify::asks_for_mfa(req.query_string()) {
         return html::second_factor_required(next.as_ref());
     }
     html::required(next.as_ref())

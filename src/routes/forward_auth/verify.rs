@@ -40,9 +40,12 @@ pub async fn get(SignedIn(principal): SignedIn, req: HttpRequest) -> HttpRespons
         .finish()
 }
 
-/// Whether the query has `mfa=1`.
-fn asks_for_mfa(query: &str) -> bool {
-    form_urlencoded::parse(query.as_bytes()).any(|(name, value)| name == "mfa" && value == "1")
+/// Whether the query asks for a second factor: `mfa=1`, and, failing
+/// closed, any other spelling a proxy's configuration may have (`mfa=true`,
+/// `mfa`, `MFA=yes`); only `mfa=0` (or no `mfa`) asks for none.
+pub(super) fn asks_for_mfa(query: &str) -> bool {
+    form_urlencoded::parse(query.as_bytes())
+        .any(|(name, value)| name.eq_ignore_ascii_case("mfa") && value != "0")
 }
 
 /// Control characters and `%` itself; every byte past ASCII is encoded too.
@@ -58,6 +61,16 @@ fn header_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_spelling_of_mfa_but_zero_asks_for_it() {
+        for query in ["mfa=1", "mfa=true", "mfa", "mfa=", "MFA=yes", "a=b&mfa=on"] {
+            assert!(asks_for_mfa(query), "{query}");
+        }
+        for query in ["", "mfa=0", "next=/mfa=1", "xmfa=1"] {
+            assert!(!asks_for_mfa(query), "{query}");
+        }
+    }
 
     #[test]
     fn printable_ascii_is_kept_as_it_is() {

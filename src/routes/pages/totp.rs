@@ -56,7 +56,7 @@ pub async fn start(
     };
     match started {
         Ok(enrolment) => {
-            forms.keep_pending_totp(&enrolment.secret, &enrolment.uri)?;
+            forms.keep_pending_totp(&principal.user.id, &enrolment.secret, &enrolment.uri)?;
             let mut page = profile::page(&principal, &sessions, &accounts, &forms).await?;
             page.totp.pending = Some(PendingTotp::new(&enrolment.secret, &enrolment.uri));
             Ok(shown(page)?)
@@ -97,7 +97,7 @@ pub async fn confirm(
             };
             if matches!(error, AppError::InvalidConfirmCode) {
                 page.totp.pending = forms
-                    .pending_totp()
+                    .pending_totp(&principal.user.id)
                     .map(|(secret, uri)| PendingTotp::new(&secret, &uri));
             }
             Err(FormError::page(error, &page))
