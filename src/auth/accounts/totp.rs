@@ -3,11 +3,12 @@
 //! shown once), turn off, and new recovery codes. Enrolling, turning off
 //! and new codes confirm the password first, under the login limits. Each
 //! write forgets what every instance remembered of the user's sessions, so
-//! `/api/me` and the sign-in see the change at once.
+//! `/api/me` and the sign-in see the change at once; turning TOTP on ends
+//! every other session of the user.
 
 use super::{rate_limited, still_in_force, Accounts};
 use crate::auth::factors::{recovery, totp};
-use crate::auth::{audit, Principal};
+use crate::auth::{audit, Ending, Principal};
 use crate::clock::now_ms;
 use crate::db::totp_secrets::{self, TotpSecret};
 use crate::db::{recovery_codes, sign_in_tickets, users};
@@ -79,10 +80,13 @@ impl Accounts {
         let codes = recovery::generate()?;
         let hashes: Vec<Vec<u8>> = codes.iter().filter_map(|c| recovery::hash(c)).collect();
         let (id, code) = (principal.user.id.clone(), code.to_owned());
+        // Every other session ends, as at a password change: one opened
+        // with the password alone before (perhaps by whoever phished it)
+        // must not outlive the second factor meant to shut it out.
+        let keep = Ending::AllBut(principal.session_id().to_owned());
         let confirmed = self
             .sessions
-            .user_changed_with(&principal.user.id, move |conn| {
-                users::lock(conn, &id)?;
+            .end_of_user_with(&principal.user.id, keep, move |conn, _locked| {
                 let pending = totp_secrets::find(conn, &id)?
                     .filter(|secret| !secret.is_on())
                     .ok_or(AppError::TotpNotPending)?;
@@ -96,7 +100,7 @@ impl Accounts {
                 recovery_codes::replace(conn, &id, &hashes, now)
             })
             .await;
-        match confirmed {
+        let ended = match confirmed {
             Err(AppError::InvalidConfirmCode) => {
                 attempt.failed();
                 audit::event(
@@ -110,11 +114,15 @@ impl Accounts {
                 return Err(AppError::InvalidConfirmCode);
             }
             Err(error) => return Err(error),
-            Ok(()) => drop(attempt),
-        }
+            Ok(((), ended)) => {
+                drop(attempt);
+                ended
+            }
+        };
         let fields = [
             ("user", &principal.user.id as &dyn std::fmt::Display),
             ("ip", &client.address_text()),
+            ("sessions_ended", &ended),
         ];
         audit::event("totp_enabled", &fields);
         audit::event("recovery_codes_made", &fields);

@@ -204,3 +204,27 @@ async fn turning_totp_off_kills_its_recovery_codes() {
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_code").await;
     signed_in_with(&app, &ticket, &again.recovery_codes[0]).await;
 }
+
+#[actix_web::test]
+async fn turning_totp_on_ends_every_other_session_of_the_account_and_keeps_this_one() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    // Another session opened with the password alone: a phisher's, say.
+    let other = app.sign_in(&user.email).await;
+    assert_eq!(app.me(&other.access_token).await.status(), StatusCode::OK);
+    let enrolled = totp_on(&app, user).await;
+    assert_eq!(
+        app.me(&other.access_token).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the password-only session from before did not outlive the second factor"
+    );
+    assert_eq!(
+        app.refresh_with_body(&other.refresh_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.me(&enrolled.user.access_token).await.status(),
+        StatusCode::OK,
+        "the session that turned it on stays"
+    );
+}
