@@ -4,6 +4,7 @@
 
 mod alerts;
 mod change;
+mod factor_notices;
 mod name;
 mod passkey_sign_in;
 mod passkeys;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
+use super::factor_notices::{put_notice, FactorChange};
 use super::{still_in_force, Accounts};
 use crate::auth::factors::passkeys::Ceremony;
 use crate::auth::{audit, Principal};
@@ -96,18 +97,29 @@ impl Accounts {
             last_used_at: None,
         };
         let kept = row.clone();
-        self.sessions
+        let (outbox, from) = (self.outbox.clone(), client.address_text());
+        let noticed = self
+            .sessions
             .user_changed_with(&principal.user.id, move |conn| {
                 let user = users::lock(conn, &kept.user_id)?.ok_or(AppError::InvalidPasskey)?;
                 if user.passkey_count as usize >= MAX_PASSKEYS {
                     return Err(AppError::TooManyPasskeys);
                 }
-                match passkeys::insert(conn, &kept)? {
-                    true => Ok(()),
-                    false => Err(AppError::PasskeyExists),
+                if !passkeys::insert(conn, &kept)? {
+                    return Err(AppError::PasskeyExists);
                 }
+                put_notice(
+                    &outbox,
+                    conn,
+                    Some(&user),
+                    FactorChange::PasskeyAdded,
+                    &from,
+                )
             })
             .await?;
+        if noticed {
+            self.outbox.wake();
+        }
         audit::event(
             "passkey_added",
             &[
@@ -163,16 +175,22 @@ impl Accounts {
             .confirm(&user.id, &user.email, &password, client, "remove_passkey")
             .await?;
         let (id, passkey) = (user.id.clone(), passkey_id.to_owned());
-        self.sessions
+        let (outbox, from) = (self.outbox.clone(), client.address_text());
+        let noticed = self
+            .sessions
             .user_changed_with(&user.id, move |conn| {
                 let now = users::lock(conn, &id)?;
                 still_in_force(now.as_ref(), &checked)?;
-                match passkeys::delete(conn, &id, &passkey)? {
-                    true => Ok(()),
-                    false => Err(AppError::NotFound),
+                if !passkeys::delete(conn, &id, &passkey)? {
+                    return Err(AppError::NotFound);
                 }
+                let change = FactorChange::PasskeyRemoved;
+                put_notice(&outbox, conn, now.as_ref(), change, &from)
             })
             .await?;
+        if noticed {
+            self.outbox.wake();
+        }
         audit::event(
             "passkey_removed",
             &[

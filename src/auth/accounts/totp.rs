@@ -6,6 +6,7 @@
 //! `/api/me` and the sign-in see the change at once; turning TOTP on ends
 //! every other session of the user.
 
+use super::factor_notices::{put_notice, FactorChange};
 use super::{rate_limited, still_in_force, Accounts};
 use crate::auth::factors::{recovery, totp};
 use crate::auth::{audit, Ending, Principal};
@@ -84,9 +85,10 @@ impl Accounts {
         // with the password alone before (perhaps by whoever phished it)
         // must not outlive the second factor meant to shut it out.
         let keep = Ending::AllBut(principal.session_id().to_owned());
+        let (outbox, from) = (self.outbox.clone(), client.address_text());
         let confirmed = self
             .sessions
-            .end_of_user_with(&principal.user.id, keep, move |conn, _locked| {
+            .end_of_user_with(&principal.user.id, keep, move |conn, locked| {
                 let pending = totp_secrets::find(conn, &id)?
                     .filter(|secret| !secret.is_on())
                     .ok_or(AppError::TotpNotPending)?;
@@ -97,7 +99,9 @@ impl Accounts {
                 if !totp_secrets::confirm(conn, &id, step, now)? {
                     return Err(AppError::TotpNotPending);
                 }
-                recovery_codes::replace(conn, &id, &hashes, now)
+                recovery_codes::replace(conn, &id, &hashes, now)?;
+                let change = FactorChange::TotpEnabled;
+                put_notice(&outbox, conn, locked.as_ref(), change, &from)
             })
             .await;
         let ended = match confirmed {
@@ -114,8 +118,11 @@ impl Accounts {
                 return Err(AppError::InvalidConfirmCode);
             }
             Err(error) => return Err(error),
-            Ok(((), ended)) => {
+            Ok((noticed, ended)) => {
                 drop(attempt);
+                if noticed {
+                    self.outbox.wake();
+                }
                 ended
             }
         };
@@ -142,16 +149,29 @@ impl Accounts {
             .confirm(&user.id, &user.email, password, client, "totp_disable")
             .await?;
         let id = user.id.clone();
-        self.sessions
+        let (outbox, from) = (self.outbox.clone(), client.address_text());
+        let noticed = self
+            .sessions
             .user_changed_with(&user.id, move |conn| {
-                still_in_force(users::lock(conn, &id)?.as_ref(), &checked)?;
+                let now = users::lock(conn, &id)?;
+                still_in_force(now.as_ref(), &checked)?;
                 if !totp_secrets::delete(conn, &id)? {
                     return Err(AppError::TotpNotEnabled);
                 }
                 recovery_codes::delete_of_user(conn, &id)?;
-                sign_in_tickets::delete_of_user(conn, &id)
+                sign_in_tickets::delete_of_user(conn, &id)?;
+                put_notice(
+                    &outbox,
+                    conn,
+                    now.as_ref(),
+                    FactorChange::TotpDisabled,
+                    &from,
+                )
             })
             .await?;
+        if noticed {
+            self.outbox.wake();
+        }
         audit::event(
             "totp_disabled",
             &[("user", &user.id), ("ip", &client.address_text())],
@@ -174,16 +194,23 @@ impl Accounts {
         let codes = recovery::generate()?;
         let hashes: Vec<Vec<u8>> = codes.iter().filter_map(|c| recovery::hash(c)).collect();
         let id = user.id.clone();
-        self.sessions
+        let (outbox, from) = (self.outbox.clone(), client.address_text());
+        let noticed = self
+            .sessions
             .user_changed_with(&user.id, move |conn| {
                 let now = users::lock(conn, &id)?;
                 still_in_force(now.as_ref(), &checked)?;
-                if !now.is_some_and(|user| user.totp_on) {
+                if !now.as_ref().is_some_and(|user| user.totp_on) {
                     return Err(AppError::NoSecondFactor);
                 }
-                recovery_codes::replace(conn, &id, &hashes, now_ms())
+                recovery_codes::replace(conn, &id, &hashes, now_ms())?;
+                let change = FactorChange::RecoveryCodesMade;
+                put_notice(&outbox, conn, now.as_ref(), change, &from)
             })
             .await?;
+        if noticed {
+            self.outbox.wake();
+        }
         audit::event(
             "recovery_codes_made",
             &[("user", &user.id), ("ip", &client.address_text())],

@@ -10,6 +10,7 @@
 //! never stored in clear.
 
 mod change;
+mod factor_notice;
 mod link_address;
 mod verify;
 

@@ -48,6 +48,10 @@ pub enum MailKind {
     /// A sign-in from a new device or network, to the account's verified
     /// address; its subject is the session's id.
     SignInAlert,
+    /// A second factor turned on or off, new recovery codes, a passkey
+    /// added or removed, to the account's verified address; its subject is
+    /// what changed (`totp_enabled`, …).
+    SecondFactorChanged,
 }
 
 impl MailKind {
@@ -59,6 +63,7 @@ impl MailKind {
             MailKind::VerifyEmail => "verify_email",
             MailKind::SignUpAttempt => "sign_up_attempt",
             MailKind::SignInAlert => "sign_in_alert",
+            MailKind::SecondFactorChanged => "second_factor_changed",
         }
     }
 
@@ -70,6 +75,7 @@ impl MailKind {
             "verify_email" => Some(MailKind::VerifyEmail),
             "sign_up_attempt" => Some(MailKind::SignUpAttempt),
             "sign_in_alert" => Some(MailKind::SignInAlert),
+            "second_factor_changed" => Some(MailKind::SecondFactorChanged),
             _ => None,
         }
     }

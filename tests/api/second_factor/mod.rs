@@ -20,6 +20,7 @@ mod enrol;
 mod forms;
 mod instances;
 mod limits;
+mod notices;
 mod profile;
 mod races;
 mod recovery;

@@ -55,6 +55,9 @@ impl Sender {
             }
             MailKind::SignUpAttempt => self.addresses.sign_up_attempt_mail(&row.recipient).await,
             MailKind::SignInAlert => self.alerts.mail(row).await,
+            MailKind::SecondFactorChanged => Ok(self
+                .addresses
+                .second_factor_notice(&row.subject, &row.recipient)),
         }
     }
 
