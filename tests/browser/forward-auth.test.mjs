@@ -307,10 +307,12 @@ test("a path that asks for a second factor: a password-only session gets sesame'
   // Elsewhere, the same session still opens the app.
   assert.equal((await page.goto(stack.url + "/notes")).status(), 200);
 
-  // With TOTP on, its link signs in again (password, then code) and comes back.
-  const secret = await withTotp(stack, user);
+  // Back on the page; then TOTP is turned on (elsewhere, which also ends
+  // this password-only session): the page's link signs in again, password
+  // then code, and comes back.
   await page.goto(stack.url + path);
-  await page.waitForSelector("#sign-in-with-second-factor");
+  await page.waitForFunction(() => history.state === null && document.querySelector("#unauthorized[data-mfa]"));
+  const secret = await withTotp(stack, user);
   await Promise.all([page.waitForURL(/\/login\?next=/), page.click("#sign-in-with-second-factor")]);
   assert.equal(new URL(page.url()).searchParams.get("next"), path);
   await signInOnPage(page, user.email);
