@@ -38,8 +38,9 @@ pub async fn measure(sesame: SocketAddr, password_user: &str, seconds: Duration)
         println!("second step: skipped, this binary has no /auth/totp");
         return None;
     }
-    // Enough accounts that each signs in at most twice per 30 s step over
-    // every round, at the password rate (measured first, briefly).
+    // Enough accounts that each signs in once over every round, at the
+    // password rate (measured first, briefly), with room to spare: an
+    // account's next code is of a step it has not used.
     let probe = drive(
         sesame,
         logins(password_user, CONNECTIONS),
@@ -47,7 +48,7 @@ pub async fn measure(sesame: SocketAddr, password_user: &str, seconds: Duration)
     )
     .await;
     let total = probe.throughput() * (seconds.as_secs_f64() + 1.0) * super::ROUNDS as f64;
-    let count = (total / 2.0).ceil() as usize + 2 * CONNECTIONS;
+    let count = (total * 1.2).ceil() as usize + 2 * CONNECTIONS;
     println!("second step: enrolling {count} accounts with TOTP");
     let pool: Pool = Arc::new(Mutex::new(enrol(sesame, count).await));
     let (totp, password) = alternately(
@@ -161,19 +162,25 @@ async fn second_steps(sesame: SocketAddr, pool: &Pool, duration: Duration) -> St
     total
 }
 
-/// The next account with a step it has not used (the current one or the
-/// next: sesame accepts one step either side), and that step.
+/// The next account with a step it has not used (sesame accepts one step
+/// either side of the current one), and that step. Should every account
+/// have used its steps (too few enrolled), it waits for the next step.
 fn take(pool: &Pool) -> (Account, u64) {
-    let mut pool = pool.lock().expect("the pool");
-    for _ in 0..pool.len() {
-        let account = pool.pop_front().expect("an account");
-        let step = (account.last_step + 1).max(now_step());
-        if step <= now_step() + 1 {
-            return (account, step);
+    loop {
+        {
+            let mut pool = pool.lock().expect("the pool");
+            for _ in 0..pool.len() {
+                let account = pool.pop_front().expect("an account");
+                let step = (account.last_step + 1).max(now_step().saturating_sub(1));
+                if step <= now_step() + 1 {
+                    return (account, step);
+                }
+                pool.push_back(account);
+            }
         }
-        pool.push_back(account);
+        eprintln!("second step: every account used its codes of this step; waiting");
+        std::thread::sleep(Duration::from_millis(200));
     }
-    panic!("every account used its codes of this step: enrol more");
 }
 
 fn now_step() -> u64 {
