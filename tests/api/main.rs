@@ -22,6 +22,7 @@ mod forward_auth;
 mod health;
 mod helpers;
 mod hostile;
+mod hostile_passkeys;
 mod instances;
 mod keys;
 mod limits;
