@@ -272,5 +272,66 @@ async fn a_passkey_sign_in_replayed_with_its_cookie_signs_nobody_in_again() {
         !set_cookies(replayed.headers()).contains_key("accessToken"),
         "a replayed assertion opened a second session"
     );
-    assert_error(replayed, StatusCode::BAD_REQUEST, "no_passkey_challenge").await;
+    assert_error(replayed, StatusCode::UNAUTHORIZED, "invalid_passkey").await;
+    // New options still sign in.
+    let (cookie, body) = passkey_sign_in_request(&app, &key, &user.id).await;
+    let again = app
+        .passkey_login(Headers::new().cookie(&cookie), &body)
+        .await;
+    assert_eq!(again.status(), StatusCode::OK, "fresh options still work");
+}
+
+#[actix_web::test]
+async fn a_second_step_passkey_answer_replayed_with_a_new_ticket_signs_nobody_in() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let key = SoftKey::new("second-step");
+    add_passkey(&app, &user, &key).await;
+    // TOTP on, as a confirmed enrolment leaves the row: a password asks
+    // for a second step.
+    run_sql(
+        &app,
+        &format!("UPDATE users SET totp_on = true WHERE id = '{}'", user.id),
+    );
+    let new_ticket = || async {
+        let response = app.login(&user.email, PASSWORD).await;
+        let body = assert_error(response, StatusCode::UNAUTHORIZED, "second_factor_required").await;
+        body["ticket"].as_str().unwrap().to_owned()
+    };
+    let ticket = new_ticket().await;
+    let asked = json!({"ticket": ticket});
+    let (cookie, options) = options_of(
+        app.second_step_passkey_options(Headers::new(), &asked)
+            .await,
+    )
+    .await;
+    let credential = key.get(&app, &options, Some(&user.id)).await;
+    let body = json!({"ticket": ticket, "credential": credential});
+    let response = app
+        .second_step_passkey(Headers::new().cookie(&cookie), &body)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // A phisher with the password gets a ticket of their own and sends the
+    // owner's answer (and its cookie) again.
+    let ticket = new_ticket().await;
+    let body = json!({"ticket": ticket, "credential": credential});
+    let replayed = app
+        .second_step_passkey(Headers::new().cookie(&cookie), &body)
+        .await;
+    assert!(
+        !set_cookies(replayed.headers()).contains_key("accessToken"),
+        "the owner's passkey answer passed the phisher's second step"
+    );
+    assert_error(replayed, StatusCode::UNAUTHORIZED, "invalid_passkey").await;
+}
+
+/// Runs `sql` (the same on both backends) on the server's database.
+fn run_sql(app: &TestApp, sql: &str) {
+    use diesel::RunQueryDsl;
+    let query = diesel::sql_query(sql);
+    match app.database() {
+        TestDb::Sqlite(mut conn) => query.execute(&mut conn),
+        TestDb::Postgres(mut conn) => query.execute(&mut conn),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }

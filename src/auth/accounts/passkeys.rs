@@ -39,11 +39,13 @@ impl From<PasskeyRow> for PasskeyInfo {
     }
 }
 
-/// A passkey being added: its name and the options' state, kept by the
-/// browser (in the encrypted form session) until it answers.
+/// A passkey being added: its name, the account whose password asked for
+/// it, and the options' state, kept by the browser (in the encrypted form
+/// session) until it answers.
 #[derive(Serialize, Deserialize)]
 pub struct PendingPasskey {
     name: String,
+    user_id: String,
     ceremony: Ceremony<PasskeyRegistration>,
 }
 
@@ -73,7 +75,12 @@ impl Accounts {
             self.relying_party
                 .start_registration(&user.id, &user.email, &existing, now_ms())?;
         let name = name.as_str().to_owned();
-        Ok((options, PendingPasskey { name, ceremony }))
+        let pending = PendingPasskey {
+            name,
+            user_id: user.id.clone(),
+            ceremony,
+        };
+        Ok((options, pending))
     }
 
     /// Adds the passkey the browser made for `pending`.
@@ -84,6 +91,12 @@ impl Accounts {
         credential: &RegisterPublicKeyCredential,
         client: &Client,
     ) -> Result<PasskeyInfo, AppError> {
+        // The form session is the browser's, not the account's: options
+        // another account's password asked for (a thief holding both
+        // sessions) add nothing here.
+        if pending.user_id != principal.user.id {
+            return Err(AppError::NoPasskeyChallenge);
+        }
         let passkey =
             self.relying_party
                 .finish_registration(credential, pending.ceremony, now_ms())?;

@@ -139,9 +139,11 @@ impl RelyingParty {
         credential: PublicKeyCredential,
         now: Millis,
     ) -> Result<Assertion, AppError> {
+        let made_at = ceremony.made_at;
         Ok(Assertion {
             webauthn: Arc::clone(self.webauthn()?),
             state: ceremony.open(now)?,
+            made_at,
             credential,
         })
     }
@@ -181,6 +183,9 @@ impl<S> Ceremony<S> {
 pub struct Assertion {
     webauthn: Arc<Webauthn>,
     state: DiscoverableAuthentication,
+    /// When its options were made: older than the passkey's last use, they
+    /// are used up.
+    made_at: Millis,
     credential: PublicKeyCredential,
 }
 
@@ -214,7 +219,8 @@ pub fn verify_second_step(
 }
 
 /// Whether `assertion` was made by one of `user_id`'s passkeys, over its
-/// challenge, with the user verified; a valid one records its use.
+/// challenge, with the user verified, and its options not used up; a
+/// valid one records its use.
 pub fn verify(
     conn: &mut Conn,
     user_id: &str,
@@ -226,6 +232,15 @@ pub fn verify(
     else {
         return Ok(false);
     };
+    // The options' state lives in the browser's cookie, which can be sent
+    // again with the same answer: options made before this passkey's last
+    // use are used up, whatever its counter says (synced passkeys keep 0).
+    if row
+        .last_used_at
+        .is_some_and(|used| used >= assertion.made_at)
+    {
+        return Ok(false);
+    }
     // A user handle given must be this account's.
     if let Some(handle) = assertion.credential.get_user_unique_id() {
         if Uuid::from_slice(handle).ok() != Uuid::parse_str(user_id).ok() {
