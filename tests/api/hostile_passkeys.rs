@@ -335,3 +335,40 @@ fn run_sql(app: &TestApp, sql: &str) {
     }
     .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
+
+#[actix_web::test]
+async fn a_credential_id_longer_than_webauthn_allows_is_refused_and_long_ones_never_break_the_options(
+) {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let bearer = || Headers::new().bearer(&user.access_token);
+    let key_of_length = |bytes: usize| {
+        let mut key = SoftKey::new("long");
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        key.cred_id = format!("{unique}{}", "a".repeat(bytes - unique.len()));
+        key
+    };
+    // Past WebAuthn's 1023 bytes: refused, nothing stored.
+    let (cookie, options) = options_of(app.passkey_options(bearer(), PASSWORD, "Key").await).await;
+    let credential = key_of_length(4000).create(&app, &options).await;
+    let response = app
+        .add_passkey(bearer().cookie(&cookie), &json!({"credential": credential}))
+        .await;
+    assert_ne!(
+        response.status(),
+        StatusCode::CREATED,
+        "a 4000-byte id was stored"
+    );
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_passkey").await;
+    assert_eq!(passkeys_listed(&app, &user).await, 0);
+    // Ids of the longest length allowed: the options to add one more are
+    // still given (not a 500 from a cookie too big to send).
+    for _ in 0..3 {
+        add_passkey(&app, &user, &key_of_length(1023)).await;
+    }
+    let (_, options) = options_of(app.passkey_options(bearer(), PASSWORD, "Key").await).await;
+    let excluded = options["publicKey"]["excludeCredentials"]
+        .as_array()
+        .unwrap();
+    assert_eq!(excluded.len(), 3, "none of the account's passkeys again");
+}

@@ -27,6 +27,10 @@ use crate::error::AppError;
 /// How long the options of a ceremony can be answered.
 pub const CEREMONY_TTL: Millis = 5 * 60 * 1000;
 
+/// The longest credential id WebAuthn allows (§ 7.1, registration step
+/// "credentialId's length").
+pub const MAX_CREDENTIAL_ID_BYTES: usize = 1023;
+
 /// The relying party: `None` when the public address's host cannot be one
 /// (an IP address, say): passkeys are then refused, the rest works.
 #[derive(Clone)]
@@ -73,16 +77,21 @@ impl RelyingParty {
         now: Millis,
     ) -> Result<(Value, Ceremony<PasskeyRegistration>), AppError> {
         let handle = Uuid::parse_str(user_id).map_err(AppError::unexpected)?;
-        let exclude = existing
-            .iter()
-            .filter_map(|row| BASE64URL.decode(&row.id).ok())
-            .map(Into::into)
-            .collect();
+        // The passkeys not to make again go to the browser only: in the
+        // state they would swell the cookie past what browsers keep (ids
+        // run to 1023 bytes); one made again is refused by the table.
         let (options, state) = self
             .webauthn()?
-            .start_passkey_registration(handle, email, email, Some(exclude))
+            .start_passkey_registration(handle, email, email, None)
             .map_err(AppError::unexpected)?;
         let mut options = serde_json::to_value(options).map_err(AppError::unexpected)?;
+        let exclude: Vec<Value> = existing
+            .iter()
+            .map(|row| json!({"type": "public-key", "id": row.id}))
+            .collect();
+        if !exclude.is_empty() {
+            options["publicKey"]["excludeCredentials"] = Value::Array(exclude);
+        }
         // A discoverable credential, so that it signs in with no email typed.
         options["publicKey"]["authenticatorSelection"]["residentKey"] = json!("required");
         options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = json!(true);
@@ -98,12 +107,20 @@ impl RelyingParty {
         now: Millis,
     ) -> Result<Passkey, AppError> {
         let state = ceremony.open(now)?;
-        self.webauthn()?
+        let passkey = self
+            .webauthn()?
             .finish_passkey_registration(credential, &state)
             .map_err(|error| {
                 log::debug!("a passkey registration failed: {error}");
                 AppError::InvalidPasskey
-            })
+            })?;
+        // WebAuthn's limit, which the library does not check: a longer id
+        // would be listed in every later options' cookie and body.
+        if passkey.cred_id().len() > MAX_CREDENTIAL_ID_BYTES {
+            log::debug!("a passkey registration failed: its credential id is too long");
+            return Err(AppError::InvalidPasskey);
+        }
+        Ok(passkey)
     }
 
     /// The options of a sign-in: any of the browser's passkeys for this
