@@ -90,12 +90,6 @@ impl SoftKey {
         }
     }
 
-    /// Its credential id as the `passkeys` table and the API show it.
-    fn id(&self) -> String {
-        use base64::Engine;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.cred_id.as_bytes())
-    }
-
     /// What `navigator.credentials.create` gives for `options`.
     async fn create(&self, app: &TestApp, options: &Value) -> Value {
         self.run(app, "create", options, None, VERIFIED).await
@@ -371,4 +365,30 @@ async fn a_credential_id_longer_than_webauthn_allows_is_refused_and_long_ones_ne
         .as_array()
         .unwrap();
     assert_eq!(excluded.len(), 3, "none of the account's passkeys again");
+}
+
+#[actix_web::test]
+async fn the_options_one_password_asked_for_add_one_passkey_not_one_per_replay() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let bearer = || Headers::new().bearer(&user.access_token);
+    let (cookie, options) = options_of(app.passkey_options(bearer(), PASSWORD, "Key").await).await;
+    let first = SoftKey::new("first").create(&app, &options).await;
+    let response = app
+        .add_passkey(bearer().cookie(&cookie), &json!({"credential": first}))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    // The same options' cookie, sent again with another authenticator's
+    // answer (whoever holds the browser for the next 5 minutes).
+    let second = SoftKey::new("second").create(&app, &options).await;
+    let response = app
+        .add_passkey(bearer().cookie(&cookie), &json!({"credential": second}))
+        .await;
+    assert_ne!(
+        response.status(),
+        StatusCode::CREATED,
+        "a second passkey was added on the password given for one"
+    );
+    assert_error(response, StatusCode::BAD_REQUEST, "no_passkey_challenge").await;
+    assert_eq!(passkeys_listed(&app, &user).await, 1);
 }

@@ -97,6 +97,7 @@ impl Accounts {
         if pending.user_id != principal.user.id {
             return Err(AppError::NoPasskeyChallenge);
         }
+        let asked_at = pending.ceremony.made_at();
         let passkey =
             self.relying_party
                 .finish_registration(credential, pending.ceremony, now_ms())?;
@@ -112,6 +113,15 @@ impl Accounts {
         self.sessions
             .user_changed_with(&principal.user.id, move |conn| {
                 let user = users::lock(conn, &kept.user_id)?.ok_or(AppError::InvalidPasskey)?;
+                // The options' cookie can be sent again: options asked for
+                // before the account's newest passkey was added are used up.
+                let newest = passkeys::of_user(conn, &kept.user_id)?
+                    .iter()
+                    .map(|row| row.created_at)
+                    .max();
+                if newest.is_some_and(|added| added > asked_at) {
+                    return Err(AppError::NoPasskeyChallenge);
+                }
                 if user.passkey_count as usize >= MAX_PASSKEYS {
                     return Err(AppError::TooManyPasskeys);
                 }

@@ -156,7 +156,7 @@ impl RelyingParty {
         credential: PublicKeyCredential,
         now: Millis,
     ) -> Result<Assertion, AppError> {
-        let made_at = ceremony.made_at;
+        let made_at = ceremony.made_at();
         Ok(Assertion {
             webauthn: Arc::clone(self.webauthn()?),
             state: ceremony.open(now)?,
@@ -185,6 +185,11 @@ pub struct Ceremony<S> {
 impl<S> Ceremony<S> {
     fn new(state: S, made_at: Millis) -> Self {
         Ceremony { state, made_at }
+    }
+
+    /// When its options were made.
+    pub fn made_at(&self) -> Millis {
+        self.made_at
     }
 
     /// The state, while its options can still be answered.
@@ -252,9 +257,10 @@ pub fn verify(
     // The options' state lives in the browser's cookie, which can be sent
     // again with the same answer: options made before this passkey's last
     // use are used up, whatever its counter says (synced passkeys keep 0).
+    // (An answer comes a round trip after its options: never the same ms.)
     if row
         .last_used_at
-        .is_some_and(|used| used >= assertion.made_at)
+        .is_some_and(|used| used > assertion.made_at)
     {
         return Ok(false);
     }
