@@ -392,3 +392,34 @@ async fn the_options_one_password_asked_for_add_one_passkey_not_one_per_replay()
     assert_error(response, StatusCode::BAD_REQUEST, "no_passkey_challenge").await;
     assert_eq!(passkeys_listed(&app, &user).await, 1);
 }
+
+#[actix_web::test]
+async fn with_passkeys_off_every_ceremony_answer_is_told_so_not_a_bad_request() {
+    let app = spawn_app_with(|s| s.public_url = Some("http://127.0.0.1:9".into())).await;
+    let user = app.new_user().await;
+    // A well-formed answer, as a page loaded before the operator changed
+    // the public address would send.
+    let credential = json!({
+        "id": "a2V5", "rawId": "a2V5", "type": "public-key", "extensions": {},
+        "response": {"authenticatorData": "AA", "clientDataJSON": "e30", "signature": "AA"},
+    });
+    let bearer = Headers::new().bearer(&user.access_token);
+    let answers = [
+        app.add_passkey(bearer, &json!({"credential": credential})).await,
+        app.passkey_login(Headers::new(), &json!({"credential": credential}))
+            .await,
+        app.second_step_passkey(
+            Headers::new(),
+            &json!({"ticket": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "credential": credential}),
+        )
+        .await,
+    ];
+    for response in answers {
+        assert_error(
+            response,
+            StatusCode::NOT_IMPLEMENTED,
+            "passkeys_unavailable",
+        )
+        .await;
+    }
+}
