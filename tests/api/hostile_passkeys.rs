@@ -423,3 +423,107 @@ async fn with_passkeys_off_every_ceremony_answer_is_told_so_not_a_bad_request() 
         .await;
     }
 }
+
+#[actix_web::test]
+async fn this_was_not_me_removes_the_passkeys_added_since_that_sign_in() {
+    use reqwest::Method;
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|s| {
+        smtp.configure(s);
+        s.trusted_proxies = sesame::config::TrustedProxies::parse("127.0.0.1").unwrap();
+    })
+    .await;
+    let from = |agent: &str, address: &str| {
+        Headers::new()
+            .header("User-Agent", agent)
+            .forwarded_for(address)
+    };
+    let home = || {
+        from(
+            "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Firefox/133.0",
+            "198.51.100.7",
+        )
+    };
+    let email = format!("owner-{}@example.com", uuid::Uuid::new_v4().simple());
+    let response = app.register_with(home(), "Owner", &email, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let owner = TestUser::from_sign_in(&email, response).await;
+    run_sql(
+        &app,
+        &format!(
+            "UPDATE users SET email_verified = TRUE WHERE id = '{}'",
+            owner.id
+        ),
+    );
+    // The owner's own passkey, added before anything happened.
+    let own_key = SoftKey::new("owner");
+    add_passkey(&app, &owner, &own_key).await;
+    // A phisher with the password signs in from elsewhere and plants a
+    // passkey of their own (the password is all adding one asks for).
+    let elsewhere = from(
+        "Mozilla/5.0 (Linux; Android 14) Chrome/131.0.0.0",
+        "203.0.113.9",
+    );
+    let response = app.login_with(elsewhere, &email, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let intruder = TestUser::from_sign_in(&email, response).await;
+    let planted = SoftKey::new("planted");
+    add_passkey(&app, &intruder, &planted).await;
+    // The owner is alerted and says "this wasn't me".
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let alert = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let mail = smtp.next_mail_to(&email, left).await;
+        if mail.subject.as_deref() == Some("New sign-in to your sesame account") {
+            break mail;
+        }
+    };
+    let text = alert.text();
+    let at = text.find("/sign-in/not-me?token=").expect("a not-me link");
+    let link: String = text[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
+        .collect();
+    let first = Page::of(app.send_raw(Method::GET, &link, Headers::new(), None).await).await;
+    let forms = first.forms_cookie();
+    let shown = Page::of(
+        app.send_raw(
+            Method::GET,
+            "/sign-in/not-me",
+            Headers::new().cookie(&forms),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let forms = shown.forms_cookie.clone().unwrap_or(forms);
+    let used = app
+        .press_link_button("/sign-in/not-me", &forms, &shown.csrf())
+        .await;
+    assert_eq!(
+        used.status(),
+        StatusCode::SEE_OTHER,
+        "the session is disowned"
+    );
+    // The planted passkey no longer signs in; the owner's still does.
+    let (cookie, body) = passkey_sign_in_request(&app, &planted, &owner.id).await;
+    let response = app
+        .passkey_login(Headers::new().cookie(&cookie), &body)
+        .await;
+    assert!(
+        !set_cookies(response.headers()).contains_key("accessToken"),
+        "the disowned sign-in's passkey still signs in"
+    );
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_passkey").await;
+    let (cookie, body) = passkey_sign_in_request(&app, &own_key, &owner.id).await;
+    let response = app
+        .passkey_login(Headers::new().cookie(&cookie), &body)
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "the owner's passkey stays"
+    );
+    let me: Value = app.me(&owner.access_token).await.json().await.unwrap();
+    assert_eq!(me["secondFactor"]["passkeys"], 1, "{me}");
+}
