@@ -143,7 +143,9 @@ impl SignInAlerts {
                         let email = users::find_by_id(conn, &taken.user_id)?.map(|u| u.email);
                         takeover_links::void(conn, &taken.user_id, email.as_deref().unwrap_or(""))?;
                         // A passkey they added would let them back in
-                        // after the reset: those added since go too.
+                        // after the reset: those added since go too (on
+                        // the locked row, after any add under way).
+                        users::lock(conn, &taken.user_id)?;
                         let removed =
                             match session_rows::find_of_user(conn, &session_id, &taken.user_id)? {
                                 Some(session) => passkeys::delete_added_since(
