@@ -131,10 +131,14 @@ impl SignInAlerts {
             .await?
             .ok_or(AppError::InvalidResetToken)?;
         let (resets, session_id) = (self.0.resets.clone(), link.session_id.clone());
+        let owner = link.user_id.clone();
         let ((reset, passkeys_removed), ended) = self
             .0
             .sessions
             .revoke_with(&link.session_id, move |conn| {
+                // The user's row first, as every write to the account
+                // takes it: a passkey being added is in, or waits.
+                users::lock(conn, &owner)?;
                 // Taken in the transaction: of two uses at once, one wins.
                 match sign_in_alerts::take(conn, &hash, now_ms())? {
                     Some(taken) if taken.session_id == session_id => {
@@ -143,9 +147,7 @@ impl SignInAlerts {
                         let email = users::find_by_id(conn, &taken.user_id)?.map(|u| u.email);
                         takeover_links::void(conn, &taken.user_id, email.as_deref().unwrap_or(""))?;
                         // A passkey they added would let them back in
-                        // after the reset: those added since go too (on
-                        // the locked row, after any add under way).
-                        users::lock(conn, &taken.user_id)?;
+                        // after the reset: those added since go too.
                         let removed =
                             match session_rows::find_of_user(conn, &session_id, &taken.user_id)? {
                                 Some(session) => passkeys::delete_added_since(
