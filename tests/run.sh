@@ -17,7 +17,9 @@
 # source into the binary, see Cargo.toml), chromium (apt), nginx (apt),
 # Node.js (apt), python3-aiosmtpd (apt; the SMTP server the mail tests send
 # to, tests/smtp/server.py), python3-pyotp (apt; the TOTP codes the second
-# factor tests compute apart from sesame, tests/api/helpers/totp.rs), openssl
+# factor tests compute apart from sesame, tests/api/helpers/totp.rs),
+# python3-cryptography (apt; the software passkey of
+# tests/api/hostile_passkeys.rs), openssl
 # (apt; the TLS tests' certificates), and
 # playwright-core at the version in
 # tests/browser/package-lock.json.
@@ -41,6 +43,7 @@ installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'
 installed postgresql || apt_install postgresql
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_install python3-aiosmtpd
 /usr/bin/python3 -c 'import pyotp' 2>/dev/null || apt_install python3-pyotp
+/usr/bin/python3 -c 'import cryptography' 2>/dev/null || apt_install python3-cryptography
 command -v openssl >/dev/null 2>&1 || apt_install openssl
 
 # One PostgreSQL cluster for the whole run, stopped and removed at exit

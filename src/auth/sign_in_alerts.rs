@@ -20,7 +20,7 @@ use crate::auth::takeover_links;
 use crate::clock::{ms, now_ms};
 use crate::db::mail_outbox::OutboxRow;
 use crate::db::sign_in_alerts::{self, SignInAlertLink};
-use crate::db::{known_devices, sessions as session_rows, users, Db};
+use crate::db::{known_devices, passkeys, sessions as session_rows, users, Db};
 use crate::domain::{Client, Device};
 use crate::error::AppError;
 use crate::mail::{Mail, SignInAlertMail};
@@ -131,10 +131,14 @@ impl SignInAlerts {
             .await?
             .ok_or(AppError::InvalidResetToken)?;
         let (resets, session_id) = (self.0.resets.clone(), link.session_id.clone());
-        let (reset, ended) = self
+        let owner = link.user_id.clone();
+        let ((reset, passkeys_removed), ended) = self
             .0
             .sessions
             .revoke_with(&link.session_id, move |conn| {
+                // The user's row first, as every write to the account
+                // takes it: a passkey being added is in, or waits.
+                users::lock(conn, &owner)?;
                 // Taken in the transaction: of two uses at once, one wins.
                 match sign_in_alerts::take(conn, &hash, now_ms())? {
                     Some(taken) if taken.session_id == session_id => {
@@ -142,7 +146,18 @@ impl SignInAlerts {
                         // (a change of address they asked for) goes.
                         let email = users::find_by_id(conn, &taken.user_id)?.map(|u| u.email);
                         takeover_links::void(conn, &taken.user_id, email.as_deref().unwrap_or(""))?;
-                        resets.new_link_in(conn, &taken.user_id)
+                        // A passkey they added would let them back in
+                        // after the reset: those added since go too.
+                        let removed =
+                            match session_rows::find_of_user(conn, &session_id, &taken.user_id)? {
+                                Some(session) => passkeys::delete_added_since(
+                                    conn,
+                                    &taken.user_id,
+                                    session.created_at,
+                                )?,
+                                None => 0,
+                            };
+                        Ok((resets.new_link_in(conn, &taken.user_id)?, removed))
                     }
                     _ => Err(AppError::InvalidResetToken),
                 }
@@ -155,8 +170,16 @@ impl SignInAlerts {
                 ("session", &link.session_id),
                 ("ip", &client.address_text()),
                 ("session_ended", &ended),
+                ("passkeys_removed", &passkeys_removed),
             ],
         );
+        if passkeys_removed > 0 {
+            // The user's other sessions show their passkeys' count again.
+            self.0
+                .sessions
+                .user_changed_with(&link.user_id, |_| Ok(()))
+                .await?;
+        }
         Ok(reset)
     }
 

@@ -79,6 +79,25 @@ pub fn delete(conn: &mut Conn, user_id: &str, id: &str) -> Result<bool, AppError
     Ok(deleted == 1)
 }
 
+/// Deletes the user's passkeys added at `since` or later (what a sign-in
+/// its owner disowned may have added); how many.
+pub fn delete_added_since(
+    conn: &mut Conn,
+    user_id: &str,
+    since: Millis,
+) -> Result<usize, AppError> {
+    let deleted = diesel::delete(
+        passkeys::table
+            .filter(passkeys::user_id.eq(user_id))
+            .filter(passkeys::created_at.ge(since)),
+    )
+    .execute(conn)?;
+    if deleted > 0 {
+        count(conn, user_id, -(deleted as i32))?;
+    }
+    Ok(deleted)
+}
+
 /// A sign-in with the passkey: its new stored form (counter) and when.
 pub fn record_use(conn: &mut Conn, id: &str, credential: &str, at: Millis) -> Result<(), AppError> {
     diesel::update(passkeys::table.find(id))

@@ -23,6 +23,7 @@ mod health;
 mod helpers;
 mod hostile;
 mod hostile_2fa;
+mod hostile_passkeys;
 mod instances;
 mod keys;
 mod limits;

@@ -21,6 +21,12 @@ use crate::error::AppError;
 pub type PasskeyChallenge = Ceremony<DiscoverableAuthentication>;
 
 impl Accounts {
+    /// `PasskeysUnavailable` when there is no relying party: a ceremony's
+    /// answer is told so before anything of it is read.
+    pub fn passkeys_on(&self) -> Result<(), AppError> {
+        self.relying_party.check()
+    }
+
     /// The options of a sign-in with any passkey of this site (conditional
     /// UI capable).
     pub fn passkey_sign_in_options(&self) -> Result<(Value, PasskeyChallenge), AppError> {

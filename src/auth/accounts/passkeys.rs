@@ -40,11 +40,13 @@ impl From<PasskeyRow> for PasskeyInfo {
     }
 }
 
-/// A passkey being added: its name and the options' state, kept by the
-/// browser (in the encrypted form session) until it answers.
+/// A passkey being added: its name, the account whose password asked for
+/// it, and the options' state, kept by the browser (in the encrypted form
+/// session) until it answers.
 #[derive(Serialize, Deserialize)]
 pub struct PendingPasskey {
     name: String,
+    user_id: String,
     ceremony: Ceremony<PasskeyRegistration>,
 }
 
@@ -74,7 +76,12 @@ impl Accounts {
             self.relying_party
                 .start_registration(&user.id, &user.email, &existing, now_ms())?;
         let name = name.as_str().to_owned();
-        Ok((options, PendingPasskey { name, ceremony }))
+        let pending = PendingPasskey {
+            name,
+            user_id: user.id.clone(),
+            ceremony,
+        };
+        Ok((options, pending))
     }
 
     /// Adds the passkey the browser made for `pending`.
@@ -85,6 +92,13 @@ impl Accounts {
         credential: &RegisterPublicKeyCredential,
         client: &Client,
     ) -> Result<PasskeyInfo, AppError> {
+        // The form session is the browser's, not the account's: options
+        // another account's password asked for (a thief holding both
+        // sessions) add nothing here.
+        if pending.user_id != principal.user.id {
+            return Err(AppError::NoPasskeyChallenge);
+        }
+        let asked_at = pending.ceremony.made_at();
         let passkey =
             self.relying_party
                 .finish_registration(credential, pending.ceremony, now_ms())?;
@@ -102,6 +116,15 @@ impl Accounts {
             .sessions
             .user_changed_with(&principal.user.id, move |conn| {
                 let user = users::lock(conn, &kept.user_id)?.ok_or(AppError::InvalidPasskey)?;
+                // The options' cookie can be sent again: options asked for
+                // before the account's newest passkey was added are used up.
+                let newest = passkeys::of_user(conn, &kept.user_id)?
+                    .iter()
+                    .map(|row| row.created_at)
+                    .max();
+                if newest.is_some_and(|added| added > asked_at) {
+                    return Err(AppError::NoPasskeyChallenge);
+                }
                 if user.passkey_count as usize >= MAX_PASSKEYS {
                     return Err(AppError::TooManyPasskeys);
                 }

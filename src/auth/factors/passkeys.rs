@@ -27,6 +27,10 @@ use crate::error::AppError;
 /// How long the options of a ceremony can be answered.
 pub const CEREMONY_TTL: Millis = 5 * 60 * 1000;
 
+/// The longest credential id WebAuthn allows (§ 7.1, registration step
+/// "credentialId's length").
+pub const MAX_CREDENTIAL_ID_BYTES: usize = 1023;
+
 /// The relying party: `None` when the public address's host cannot be one
 /// (an IP address, say): passkeys are then refused, the rest works.
 #[derive(Clone)]
@@ -73,16 +77,21 @@ impl RelyingParty {
         now: Millis,
     ) -> Result<(Value, Ceremony<PasskeyRegistration>), AppError> {
         let handle = Uuid::parse_str(user_id).map_err(AppError::unexpected)?;
-        let exclude = existing
-            .iter()
-            .filter_map(|row| BASE64URL.decode(&row.id).ok())
-            .map(Into::into)
-            .collect();
+        // The passkeys not to make again go to the browser only: in the
+        // state they would swell the cookie past what browsers keep (ids
+        // run to 1023 bytes); one made again is refused by the table.
         let (options, state) = self
             .webauthn()?
-            .start_passkey_registration(handle, email, email, Some(exclude))
+            .start_passkey_registration(handle, email, email, None)
             .map_err(AppError::unexpected)?;
         let mut options = serde_json::to_value(options).map_err(AppError::unexpected)?;
+        let exclude: Vec<Value> = existing
+            .iter()
+            .map(|row| json!({"type": "public-key", "id": row.id}))
+            .collect();
+        if !exclude.is_empty() {
+            options["publicKey"]["excludeCredentials"] = Value::Array(exclude);
+        }
         // A discoverable credential, so that it signs in with no email typed.
         options["publicKey"]["authenticatorSelection"]["residentKey"] = json!("required");
         options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = json!(true);
@@ -98,12 +107,20 @@ impl RelyingParty {
         now: Millis,
     ) -> Result<Passkey, AppError> {
         let state = ceremony.open(now)?;
-        self.webauthn()?
+        let passkey = self
+            .webauthn()?
             .finish_passkey_registration(credential, &state)
             .map_err(|error| {
                 log::debug!("a passkey registration failed: {error}");
                 AppError::InvalidPasskey
-            })
+            })?;
+        // WebAuthn's limit, which the library does not check: a longer id
+        // would be listed in every later options' cookie and body.
+        if passkey.cred_id().len() > MAX_CREDENTIAL_ID_BYTES {
+            log::debug!("a passkey registration failed: its credential id is too long");
+            return Err(AppError::InvalidPasskey);
+        }
+        Ok(passkey)
     }
 
     /// The options of a sign-in: any of the browser's passkeys for this
@@ -139,9 +156,11 @@ impl RelyingParty {
         credential: PublicKeyCredential,
         now: Millis,
     ) -> Result<Assertion, AppError> {
+        let made_at = ceremony.made_at();
         Ok(Assertion {
             webauthn: Arc::clone(self.webauthn()?),
             state: ceremony.open(now)?,
+            made_at,
             credential,
         })
     }
@@ -168,6 +187,11 @@ impl<S> Ceremony<S> {
         Ceremony { state, made_at }
     }
 
+    /// When its options were made.
+    pub fn made_at(&self) -> Millis {
+        self.made_at
+    }
+
     /// The state, while its options can still be answered.
     fn open(self, now: Millis) -> Result<S, AppError> {
         if now.saturating_sub(self.made_at) > CEREMONY_TTL {
@@ -181,6 +205,9 @@ impl<S> Ceremony<S> {
 pub struct Assertion {
     webauthn: Arc<Webauthn>,
     state: DiscoverableAuthentication,
+    /// When its options were made: older than the passkey's last use, they
+    /// are used up.
+    made_at: Millis,
     credential: PublicKeyCredential,
 }
 
@@ -214,7 +241,8 @@ pub fn verify_second_step(
 }
 
 /// Whether `assertion` was made by one of `user_id`'s passkeys, over its
-/// challenge, with the user verified; a valid one records its use.
+/// challenge, with the user verified, and its options not used up; a
+/// valid one records its use.
 pub fn verify(
     conn: &mut Conn,
     user_id: &str,
@@ -226,6 +254,16 @@ pub fn verify(
     else {
         return Ok(false);
     };
+    // The options' state lives in the browser's cookie, which can be sent
+    // again with the same answer: options made before this passkey's last
+    // use are used up, whatever its counter says (synced passkeys keep 0).
+    // (An answer comes a round trip after its options: never the same ms.)
+    if row
+        .last_used_at
+        .is_some_and(|used| used > assertion.made_at)
+    {
+        return Ok(false);
+    }
     // A user handle given must be this account's.
     if let Some(handle) = assertion.credential.get_user_unique_id() {
         if Uuid::from_slice(handle).ok() != Uuid::parse_str(user_id).ok() {

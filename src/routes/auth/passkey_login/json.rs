@@ -18,6 +18,7 @@ pub async fn post(
     accounts: web::Data<Accounts>,
     cookies: web::Data<CookiePolicy>,
 ) -> Result<HttpResponse, AppError> {
+    accounts.passkeys_on()?;
     let credential = credential_of(input.credential)?;
     let challenge = forms.take_passkey_challenge()?;
     let sign_in = accounts

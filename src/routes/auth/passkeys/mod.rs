@@ -89,6 +89,7 @@ pub async fn add(
     client: Client,
     accounts: web::Data<Accounts>,
 ) -> Result<HttpResponse, AppError> {
+    accounts.passkeys_on()?;
     let credential = credential_of(input.credential)?;
     let pending = forms.take_pending_passkey()?;
     let added = accounts

@@ -82,6 +82,7 @@ pub async fn json(
     accounts: web::Data<Accounts>,
     cookies: web::Data<CookiePolicy>,
 ) -> Result<HttpResponse, AppError> {
+    accounts.passkeys_on()?;
     let ticket = ticket_of(input.ticket, &forms)?;
     let sign_in = second_step(&ticket, input.credential, &forms, &client, &accounts).await?;
     if forms
