@@ -8,6 +8,7 @@ mod factor_notices;
 mod name;
 mod passkey_sign_in;
 mod passkeys;
+mod refusals;
 mod sign_up;
 mod steps;
 mod totp;
@@ -16,13 +17,15 @@ pub(super) use alerts::REMEMBERED_FOR;
 pub(in crate::auth) use change::still_in_force;
 pub use passkey_sign_in::PasskeyChallenge;
 pub use passkeys::{PasskeyInfo, PendingPasskey, MAX_PASSKEYS};
+pub(in crate::auth) use refusals::rate_limited;
+use refusals::sign_in_failed;
 pub use sign_up::Registered;
 use std::sync::Arc;
 pub use steps::{LoginStep, SecondStep};
 pub use totp::TotpEnrolment;
 
 use super::factors::passkeys::RelyingParty;
-use super::limits::{LimitStore, LoginLimits, Refusal, RegisterLimits, SecondFactorLimits};
+use super::limits::{LimitStore, LoginLimits, RegisterLimits, SecondFactorLimits};
 use super::outbox::Outbox;
 use super::password::{cost_of, PasswordHasher};
 use super::{audit, Sessions};
@@ -30,7 +33,7 @@ use crate::config::Settings;
 use crate::db::users::{self, User};
 use crate::db::Db;
 use crate::domain::{Amr, Client, Credentials};
-use crate::error::{retry_after_secs, AppError};
+use crate::error::AppError;
 
 pub struct Accounts {
     db: Db,
@@ -239,37 +242,4 @@ impl Accounts {
             .await?;
         Ok(())
     }
-}
-
-/// 401, with its audit line.
-fn sign_in_failed(email: &crate::domain::Email, address: &str) -> AppError {
-    audit::event(
-        "sign_in_failed",
-        &[("email", &email.as_str()), ("ip", &address)],
-    );
-    AppError::InvalidCredentials
-}
-
-/// 429, with its audit line (or 503 when the shared limits cannot be reached).
-pub(in crate::auth) fn rate_limited(
-    action: &str,
-    email: Option<&str>,
-    client: &Client,
-    refusal: Refusal,
-) -> AppError {
-    let retry_after = match refusal {
-        Refusal::Wait(wait) => wait,
-        Refusal::Unavailable(error) => return error,
-    };
-    let (address, wait) = (client.address_text(), retry_after_secs(retry_after));
-    let mut fields: Vec<(&str, &dyn std::fmt::Display)> = vec![("action", &action)];
-    if let Some(email) = &email {
-        fields.push(("email", email));
-    }
-    fields.extend([
-        ("ip", &address as &dyn std::fmt::Display),
-        ("retry_after_s", &wait),
-    ]);
-    audit::event("rate_limited", &fields);
-    AppError::TooManyAttempts { retry_after }
 }
