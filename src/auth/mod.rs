@@ -17,6 +17,7 @@ mod generations;
 pub mod keys;
 mod limits;
 mod link_token;
+pub mod oidc;
 pub mod outbox;
 pub mod password;
 mod profile;

@@ -146,6 +146,7 @@ impl SigningKey {
             retired_at: self.retired_at,
             signs_from: self.signs_from,
             revoked_at: self.revoked_at,
+            alg: "EdDSA".to_owned(),
         }
     }
 

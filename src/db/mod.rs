@@ -8,11 +8,15 @@
 //! The queries that write session and refresh-token rows are methods of the
 //! one `SessionWriter` that `Db::open` hands out (see `session_writer`).
 
+pub mod backchannel_logouts;
 mod conn;
 pub mod email_links;
 pub mod known_devices;
 mod listen;
 pub mod mail_outbox;
+pub mod oauth_clients;
+pub mod oauth_codes;
+pub mod oauth_consents;
 mod open;
 pub mod passkeys;
 pub mod password_resets;

@@ -37,6 +37,61 @@ diesel::table! {
 }
 
 diesel::table! {
+    backchannel_logouts (id) {
+        id -> Text,
+        client_id -> Text,
+        user_id -> Text,
+        session_id -> Text,
+        created_at -> BigInt,
+        next_attempt_at -> BigInt,
+        attempts -> Integer,
+        give_up_at -> BigInt,
+        claimed_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    oauth_clients (id) {
+        id -> Text,
+        name -> Text,
+        secret_hash -> Nullable<Binary>,
+        redirect_uris -> Text,
+        post_logout_redirect_uris -> Text,
+        backchannel_logout_uri -> Nullable<Text>,
+        skip_consent -> Bool,
+        id_token_alg -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    oauth_codes (code_hash) {
+        code_hash -> Binary,
+        client_id -> Text,
+        user_id -> Text,
+        redirect_uri -> Text,
+        scope -> Text,
+        nonce -> Nullable<Text>,
+        code_challenge -> Nullable<Text>,
+        auth_time -> BigInt,
+        amr -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        session_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    oauth_consents (user_id, client_id) {
+        user_id -> Text,
+        client_id -> Text,
+        scope -> Text,
+        granted_at -> BigInt,
+    }
+}
+
+diesel::table! {
     passkeys (id) {
         id -> Text,
         user_id -> Text,
@@ -93,6 +148,7 @@ diesel::table! {
         retired_at -> Nullable<BigInt>,
         signs_from -> BigInt,
         revoked_at -> Nullable<BigInt>,
+        alg -> Text,
     }
 }
 
@@ -108,6 +164,9 @@ diesel::table! {
         expires_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
         amr -> Text,
+        client_id -> Nullable<Text>,
+        scope -> Nullable<Text>,
+        auth_time -> Nullable<BigInt>,
     }
 }
 
@@ -146,8 +205,13 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(backchannel_logouts -> oauth_clients (client_id));
 diesel::joinable!(email_links -> users (user_id));
 diesel::joinable!(known_devices -> users (user_id));
+diesel::joinable!(oauth_codes -> oauth_clients (client_id));
+diesel::joinable!(oauth_codes -> users (user_id));
+diesel::joinable!(oauth_consents -> oauth_clients (client_id));
+diesel::joinable!(oauth_consents -> users (user_id));
 diesel::joinable!(passkeys -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
@@ -158,9 +222,13 @@ diesel::joinable!(sign_in_tickets -> users (user_id));
 diesel::joinable!(totp_secrets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    backchannel_logouts,
     email_links,
     known_devices,
     mail_outbox,
+    oauth_clients,
+    oauth_codes,
+    oauth_consents,
     passkeys,
     password_resets,
     recovery_codes,

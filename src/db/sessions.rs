@@ -22,6 +22,13 @@ pub struct Session {
     pub revoked_at: Option<Millis>,
     /// What the sign-in proved (`domain::Amr::stored`).
     pub amr: String,
+    /// The app whose sign-in this is (`oauth_clients.id`); `None`: sesame's own.
+    pub client_id: Option<String>,
+    /// What the app was granted (space-separated scopes); only with `client_id`.
+    pub scope: Option<String>,
+    /// When the user signed in, if before the session began (an app's
+    /// session begins at its code's exchange); `None`: `created_at`.
+    pub auth_time: Option<Millis>,
 }
 
 impl Session {

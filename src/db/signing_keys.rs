@@ -25,6 +25,9 @@ pub struct KeyRow {
     pub retired_at: Option<Millis>,
     pub signs_from: Millis,
     pub revoked_at: Option<Millis>,
+    /// `EdDSA` (access tokens, and ID tokens asked for with it) or `RS256`
+    /// (ID tokens).
+    pub alg: String,
 }
 
 /// Every key, in the order they sign (or signed): oldest first, the one

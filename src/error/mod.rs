@@ -5,6 +5,7 @@
 //! which is logged with its cause and answered with a bare 500.
 
 use crate::domain::{FieldError, FieldErrors};
+pub use oauth::{OAuthCode, OAuthError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -139,6 +140,7 @@ impl AppError {
     }
 }
 
+pub mod oauth;
 mod response;
 
 /// Whole seconds to wait, rounded up, at least 1 (`Retry-After`).

@@ -11,6 +11,7 @@ mod forward_auth;
 mod health;
 mod html;
 mod jwks;
+mod oauth;
 mod pages;
 mod respond;
 mod static_files;

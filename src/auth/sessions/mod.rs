@@ -139,6 +139,9 @@ impl Sessions {
                     expires_at: now.saturating_add(lifetimes.absolute),
                     revoked_at: None,
                     amr: amr.stored().to_owned(),
+                    client_id: None,
+                    scope: None,
+                    auth_time: None,
                 };
                 writer.insert_session(conn, &session)?;
                 writer.insert_refresh_token(

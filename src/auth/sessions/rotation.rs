@@ -76,6 +76,9 @@ mod tests {
             expires_at: NOW + 60_000,
             revoked_at: None,
             amr: "pwd".into(),
+            client_id: None,
+            scope: None,
+            auth_time: None,
         }
     }
 
