@@ -2,6 +2,7 @@
 
 mod amr;
 mod client;
+mod client_name;
 mod credentials;
 mod device;
 mod email;
@@ -12,11 +13,13 @@ mod local_path;
 mod passkey_name;
 pub mod password;
 mod password_change;
+mod redirect_uri;
 mod roles;
 mod user_name;
 
 pub use amr::Amr;
 pub use client::{AddressKey, Client};
+pub use client_name::ClientName;
 pub use credentials::{Credentials, NewAccount};
 pub use device::{Device, Network};
 pub use email::Email;
@@ -27,6 +30,7 @@ pub use local_path::LocalPath;
 pub use passkey_name::PasskeyName;
 pub use password::Password;
 pub use password_change::{CurrentPassword, PasswordChange};
+pub use redirect_uri::RedirectUri;
 pub use roles::{Role, RoleError, Roles};
 pub use user_name::UserName;
 

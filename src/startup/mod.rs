@@ -17,6 +17,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::auth::factors::passkeys::RelyingParty;
 use crate::auth::keys::KeyRing;
+use crate::auth::oidc::OpenIdProvider;
 use crate::auth::outbox::{Outbox, Sender, Sending};
 use crate::auth::{Accounts, Addresses, LimitStore, PasswordResets, SignInAlerts};
 use crate::config::{default_public_url, secure_cookies_refused, Database, Settings};
@@ -131,6 +132,11 @@ impl Application {
             outbox.clone(),
             public_url.clone(),
         ));
+        let oidc = web::Data::new(OpenIdProvider::new(
+            db.clone(),
+            Arc::clone(&sessions),
+            &public_url,
+        ));
         let alerts = web::Data::new(SignInAlerts::new(
             db.clone(),
             Arc::clone(&sessions),
@@ -175,6 +181,7 @@ impl Application {
                 .app_data(resets.clone())
                 .app_data(addresses.clone())
                 .app_data(alerts.clone())
+                .app_data(oidc.clone())
                 .app_data(sessions.clone())
                 .app_data(cookies.clone())
                 .app_data(proxies.clone())

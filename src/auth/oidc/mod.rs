@@ -22,13 +22,15 @@ mod logout;
 
 use std::sync::Arc;
 
+pub use clients::{AddedClient, ClientCredentials, NewClient, OidcClient};
+
 use super::Sessions;
 use crate::db::Db;
 
 /// The owner of everything an app's sign-in through sesame needs.
-#[allow(dead_code)] // until the endpoints being written use them
 pub struct OpenIdProvider {
     db: Db,
+    #[allow(dead_code)] // the grants being written use it
     sessions: Arc<Sessions>,
     /// `--public-url`, without a trailing slash.
     issuer: String,
