@@ -4,7 +4,6 @@
 //! request must not be redirected: an HTML error page.
 
 pub mod authorize;
-#[allow(dead_code)] // the token endpoint is being written
 pub mod client_auth;
 pub mod consent;
 pub mod discovery;
