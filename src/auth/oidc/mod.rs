@@ -23,6 +23,7 @@ mod logout;
 use std::sync::Arc;
 
 pub use clients::{AddedClient, ClientCredentials, NewClient, OidcClient};
+pub use introspection::{Introspection, TokenKind};
 
 use super::Sessions;
 use crate::db::Db;
