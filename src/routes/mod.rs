@@ -184,6 +184,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/api/sessions", GET).route(get().to(api::sessions::list)))
     .service(resource("/api/sessions/{id}", DELETE).route(web::delete().to(api::sessions::delete)))
+    .service(resource("/oauth/revoke", POST).route(web::post().to(oauth::revoke::post)))
+    .service(resource("/oauth/introspect", POST).route(web::post().to(oauth::introspect::post)))
     .default_service(web::to(fallback::not_found));
 }
 

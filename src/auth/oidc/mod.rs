@@ -26,6 +26,7 @@ use std::sync::Arc;
 pub use clients::{AddedClient, ClientCredentials, NewClient, OidcClient};
 pub use grants::{CodeExchange, Tokens};
 pub use id_token::UserClaims;
+pub use introspection::{Introspection, TokenKind};
 pub use request::{AuthorizationRequest, AuthorizeParams, Prompt};
 
 use super::Sessions;

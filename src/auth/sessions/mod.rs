@@ -29,6 +29,7 @@ use crate::domain::{Amr, Client};
 use crate::error::AppError;
 use cache::SessionCache;
 pub use end::{Ending, Purged};
+pub use verify::TokenSession;
 
 /// The lifetimes that govern sessions, in milliseconds.
 #[derive(Debug, Clone, Copy)]

@@ -7,6 +7,7 @@ pub mod authorize;
 pub mod client_auth;
 pub mod consent;
 pub mod discovery;
+pub mod form_body;
 pub mod introspect;
 pub mod logout;
 pub mod revoke;

@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::client_auth::client_credentials;
+use super::form_body::OAuthForm;
 use crate::auth::oidc::{CodeExchange, OpenIdProvider, Tokens};
 use crate::domain::Client;
 use crate::error::{OAuthCode, OAuthError};
@@ -36,11 +37,10 @@ struct TokenBody<'a> {
 
 pub async fn post(
     req: HttpRequest,
-    body: web::Bytes,
+    OAuthForm(form): OAuthForm<TokenForm>,
     oidc: web::Data<OpenIdProvider>,
     http_client: Client,
 ) -> Result<HttpResponse, OAuthError> {
-    let form: TokenForm = form_body(&req, &body)?;
     let credentials = client_credentials(
         &req,
         form.client_id.as_deref(),
@@ -75,35 +75,6 @@ pub async fn post(
         }
     };
     Ok(answer(&tokens))
-}
-
-/// A body of form pairs (RFC 6749 4.1.3: `application/x-www-form-urlencoded`),
-/// each sent once.
-pub(super) fn form_body<T: serde::de::DeserializeOwned>(
-    req: &HttpRequest,
-    body: &[u8],
-) -> Result<T, OAuthError> {
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| {
-            v.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        });
-    if !is_form {
-        return Err(OAuthError::new(
-            OAuthCode::InvalidRequest,
-            "Send the parameters as application/x-www-form-urlencoded.",
-        ));
-    }
-    serde_urlencoded::from_bytes(body).map_err(|_| {
-        OAuthError::new(
-            OAuthCode::InvalidRequest,
-            "The body is malformed, or a parameter was sent twice.",
-        )
-    })
 }
 
 fn answer(tokens: &Tokens) -> HttpResponse {
