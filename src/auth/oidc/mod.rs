@@ -11,7 +11,7 @@
 //! The issuer is `--public-url`: the same value the mail links and the
 //! passkeys' relying party use.
 
-mod backchannel;
+pub mod backchannel;
 mod clients;
 mod codes;
 mod consent;
@@ -23,6 +23,7 @@ mod logout;
 use std::sync::Arc;
 
 pub use clients::{AddedClient, ClientCredentials, NewClient, OidcClient};
+pub use logout::{CheckedLogout, Hint, LogoutError, LogoutRefusal, LogoutRequest};
 
 use super::Sessions;
 use crate::db::Db;
