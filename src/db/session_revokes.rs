@@ -108,3 +108,27 @@ impl SessionWriter {
         Ok(ended.len())
     }
 }
+
+impl SessionWriter {
+    /// Revokes every open session of the app (`sessions.client_id`); the
+    /// ids of those it revoked, for the change to announce.
+    pub fn revoke_sessions_of_client(
+        &self,
+        conn: &mut Conn,
+        client_id: &str,
+        now: Millis,
+    ) -> Result<Vec<String>, AppError> {
+        let ended = super::each_backend!(conn, |c| diesel::update(
+            sessions::table
+                .filter(sessions::client_id.eq(client_id))
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(now))
+        .returning(ended_columns!())
+        .load::<EndedSession>(c))?;
+        // Queued like any other end (the client's removal, in the same
+        // write, then deletes them with it: ON DELETE CASCADE).
+        self.ended(conn, &ended, now)?;
+        Ok(ended.into_iter().map(|session| session.id).collect())
+    }
+}

@@ -6,6 +6,7 @@ mod email;
 mod email_change;
 mod forms;
 mod link_buttons;
+mod oauth;
 mod oauth_logout;
 mod passkeys;
 mod profile;
@@ -19,6 +20,7 @@ pub use email::{EmailNotVerifiedPage, EmailVerifiedPage, RegisterSentPage, Verif
 pub use email_change::{EmailChangeOutcome, EmailChangePage};
 pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage, ResetPage};
 pub use link_buttons::{ChangeLinkPage, NotMePage, VerifyLinkPage};
+pub use oauth::{ConsentPage, OAuthErrorPage};
 pub use oauth_logout::{LogoutConfirmPage, LogoutRefusedPage, SignedOutPage};
 pub use passkeys::{PasskeyItem, PasskeysSection};
 pub use profile::{IdentityForms, ProfileForm, ProfilePage, SessionRow};

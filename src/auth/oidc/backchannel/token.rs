@@ -60,23 +60,6 @@ pub fn sign(
     access.sign_jwt(TOKEN_TYPE, alg, claims)
 }
 
-// Until branch `oidc-keys` (which adds `AccessTokens::sign_jwt`) is on main:
-// remove this when merging it.
-impl AccessTokens {
-    pub fn sign_jwt<C: Serialize>(
-        &self,
-        _typ: &str,
-        _alg: IdTokenAlg,
-        _claims: &C,
-    ) -> Result<String, AppError> {
-        Err(AppError::unexpected("sign_jwt is not on this branch yet"))
-    }
-
-    pub fn verify_own_jwt(&self, _token: &str) -> Option<serde_json::Map<String, Value>> {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
