@@ -174,20 +174,20 @@ async fn a_reused_refresh_token_of_the_app_sends_the_logout() {
 }
 
 #[actix_web::test]
-async fn no_logout_goes_to_an_app_without_a_uri_nor_for_sesame_own_sessions() {
+async fn only_the_apps_with_a_uri_get_a_logout_never_for_sesame_own_sessions() {
     let app = spawn_app().await;
     let mut receiver = Receiver::start(0).await;
-    // Listening, but this user never signs in to it.
-    app.confidential_client(&["--backchannel-logout-uri", &receiver.uri])
-        .await;
     let deaf = app.confidential_client(&[]).await;
-    let user = app.new_user().await;
+    let (client, user, _, sid) = signed_in_app(&app, &receiver, "openid").await;
     app.sign_app_in(&user, &deaf, "openid").await;
+    // Ends sesame's own session, the deaf app's and the listening one's.
     let ended = app
         .logout_all(Headers::new().bearer(&user.access_token))
         .await;
     assert_eq!(ended.status(), StatusCode::NO_CONTENT);
-    assert!(receiver.next(QUIET).await.is_none());
+    let delivery = receiver.next(WITHIN).await.expect("a logout");
+    assert_logout_of(&app, &delivery, &client, &user, &sid).await;
+    assert!(receiver.next(QUIET).await.is_none(), "more than the one");
 }
 
 #[actix_web::test]
