@@ -107,10 +107,12 @@ impl BackchannelSender {
     }
 
     /// Claims what there is room for and starts sending it; how long to
-    /// wait before the next round. Woken (`woken`), it claims at once: on
-    /// SQLite the claim's write waits for the turn of the write that queued
-    /// the rows, so it sees them. Otherwise one read first says whether
-    /// anything is due, so an idle queue costs no write.
+    /// wait before the next round. On SQLite, woken (`woken`), it claims at
+    /// once: the claim's write waits for the turn of the write that queued
+    /// the rows, so it sees them. Otherwise (and on PostgreSQL, where every
+    /// session announcement wakes it, after the commit) one read on the due
+    /// index first says whether anything is due, so an idle queue costs no
+    /// write.
     async fn round(
         self: &Arc<Self>,
         sends: &mut JoinSet<()>,
@@ -122,7 +124,7 @@ impl BackchannelSender {
         }
         let db = &self.oidc.db;
         let now = now_ms();
-        let due = woken
+        let due = (woken && !db.is_shared())
             || db
                 .read(move |conn| backchannel_logouts::any_due(conn, now))
                 .await?;
