@@ -43,7 +43,12 @@ impl BackchannelSender {
             now_ms(),
         );
         let access = self.oidc.sessions.access_tokens();
-        let logout_token = token::sign(&access, alg, &claims).map_err(|e| e.to_string())?;
+        // Off the async workers: RSA signing is CPU work, and the key ring
+        // may make signing wait for a key being made.
+        let logout_token = tokio::task::spawn_blocking(move || token::sign(&access, alg, &claims))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
         let http = self.http.as_ref().ok_or("no HTTP client")?;
         let answer = http
             .post(&uri)
