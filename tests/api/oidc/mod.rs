@@ -1,0 +1,5 @@
+//! sesame as an OpenID Connect provider.
+
+mod clients;
+mod introspect;
+mod revoke;
