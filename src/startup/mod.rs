@@ -157,6 +157,7 @@ impl Application {
             accounts.clone(),
             resets.clone(),
             alerts.clone(),
+            oidc.clone(),
             sessions.clone(),
             key_ring,
             settings.purge_interval,

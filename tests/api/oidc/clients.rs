@@ -1,17 +1,13 @@
 //! `sesame clients add|list|remove` (the real binary, beside the running
 //! server, on its database), and how an app authenticates at the endpoints
 //! it calls (`/oauth/revoke`, `/oauth/introspect`): RFC 6749 2.3.1.
-//!
-//! An app's session is made here from a sesame sign-in whose row is then
-//! given the app's `client_id` (`session_of_app`): what the token endpoint
-//! writes, without going through it.
 
 use std::process::Output;
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use diesel::sql_types::{Binary, Text};
+use diesel::sql_types::Binary;
 use diesel::QueryableByName;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -35,14 +31,8 @@ fn texts(output: &Output) -> (String, String) {
     )
 }
 
-/// A registered app: its id, and its secret unless public.
-pub(super) struct App {
-    pub id: String,
-    pub secret: Option<String>,
-}
-
 /// `sesame clients add NAME --redirect-uri … ARGS…`, which must succeed.
-pub(super) async fn add_app(app: &TestApp, name: &str, args: &[&str]) -> (App, String) {
+pub(super) async fn add_app(app: &TestApp, name: &str, args: &[&str]) -> (TestClient, String) {
     let mut all = vec!["add", name, "--redirect-uri", "https://app.example/cb"];
     all.extend_from_slice(args);
     let output = clients(app, &all).await;
@@ -56,36 +46,29 @@ pub(super) async fn add_app(app: &TestApp, name: &str, args: &[&str]) -> (App, S
     };
     let id = value("client_id: ").unwrap_or_else(|| panic!("no client_id in {stdout}"));
     let secret = value("client_secret: ");
-    (App { id, secret }, stdout)
+    (TestClient { id, secret }, stdout)
 }
 
-/// A confidential app.
-pub(super) async fn confidential_app(app: &TestApp) -> App {
-    add_app(app, "Resource server", &[]).await.0
+pub(super) const SCOPE: &str = "openid email offline_access";
+
+/// A new user signed in to `client` (authorize, consent, code exchange):
+/// the user (with sesame's own session too) and the app's tokens.
+pub(super) async fn signed_in_to(app: &TestApp, client: &TestClient) -> (TestUser, AppTokens) {
+    let user = app.new_user().await;
+    let (tokens, _) = app.sign_app_in(&user, client, SCOPE).await;
+    (user, tokens)
 }
 
-#[derive(QueryableByName)]
-struct Id {
-    #[diesel(sql_type = Text)]
-    id: String,
-}
-
-/// The user's session (of this access token) made the app's, as the token
-/// endpoint would have opened it.
-pub(super) fn session_of_app(app: &TestApp, access_token: &str, client_id: &str) -> String {
-    let session = session_of(access_token);
-    let changed: Id = app.database().row(&format!(
-        "UPDATE sessions SET client_id = '{client_id}', scope = 'openid email offline_access' \
-         WHERE id = '{session}' RETURNING id"
-    ));
-    changed.id
+/// The app's refresh token.
+pub(super) fn refresh_of(tokens: &AppTokens) -> &str {
+    tokens.refresh_token.as_deref().expect("offline_access")
 }
 
 /// A form posted to `path`, the app authenticated by HTTP Basic when given.
 pub(super) async fn post_form(
     app: &TestApp,
     path: &str,
-    basic: Option<&App>,
+    basic: Option<&TestClient>,
     form: &[(&str, &str)],
 ) -> reqwest::Response {
     let mut request = reqwest::Client::new()
@@ -259,21 +242,23 @@ async fn removing_an_unknown_app_exits_2_with_one_line() {
 #[actix_web::test]
 async fn removing_an_app_ends_its_sessions_and_me_refuses_their_tokens_within_5_s() {
     let app = spawn_app().await;
-    let grafana = confidential_app(&app).await;
-    let user = app.new_user().await;
-    let own = app.sign_in(&user.email).await;
-    session_of_app(&app, &user.access_token, &grafana.id);
-    assert_eq!(app.me(&user.access_token).await.status(), StatusCode::OK); // now remembered
+    let grafana = app.confidential_client(&[]).await;
+    let (user, tokens) = signed_in_to(&app, &grafana).await;
+    assert_eq!(app.me(&tokens.access_token).await.status(), StatusCode::OK); // now remembered
 
     let output = clients(&app, &["remove", &grafana.id]).await;
     let (stdout, stderr) = texts(&output);
     assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
 
-    until_me_refuses(&app, &user.access_token).await;
-    let refresh = app.refresh_with_body(&user.refresh_token).await;
-    assert_eq!(refresh.status(), StatusCode::UNAUTHORIZED);
+    until_me_refuses(&app, &tokens.access_token).await;
+    let refresh = app.refresh_app(&grafana, refresh_of(&tokens)).await;
     assert_eq!(
-        app.me(&own.access_token).await.status(),
+        refresh.status(),
+        StatusCode::UNAUTHORIZED,
+        "the app is gone"
+    );
+    assert_eq!(
+        app.me(&user.access_token).await.status(),
         StatusCode::OK,
         "the user's own sign-in is not the app's"
     );
@@ -286,7 +271,7 @@ async fn removing_an_app_ends_its_sessions_and_me_refuses_their_tokens_within_5_
 #[actix_web::test]
 async fn an_app_authenticates_with_basic_or_with_its_secret_in_the_body() {
     let app = spawn_app().await;
-    let api = confidential_app(&app).await;
+    let api = app.confidential_client(&[]).await;
     let secret = api.secret.clone().unwrap();
 
     let basic = post_form(&app, "/oauth/introspect", Some(&api), &[("token", "x")]).await;
@@ -310,7 +295,7 @@ async fn an_app_authenticates_with_basic_or_with_its_secret_in_the_body() {
 #[actix_web::test]
 async fn basic_and_a_secret_in_the_body_together_are_invalid_request() {
     let app = spawn_app().await;
-    let api = confidential_app(&app).await;
+    let api = app.confidential_client(&[]).await;
     let secret = api.secret.clone().unwrap();
     let both = post_form(
         &app,
@@ -331,17 +316,17 @@ async fn basic_and_a_secret_in_the_body_together_are_invalid_request() {
 #[actix_web::test]
 async fn a_wrong_secret_a_public_app_with_one_or_a_confidential_one_without_is_invalid_client() {
     let app = spawn_app().await;
-    let api = confidential_app(&app).await;
+    let api = app.confidential_client(&[]).await;
     let (spa, _) = add_app(&app, "SPA", &["--public"]).await;
-    let wrong = App {
+    let wrong = TestClient {
         id: api.id.clone(),
         secret: Some("not-the-secret".to_owned()),
     };
-    let spa_with_secret = App {
+    let spa_with_secret = TestClient {
         id: spa.id.clone(),
         secret: Some("made-up".to_owned()),
     };
-    let unknown = App {
+    let unknown = TestClient {
         id: "no-such-app".to_owned(),
         secret: Some("x".to_owned()),
     };
@@ -365,7 +350,7 @@ async fn a_wrong_secret_a_public_app_with_one_or_a_confidential_one_without_is_i
 #[actix_web::test]
 async fn the_endpoints_apps_call_take_forms_only_and_answer_oauth_errors() {
     let app = spawn_app().await;
-    let api = confidential_app(&app).await;
+    let api = app.confidential_client(&[]).await;
     for path in ["/oauth/revoke", "/oauth/introspect"] {
         let response = reqwest::Client::new()
             .post(format!("{}{path}", app.origin()))
@@ -389,7 +374,7 @@ async fn the_endpoints_apps_call_take_forms_only_and_answer_oauth_errors() {
 #[actix_web::test]
 async fn an_origin_header_does_not_refuse_the_endpoints_apps_call() {
     let app = spawn_app().await;
-    let api = confidential_app(&app).await;
+    let api = app.confidential_client(&[]).await;
     for path in ["/oauth/revoke", "/oauth/introspect"] {
         let response = reqwest::Client::new()
             .post(format!("{}{path}", app.origin()))

@@ -1,5 +1,9 @@
-//! sesame as an OpenID Connect provider.
+//! sesame as an OpenID Connect provider, black-box: a client registered
+//! with the real command, the browser's requests and the app's.
 
+mod authorize_errors;
 mod clients;
+mod flow;
+mod grants;
 mod introspect;
 mod revoke;
