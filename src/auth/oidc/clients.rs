@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::OpenIdProvider;
+use crate::auth::audit;
 use crate::clock::now_ms;
 use crate::db::oauth_clients::{self, ClientRow};
 use crate::domain::{ClientName, IdTokenAlg, RedirectUri};
@@ -147,10 +148,16 @@ impl OpenIdProvider {
     /// was registered.
     pub async fn remove_client(&self, client_id: &str) -> Result<bool, AppError> {
         let id = client_id.to_owned();
-        let (removed, _ended) = self
+        let (removed, ended) = self
             .sessions
             .end_of_client(client_id, move |conn| oauth_clients::delete(conn, &id))
             .await?;
+        if removed {
+            audit::event(
+                "client_removed",
+                &[("client", &client_id), ("sessions", &ended)],
+            );
+        }
         Ok(removed)
     }
 

@@ -180,17 +180,11 @@ impl Sessions {
         T: Send + 'static,
     {
         let app = client_id.to_owned();
-        let (done, ended) = self
-            .change_found(move |conn, writer| {
-                let ended = writer.revoke_sessions_of_client(conn, &app, now_ms())?;
-                Ok(((work(conn)?, ended.len()), ended))
-            })
-            .await?;
-        audit::event(
-            "client_sessions_ended",
-            &[("client", &client_id), ("sessions", &ended)],
-        );
-        Ok((done, ended))
+        self.change_found(move |conn, writer| {
+            let ended = writer.revoke_sessions_of_client(conn, &app, now_ms())?;
+            Ok(((work(conn)?, ended.len()), ended))
+        })
+        .await
     }
 
     /// `change`, for a write that learns which sessions it changes only as

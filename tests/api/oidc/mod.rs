@@ -3,7 +3,10 @@
 
 mod authorize_errors;
 mod backchannel;
+mod clients;
 mod flow;
 mod grants;
+mod introspect;
 mod logout;
 mod receiver;
+mod revoke;
