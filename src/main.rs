@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
+use sesame::auth::oidc::{AddedClient, OidcClient};
 use sesame::auth::Profile;
-use sesame::config::{self, Command, KeysCommand, UsersCommand};
+use sesame::config::{self, ClientsCommand, Command, KeysCommand, UsersCommand};
 use sesame::startup::Application;
 
 fn main() -> ExitCode {
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         Command::Keys(KeysCommand::Revoke { kid }) => revoke_key(&settings, &kid),
         Command::Keys(KeysCommand::List(_)) => list_keys(&settings),
         Command::Users { command } => users(settings, command),
+        Command::Clients { command } => clients(settings, command),
     }
 }
 
@@ -195,4 +197,56 @@ fn print_user(user: &Profile) {
         true => println!("roles:"),
         false => println!("roles: {}", user.roles.join(",")),
     }
+}
+
+/// `sesame clients add|list|remove`: what the command did, on stdout;
+/// status 2 and one line when it cannot (an unknown client_id).
+fn clients(settings: config::Settings, command: ClientsCommand) -> ExitCode {
+    actix_web::rt::System::new().block_on(async move {
+        let done = match command {
+            ClientsCommand::Add(args) => sesame::startup::add_client(&settings, args)
+                .await
+                .map(|added| print_added_client(&added)),
+            ClientsCommand::List => sesame::startup::list_clients(&settings)
+                .await
+                .map(|clients| clients.iter().for_each(print_client)),
+            ClientsCommand::Remove { client_id } => {
+                sesame::startup::remove_client(&settings, &client_id)
+                    .await
+                    .map(|()| println!("removed client {client_id}; its sessions have ended"))
+            }
+        };
+        match done {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        }
+    })
+}
+
+/// `client_id: ID`, then for a confidential app `client_secret: SECRET`
+/// and a line saying it will not be shown again.
+fn print_added_client(added: &AddedClient) {
+    println!("client_id: {}", added.client_id);
+    if let Some(secret) = &added.client_secret {
+        println!("client_secret: {secret}");
+        println!("The client secret is shown this once: sesame keeps only its hash. Store it now.");
+    }
+}
+
+/// `ID  NAME  public|confidential  URI[ URI…]  ALG`.
+fn print_client(client: &OidcClient) {
+    let kind = match client.public {
+        true => "public",
+        false => "confidential",
+    };
+    println!(
+        "{}  {}  {kind}  {}  {}",
+        client.id,
+        client.name,
+        client.redirect_uris.join(" "),
+        client.id_token_alg
+    );
 }

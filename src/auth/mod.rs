@@ -38,5 +38,5 @@ pub use limits::LimitStore;
 pub use link_token::LinkToken;
 pub use profile::Profile;
 pub use resets::PasswordResets;
-pub use sessions::{Ending, Principal, Purged, Sessions, SignIn};
+pub use sessions::{AppSession, AppSessionFacts, Ending, Principal, Purged, Sessions, SignIn};
 pub use sign_in_alerts::SignInAlerts;

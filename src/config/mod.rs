@@ -12,7 +12,9 @@ mod values;
 
 use std::time::Duration;
 
-pub use cli::{Cli, Command, ConfigError, KeysCommand, UsersCommand};
+pub use cli::{
+    Cli, ClientsCommand, Command, ConfigError, KeysCommand, NewClientArgs, UsersCommand,
+};
 pub use database::{Database, DatabaseUrlParser, PostgresUrl, SqliteFile};
 pub use load::from_args;
 pub use proxies::TrustedProxies;

@@ -74,3 +74,23 @@ impl SessionWriter {
         .execute(conn)?)
     }
 }
+
+impl SessionWriter {
+    /// Revokes every open session of the app (`sessions.client_id`); the
+    /// ids of those it revoked, for the change to announce.
+    pub fn revoke_sessions_of_client(
+        &self,
+        conn: &mut Conn,
+        client_id: &str,
+        now: Millis,
+    ) -> Result<Vec<String>, AppError> {
+        Ok(diesel::update(
+            sessions::table
+                .filter(sessions::client_id.eq(client_id))
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(now))
+        .returning(sessions::id)
+        .get_results(conn)?)
+    }
+}

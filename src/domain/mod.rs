@@ -15,6 +15,7 @@ pub mod password;
 mod password_change;
 mod redirect_uri;
 mod roles;
+mod scopes;
 mod user_name;
 
 pub use amr::Amr;
@@ -32,6 +33,7 @@ pub use password::Password;
 pub use password_change::{CurrentPassword, PasswordChange};
 pub use redirect_uri::RedirectUri;
 pub use roles::{Role, RoleError, Roles};
+pub use scopes::{Scope, Scopes};
 pub use user_name::UserName;
 
 /// Hostile input: whatever the text, parsing answers (never panics), and

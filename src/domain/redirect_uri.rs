@@ -28,7 +28,8 @@ impl RedirectUri {
             return Err("a redirect URI must not hold a user name or password".to_owned());
         }
         match url.scheme() {
-            "https" | "http" if url.host().is_some() => {}
+            // `http:///x` would be read as `http://x/`: say the host plainly.
+            "https" | "http" if url.host().is_some() && !raw.contains(":///") => {}
             "https" | "http" => return Err("an http(s) URI needs a host".to_owned()),
             scheme if scheme.contains('.') => {}
             _ => {

@@ -46,6 +46,11 @@ pub enum AppError {
     InvalidConfirmCode,
     #[error("This sign-in has expired or was used already. Sign in again.")]
     InvalidTicket,
+    /// An authorization code used a second time. Raised inside the
+    /// exchange's transaction (rolling it back); the token endpoint answers
+    /// `invalid_grant` and ends what the first use gave.
+    #[error("The authorization code was used already.")]
+    AuthorizationCodeUsed,
     #[error("Two-step sign-in with an authenticator app is already on. Turn it off first.")]
     TotpEnabled,
     #[error("There is no authenticator app waiting to be confirmed. Start again.")]
@@ -118,6 +123,7 @@ impl AppError {
             AppError::SecondFactorRequired => "second_factor_required",
             AppError::InvalidCode | AppError::InvalidConfirmCode => "invalid_code",
             AppError::InvalidTicket => "invalid_ticket",
+            AppError::AuthorizationCodeUsed => "invalid_grant",
             AppError::TotpEnabled => "totp_enabled",
             AppError::TotpNotPending => "totp_not_pending",
             AppError::TotpNotEnabled => "totp_not_enabled",

@@ -40,7 +40,8 @@ impl ResponseError for AppError {
             | AppError::InvalidResetToken
             | AppError::InvalidChangeToken
             | AppError::InvalidVerifyToken
-            | AppError::InvalidConfirmCode => StatusCode::BAD_REQUEST,
+            | AppError::InvalidConfirmCode
+            | AppError::AuthorizationCodeUsed => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -6,6 +6,7 @@ mod email;
 mod email_change;
 mod forms;
 mod link_buttons;
+mod oauth;
 mod passkeys;
 mod profile;
 mod second_factor;
@@ -18,6 +19,7 @@ pub use email::{EmailNotVerifiedPage, EmailVerifiedPage, RegisterSentPage, Verif
 pub use email_change::{EmailChangeOutcome, EmailChangePage};
 pub use forms::{FieldMessages, ForgotPage, FormContext, LoginPage, RegisterPage, ResetPage};
 pub use link_buttons::{ChangeLinkPage, NotMePage, VerifyLinkPage};
+pub use oauth::{ConsentPage, OAuthErrorPage};
 pub use passkeys::{PasskeyItem, PasskeysSection};
 pub use profile::{IdentityForms, ProfileForm, ProfilePage, SessionRow};
 pub use second_factor::SecondFactorPage;

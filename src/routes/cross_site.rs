@@ -1,5 +1,8 @@
 //! Refuses state-changing requests from other sites (403), whatever the
 //! route: an `Origin` that is not this server's, or `Sec-Fetch-Site: cross-site`.
+//! But for OAuth's endpoints that apps call from their own origin: they
+//! read no cookie, only the client's credentials or a bearer token in the
+//! request itself, so another site can forge nothing through them.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -15,13 +18,25 @@ pub async fn refuse_cross_site(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if changes_state && is_cross_site(req.headers()) {
+    if changes_state && !called_by_apps(req.path()) && is_cross_site(req.headers()) {
         let response = AppError::CrossSite.error_response();
         return Ok(req.into_response(response).map_into_right_body());
     }
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)
+}
+
+/// The endpoints an app calls, server to server or from its own page.
+const CALLED_BY_APPS: [&str; 4] = [
+    "/oauth/token",
+    "/oauth/revoke",
+    "/oauth/introspect",
+    "/oauth/userinfo",
+];
+
+fn called_by_apps(path: &str) -> bool {
+    CALLED_BY_APPS.contains(&path)
 }
 
 fn is_cross_site(headers: &HeaderMap) -> bool {
@@ -75,6 +90,15 @@ mod tests {
             ("origin", "https://example.com"),
             ("sec-fetch-site", "same-origin")
         ])));
+    }
+
+    #[test]
+    fn only_the_endpoints_apps_call_are_exempt() {
+        assert!(called_by_apps("/oauth/token"));
+        assert!(called_by_apps("/oauth/introspect"));
+        assert!(!called_by_apps("/oauth/authorize"));
+        assert!(!called_by_apps("/oauth/token/"));
+        assert!(!called_by_apps("/auth/login"));
     }
 
     #[test]

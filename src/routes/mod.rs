@@ -71,6 +71,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/healthz", GET).route(get().to(health::get)))
     .service(resource("/.well-known/jwks.json", GET).route(get().to(jwks::get)))
     .service(
+        resource("/.well-known/openid-configuration", GET).route(get().to(oauth::discovery::get)),
+    )
+    .service(
+        resource("/oauth/authorize", GET_POST)
+            .route(get().to(oauth::authorize::get))
+            .route(web::post().to(oauth::consent::post)),
+    )
+    .service(resource("/oauth/token", POST).route(web::post().to(oauth::token::post)))
+    .service(
+        resource("/oauth/userinfo", GET_POST)
+            .route(get().to(oauth::userinfo::get))
+            .route(web::post().to(oauth::userinfo::get)),
+    )
+    .service(
         resource("/auth/register", POST)
             .route(form_post().to(auth::register::form::post))
             .route(web::post().to(auth::register::json::post)),
@@ -170,6 +184,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/api/sessions", GET).route(get().to(api::sessions::list)))
     .service(resource("/api/sessions/{id}", DELETE).route(web::delete().to(api::sessions::delete)))
+    .service(resource("/oauth/revoke", POST).route(web::post().to(oauth::revoke::post)))
+    .service(resource("/oauth/introspect", POST).route(web::post().to(oauth::introspect::post)))
     .default_service(web::to(fallback::not_found));
 }
 

@@ -3,6 +3,7 @@ use std::time::Duration;
 use actix_web::web;
 
 use crate::auth::keys::KeyRing;
+use crate::auth::oidc::OpenIdProvider;
 use crate::auth::{Accounts, PasswordResets, Sessions, SignInAlerts};
 
 /// The housekeeping tasks, stopped with the server (an in-process restart
@@ -18,7 +19,8 @@ impl Maintenance {
 }
 
 /// Background housekeeping: forget limit states back to full, and delete
-/// reset links and "this wasn't me" links that no longer work and devices
+/// reset links, "this wasn't me" links and authorization codes that no
+/// longer work and devices
 /// not seen for 90 days, every minute;
 /// purge the database every `purge_interval` (first one interval after
 /// start, so start-up does no extra work); and, at start and with each
@@ -28,6 +30,7 @@ pub fn spawn(
     accounts: web::Data<Accounts>,
     resets: web::Data<PasswordResets>,
     alerts: web::Data<SignInAlerts>,
+    oidc: web::Data<OpenIdProvider>,
     sessions: web::Data<Sessions>,
     key_ring: KeyRing,
     purge_interval: Duration,
@@ -56,6 +59,9 @@ pub fn spawn(
                 error.log_if_unexpected();
             }
             if let Err(error) = alerts.tidy().await {
+                error.log_if_unexpected();
+            }
+            if let Err(error) = oidc.tidy_codes().await {
                 error.log_if_unexpected();
             }
         }

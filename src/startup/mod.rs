@@ -1,5 +1,6 @@
 //! Builds the whole service from `Settings`, for `main` and for the tests.
 
+mod clients;
 mod commands;
 mod error;
 mod http;
@@ -28,6 +29,7 @@ use crate::routes::cross_site::refuse_cross_site;
 use crate::routes::MAX_BODY_BYTES;
 use open::{open, Opened};
 
+pub use clients::{add_client, list_clients, remove_client, ClientsError};
 pub use commands::{list_keys, purge_once, revoke_key, rotate_keys};
 pub use error::StartupError;
 pub use users::{set_user_roles, show_user, UsersError};
@@ -155,6 +157,7 @@ impl Application {
             accounts.clone(),
             resets.clone(),
             alerts.clone(),
+            oidc.clone(),
             sessions.clone(),
             key_ring,
             settings.purge_interval,

@@ -24,9 +24,22 @@ pub struct AccessClaims {
     /// What the session's sign-in proved (RFC 8176): `pwd`, `otp`, `hwk`, `mfa`.
     #[serde(default)]
     pub amr: Vec<String>,
+    /// The app the token was issued to (RFC 9068): an app's session only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// What the app was granted (RFC 9068), space-separated: with `client_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     pub jti: String,
     pub iat: i64,
     pub exp: i64,
+}
+
+/// The app a session was opened for, and what it was granted.
+#[derive(Debug, Clone, Copy)]
+pub struct AppGrant<'a> {
+    pub client_id: &'a str,
+    pub scope: &'a str,
 }
 
 pub struct IssuedAccessToken {

@@ -14,6 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 
 mod claims;
+mod interim;
 mod signer;
 
 use super::generations::Generations;
@@ -22,7 +23,7 @@ use super::Profile;
 use crate::clock::{ms, Millis};
 use crate::domain::Amr;
 use crate::error::AppError;
-pub use claims::{AccessClaims, IssuedAccessToken, AUDIENCE, ISSUER, TOKEN_TYPE};
+pub use claims::{AccessClaims, AppGrant, IssuedAccessToken, AUDIENCE, ISSUER, TOKEN_TYPE};
 use signer::Signer;
 
 /// Tokens whose signature and claims were checked already: two generations
@@ -124,6 +125,11 @@ impl AccessTokens {
         self.current().published.clone()
     }
 
+    /// How long an access token lives (`--access-ttl`).
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     /// The `kid` of the key that signs, if any.
     pub fn signing_kid(&self) -> Option<String> {
         self.current().signing.as_ref().map(|s| s.kid.clone())
@@ -134,7 +140,8 @@ impl AccessTokens {
     }
 
     /// A token for the session, expiring after the access TTL or when the
-    /// session itself must end (`session_ends_at`), whichever is first.
+    /// session itself must end (`session_ends_at`), whichever is first;
+    /// an app's session's says which app and what it was granted (`app`).
     pub fn issue(
         &self,
         user: &Profile,
@@ -142,6 +149,7 @@ impl AccessTokens {
         amr: Amr,
         now: Millis,
         session_ends_at: Millis,
+        app: Option<AppGrant<'_>>,
     ) -> Result<IssuedAccessToken, AppError> {
         let iat = now.div_euclid(1000);
         let exp = (iat + self.ttl.as_secs() as i64).min(session_ends_at.div_euclid(1000));
@@ -154,6 +162,8 @@ impl AccessTokens {
             email_verified: user.email_verified,
             roles: user.roles.clone(),
             amr: amr.values().iter().map(|&value| value.to_owned()).collect(),
+            client_id: app.map(|a| a.client_id.to_owned()),
+            scope: app.map(|a| a.scope.to_owned()),
             jti: uuid::Uuid::new_v4().simple().to_string(),
             iat,
             exp,

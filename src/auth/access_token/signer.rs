@@ -3,7 +3,7 @@
 use base64::Engine;
 use jsonwebtoken::{Algorithm, Header};
 
-use super::{AccessClaims, BASE64URL, TOKEN_TYPE};
+use super::{BASE64URL, TOKEN_TYPE};
 use crate::auth::signing_keys::SigningKey;
 use crate::error::AppError;
 
@@ -33,7 +33,7 @@ impl Signer {
     }
 
     /// The JWS compact form: header, claims, Ed25519 signature of both.
-    pub(super) fn sign(&self, claims: &AccessClaims) -> Result<String, AppError> {
+    pub(super) fn sign<C: serde::Serialize>(&self, claims: &C) -> Result<String, AppError> {
         use ed25519_dalek::Signer as _;
         let claims = serde_json::to_vec(claims).map_err(AppError::unexpected)?;
         let mut token = format!("{}.{}", self.header, BASE64URL.encode(claims));

@@ -30,7 +30,7 @@ fn user() -> Profile {
 fn issued_tokens_verify_with_their_claims_and_carry_the_kid() {
     let now = now_ms();
     let issued = tokens()
-        .issue(&user(), "s1", Amr::Password, now, now + 3_600_000)
+        .issue(&user(), "s1", Amr::Password, now, now + 3_600_000, None)
         .unwrap();
     assert_eq!(issued.expires_in, 60);
     let header = decode_header(&issued.token).unwrap();
@@ -50,7 +50,7 @@ fn issued_tokens_verify_with_their_claims_and_carry_the_kid() {
 fn expiry_is_capped_by_the_session_and_checked_without_leeway() {
     let now = now_ms() / 1000 * 1000;
     let issued = tokens()
-        .issue(&user(), "s1", Amr::Password, now, now + 10_000)
+        .issue(&user(), "s1", Amr::Password, now, now + 10_000, None)
         .unwrap();
     assert_eq!(issued.expires_in, 10);
     let tokens = tokens();
@@ -60,7 +60,7 @@ fn expiry_is_capped_by_the_session_and_checked_without_leeway() {
     assert!(tokens.verify(&issued.token, now + 9_999).is_some());
     // And an expired token never seen before is refused too.
     let fresh = tokens
-        .issue(&user(), "s2", Amr::Password, now, now + 10_000)
+        .issue(&user(), "s2", Amr::Password, now, now + 10_000, None)
         .unwrap();
     assert!(tokens.verify(&fresh.token, now + 10_000).is_none());
 }
@@ -69,7 +69,7 @@ fn expiry_is_capped_by_the_session_and_checked_without_leeway() {
 fn another_key_hs256_with_the_public_key_and_no_or_unknown_kid_are_refused() {
     let now = now_ms();
     let issued = tokens()
-        .issue(&user(), "s1", Amr::Password, now, now + 3_600_000)
+        .issue(&user(), "s1", Amr::Password, now, now + 3_600_000, None)
         .unwrap();
     let other = AccessTokens::new(Duration::from_secs(60));
     other.install(&[SigningKey::generate(0).unwrap()], now);
@@ -113,7 +113,7 @@ fn a_retired_key_is_accepted_until_its_tokens_expired_then_refused_even_if_remem
     let old = SigningKey::generate(now).unwrap();
     tokens.install(std::slice::from_ref(&old), now);
     let issued = tokens
-        .issue(&user(), "s1", Amr::Password, now, now + 3_600_000)
+        .issue(&user(), "s1", Amr::Password, now, now + 3_600_000, None)
         .unwrap();
     assert!(tokens.verify(&issued.token, now).is_some());
     let new = SigningKey::generate(now + 1).unwrap();
@@ -143,7 +143,7 @@ fn a_revoked_key_is_refused_at_once_even_for_a_remembered_token() {
     let key = SigningKey::generate(now).unwrap();
     tokens.install(std::slice::from_ref(&key), now);
     let issued = tokens
-        .issue(&user(), "s1", Amr::Password, now, now + 3_600_000)
+        .issue(&user(), "s1", Amr::Password, now, now + 3_600_000, None)
         .unwrap();
     assert!(tokens.verify(&issued.token, now).is_some());
     let mut row = key.to_row();

@@ -209,7 +209,7 @@ impl Accounts {
                 ("ip", &address),
             ],
         );
-        Ok(LoginStep::SignedIn(signed_in))
+        Ok(LoginStep::SignedIn(Box::new(signed_in)))
     }
 
     /// A hash made at another cost than today's, made again now that the

@@ -21,7 +21,7 @@ pub const TICKET_TTL: Millis = 5 * 60 * 1000;
 
 /// What a right password leads to.
 pub enum LoginStep {
-    SignedIn(SignIn),
+    SignedIn(Box<SignIn>),
     /// The account asks for a second factor: the ticket to present with it,
     /// and the methods this account accepts.
     SecondFactor(SecondStep),

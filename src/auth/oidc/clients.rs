@@ -142,6 +142,18 @@ impl OpenIdProvider {
         Ok(row.map(OidcClient::from_row))
     }
 
+    /// Deletes the app and ends every session of it, in one transaction
+    /// (its tokens stop working at once, on every instance); whether it
+    /// was registered.
+    pub async fn remove_client(&self, client_id: &str) -> Result<bool, AppError> {
+        let id = client_id.to_owned();
+        let (removed, _ended) = self
+            .sessions
+            .end_of_client(client_id, move |conn| oauth_clients::delete(conn, &id))
+            .await?;
+        Ok(removed)
+    }
+
     /// The client these credentials prove, or `invalid_client`: an unknown
     /// id, a wrong secret, a secret for a public client, or no secret for a
     /// confidential one all answer the same.

@@ -19,10 +19,15 @@ mod grants;
 mod id_token;
 mod introspection;
 mod logout;
+mod request;
 
 use std::sync::Arc;
 
 pub use clients::{AddedClient, ClientCredentials, NewClient, OidcClient};
+pub use grants::{CodeExchange, Tokens};
+pub use id_token::UserClaims;
+pub use introspection::{Introspection, TokenKind};
+pub use request::{AuthorizationRequest, AuthorizeParams, Prompt};
 
 use super::Sessions;
 use crate::db::Db;
@@ -30,7 +35,6 @@ use crate::db::Db;
 /// The owner of everything an app's sign-in through sesame needs.
 pub struct OpenIdProvider {
     db: Db,
-    #[allow(dead_code)] // the grants being written use it
     sessions: Arc<Sessions>,
     /// `--public-url`, without a trailing slash.
     issuer: String,

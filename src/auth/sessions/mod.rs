@@ -15,7 +15,7 @@ mod verify;
 
 use std::sync::Arc;
 
-use super::access_token::{AccessClaims, AccessTokens, IssuedAccessToken};
+use super::access_token::{AccessClaims, AccessTokens, AppGrant, IssuedAccessToken};
 use super::refresh_token::{self, RefreshKey};
 use super::Profile;
 use crate::clock::{ms, now_ms, Millis};
@@ -29,6 +29,7 @@ use crate::domain::{Amr, Client};
 use crate::error::AppError;
 use cache::SessionCache;
 pub use end::{Ending, Purged};
+pub use verify::TokenSession;
 
 /// The lifetimes that govern sessions, in milliseconds.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +57,28 @@ pub struct SignIn {
     pub refresh_token: String,
     /// Seconds until the session ends unless refreshed again.
     pub refresh_expires_in: i64,
+    /// What an app's session was granted (`None`: sesame's own), and when
+    /// the user signed in, for its ID token.
+    pub app: Option<AppSessionFacts>,
+}
+
+/// What the token endpoint tells an app about its session.
+pub struct AppSessionFacts {
+    pub client_id: String,
+    pub scope: String,
+    pub auth_time: Millis,
+    pub amr: Amr,
+}
+
+/// What an app's session is opened with (an authorization code's use).
+pub struct AppSession {
+    pub client_id: String,
+    /// Space-separated, as granted.
+    pub scope: String,
+    /// When the user signed in to sesame (the ID tokens' `auth_time`).
+    pub auth_time: Millis,
+    /// Whether the app gets a refresh token (`offline_access`).
+    pub refreshable: bool,
 }
 
 /// The user and session behind a valid access token.
@@ -121,10 +144,44 @@ impl Sessions {
     where
         F: FnOnce(&mut Conn, Millis, &str) -> Result<User, AppError> + Send + 'static,
     {
+        self.open_session(client, amr, None, account).await
+    }
+
+    /// Opens an app's session (`sessions.client_id`), as `open` does:
+    /// `account` (the authorization code used up) in the same transaction.
+    pub async fn open_for_app<F>(
+        &self,
+        client: &Client,
+        amr: Amr,
+        app: AppSession,
+        account: F,
+    ) -> Result<SignIn, AppError>
+    where
+        F: FnOnce(&mut Conn, Millis, &str) -> Result<User, AppError> + Send + 'static,
+    {
+        self.open_session(client, amr, Some(app), account).await
+    }
+
+    async fn open_session<F>(
+        &self,
+        client: &Client,
+        amr: Amr,
+        app: Option<AppSession>,
+        account: F,
+    ) -> Result<SignIn, AppError>
+    where
+        F: FnOnce(&mut Conn, Millis, &str) -> Result<User, AppError> + Send + 'static,
+    {
         let now = now_ms();
         let session_id = uuid::Uuid::new_v4().to_string();
         let first_token = refresh_token::hash(&self.refresh_key.token_for(&session_id, 0));
         let (lifetimes, user_agent) = (self.lifetimes, client.user_agent().map(str::to_owned));
+        // Without a refresh token, an app's session lives as long as its
+        // first access token: nothing can extend it.
+        let idle = match &app {
+            Some(app) if !app.refreshable => ms(self.access.ttl()),
+            _ => lifetimes.idle,
+        };
         let (user, session) = self
             .change(Changed::Nothing, move |conn, writer| {
                 let user = account(conn, now, &session_id)?;
@@ -135,13 +192,13 @@ impl Sessions {
                     generation: 0,
                     created_at: now,
                     last_used_at: now,
-                    idle_expires_at: now.saturating_add(lifetimes.idle),
+                    idle_expires_at: now.saturating_add(idle),
                     expires_at: now.saturating_add(lifetimes.absolute),
                     revoked_at: None,
                     amr: amr.stored().to_owned(),
-                    client_id: None,
-                    scope: None,
-                    auth_time: None,
+                    client_id: app.as_ref().map(|a| a.client_id.clone()),
+                    scope: app.as_ref().map(|a| a.scope.clone()),
+                    auth_time: app.as_ref().map(|a| a.auth_time),
                 };
                 writer.insert_session(conn, &session)?;
                 writer.insert_refresh_token(
@@ -160,11 +217,40 @@ impl Sessions {
         self.sign_in(user, &session, now)
     }
 
-    /// The user's active sessions, newest first.
-    pub async fn active_of_user(&self, user_id: &str) -> Result<Vec<Session>, AppError> {
+    /// The user's active sessions, newest first, each with the name of the
+    /// app whose sign-in it is (`None`: sesame's own).
+    pub async fn active_of_user(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<(Session, Option<String>)>, AppError> {
         let owner = user_id.to_owned();
         self.db
-            .read(move |conn| session_rows::list_active_of_user(conn, &owner, now_ms()))
+            .read(move |conn| {
+                let sessions = session_rows::list_active_of_user(conn, &owner, now_ms())?;
+                let mut client_ids: Vec<String> = sessions
+                    .iter()
+                    .filter_map(|s| s.client_id.clone())
+                    .collect();
+                client_ids.sort();
+                client_ids.dedup();
+                let names = if client_ids.is_empty() {
+                    Vec::new()
+                } else {
+                    crate::db::oauth_clients::names(conn, &client_ids)?
+                };
+                Ok(sessions
+                    .into_iter()
+                    .map(|session| {
+                        let name = session.client_id.as_ref().and_then(|id| {
+                            names
+                                .iter()
+                                .find(|(n, _)| n == id)
+                                .map(|(_, name)| name.clone())
+                        });
+                        (session, name)
+                    })
+                    .collect())
+            })
             .await
     }
 
@@ -192,18 +278,32 @@ impl Sessions {
     /// The sign-in answer for `session` as of `now`.
     fn sign_in(&self, user: User, session: &Session, now: Millis) -> Result<SignIn, AppError> {
         let user = Profile::from(user);
+        let app = match (&session.client_id, &session.scope) {
+            (Some(client_id), Some(scope)) => Some(AppGrant { client_id, scope }),
+            _ => None,
+        };
         let access = self.access.issue(
             &user,
             &session.id,
             Amr::from_stored(&session.amr),
             now,
             session.ends_at(),
+            app,
         )?;
         Ok(SignIn {
             refresh_token: self.refresh_key.token_for(&session.id, session.generation),
             // Rounded up: the cookie must not vanish before the session ends.
             refresh_expires_in: (session.ends_at() - now + 999).div_euclid(1000).max(0),
             session_id: session.id.clone(),
+            app: match (&session.client_id, &session.scope) {
+                (Some(client_id), Some(scope)) => Some(AppSessionFacts {
+                    client_id: client_id.clone(),
+                    scope: scope.clone(),
+                    auth_time: session.auth_time.unwrap_or(session.created_at),
+                    amr: Amr::from_stored(&session.amr),
+                }),
+                _ => None,
+            },
             access,
             user,
         })

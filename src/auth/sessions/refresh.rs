@@ -29,9 +29,22 @@ enum Refreshed {
 }
 
 impl Sessions {
-    /// Exchanges a refresh token for a new access token and the session's
-    /// current refresh token, rotating it when it was the current one.
+    /// Exchanges a refresh token of one of sesame's own sessions for a new
+    /// access token and the session's current refresh token, rotating it
+    /// when it was the current one.
     pub async fn refresh(&self, token: &str) -> Result<SignIn, AppError> {
+        self.refresh_for(token, None).await
+    }
+
+    /// `refresh`, for the sessions of the app `client_id` (`None`: sesame's
+    /// own): a token of any other session is refused, untouched, so no app
+    /// can rotate (and so end) another's session, or sesame's.
+    pub async fn refresh_for(
+        &self,
+        token: &str,
+        client_id: Option<&str>,
+    ) -> Result<SignIn, AppError> {
+        let expected_client = client_id.map(str::to_owned);
         let Some(presented) = self.refresh_key.open(token) else {
             return Err(AppError::InvalidRefreshToken);
         };
@@ -47,6 +60,9 @@ impl Sessions {
                 else {
                     return Ok(Refreshed::Refused);
                 };
+                if session.client_id != expected_client {
+                    return Ok(Refreshed::Refused);
+                }
                 let now = now_ms();
                 let spent = spending(conn, &token_hash)?;
                 let decision = decide(

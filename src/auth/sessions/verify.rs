@@ -7,9 +7,23 @@ use super::refresh::spending;
 use super::rotation::{decide, Decision};
 use super::{Principal, Sessions};
 use crate::auth::refresh_token;
-use crate::clock::now_ms;
-use crate::db::sessions as session_rows;
+use crate::clock::{now_ms, Millis};
+use crate::db::sessions::{self as session_rows, Session};
 use crate::error::AppError;
+
+/// The session a token presented by an app belongs to (RFC 7009
+/// revocation, RFC 7662 introspection), as read now.
+pub struct TokenSession {
+    /// Its row: whose it is, and which app's (`client_id`, `scope`).
+    pub session: Session,
+    /// The user's email.
+    pub email: String,
+    /// Whether the token works right now: an access token `authenticate`
+    /// accepts, or the session's current refresh token.
+    pub active: bool,
+    pub issued_at: Millis,
+    pub expires_at: Millis,
+}
 
 impl Sessions {
     /// The user and session behind an access token, if it is valid and its
@@ -99,5 +113,72 @@ impl Sessions {
             })
             .await?;
         owner.ok_or(refused)
+    }
+}
+
+impl Sessions {
+    /// The session of a well-signed, unexpired access token, and whether
+    /// it works now (its session ended, at once on every instance:
+    /// `authenticate`). `None`: not such a token, or no such session.
+    pub async fn access_token_session(
+        &self,
+        access_token: &str,
+    ) -> Result<Option<TokenSession>, AppError> {
+        let Some(claims) = self.access.verify(access_token, now_ms()) else {
+            return Ok(None);
+        };
+        let accepted = match self.authenticate(access_token).await {
+            Ok(_) => true,
+            Err(AppError::Unauthenticated { .. }) => false,
+            Err(other) => return Err(other),
+        };
+        let session_id = claims.sid.clone();
+        let found = self
+            .db
+            .read(move |conn| session_rows::find_with_user(conn, &session_id))
+            .await?;
+        Ok(found
+            .filter(|(_, user)| user.id == claims.sub)
+            .map(|(session, user)| TokenSession {
+                // The row, read after `authenticate`, may know of an end it missed.
+                active: accepted && session.is_active(now_ms()),
+                email: user.email,
+                issued_at: claims.iat.saturating_mul(1000),
+                expires_at: claims.exp.saturating_mul(1000),
+                session,
+            }))
+    }
+
+    /// The session a refresh token names, spent or not, and whether it is
+    /// the one a refresh would take now; nothing is rotated. `None`: not a
+    /// refresh token of this server's, or no such session.
+    pub async fn refresh_token_session(
+        &self,
+        refresh_token: &str,
+    ) -> Result<Option<TokenSession>, AppError> {
+        let Some(presented) = self.refresh_key.open(refresh_token) else {
+            return Ok(None);
+        };
+        let token_hash = refresh_token::hash(refresh_token);
+        let grace = self.lifetimes.reuse_grace;
+        self.db
+            .read(move |conn| {
+                let Some((session, user)) =
+                    session_rows::find_with_user(conn, &presented.session_id)?
+                else {
+                    return Ok(None);
+                };
+                let spent = spending(conn, &token_hash)?;
+                let decision = decide(presented.generation, spent, &session, now_ms(), grace);
+                Ok(Some(TokenSession {
+                    active: decision == Decision::Rotate,
+                    email: user.email,
+                    // The current token was issued at the session's last use.
+                    issued_at: session.last_used_at,
+                    expires_at: session.ends_at(),
+                    session,
+                }))
+            })
+            .await
     }
 }

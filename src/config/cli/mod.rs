@@ -1,11 +1,13 @@
 //! The command line: the commands, each with the flags it uses
 //! (`server.rs`), and how they are read (`parse.rs`).
 
+mod clients;
 mod parse;
 mod server;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub use clients::{ClientsCommand, NewClientArgs};
 pub use parse::parse;
 pub use server::{AccessTtlArg, DatabaseArg, ServerArgs, SessionLifetimes};
 
@@ -45,6 +47,11 @@ pub enum Command {
     Users {
         #[command(subcommand)]
         command: UsersCommand,
+    },
+    /// The apps that sign users in through sesame (OpenID Connect).
+    Clients {
+        #[command(subcommand)]
+        command: ClientsCommand,
     },
 }
 

@@ -50,7 +50,7 @@ pub fn parse(args: Vec<OsString>) -> Result<(Command, Settings), ConfigError> {
         }
         Command::Purge(lifetimes) => lifetimes.clone().apply(&mut settings),
         Command::Keys(KeysCommand::List(access)) => settings.access_ttl = access.access_ttl,
-        Command::Keys(_) | Command::Users { .. } => {}
+        Command::Keys(_) | Command::Users { .. } | Command::Clients { .. } => {}
     }
     Ok((command, settings))
 }
@@ -73,6 +73,7 @@ fn refuse_server_flags_before(
         Command::Purge(_) => "purge",
         Command::Keys(_) => "keys",
         Command::Users { .. } => "users",
+        Command::Clients { .. } => "clients",
     };
     let error = Cli::command().error(
         ErrorKind::ArgumentConflict,

@@ -14,6 +14,9 @@ struct SessionBody {
     last_used_at: String,
     expires_at: String,
     user_agent: Option<String>,
+    /// The app whose sign-in it is (OpenID Connect), by its registered name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    app: Option<String>,
     current: bool,
 }
 
@@ -25,7 +28,8 @@ pub async fn list(
     let sessions = sessions.active_of_user(&principal.user.id).await?;
     let body: Vec<SessionBody> = sessions
         .into_iter()
-        .map(|session| SessionBody {
+        .map(|(session, app)| SessionBody {
+            app,
             current: session.id == principal.session_id(),
             created_at: rfc3339(session.created_at),
             last_used_at: rfc3339(session.last_used_at),

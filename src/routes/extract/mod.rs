@@ -10,4 +10,4 @@ mod tokens;
 pub use body::{Json, OptionalJson};
 pub use form::{CsrfForm, FormFields, FormSession, ProfileButton};
 pub use signed_in::{MaybeSignedIn, SignedIn};
-pub use tokens::PresentedTokens;
+pub use tokens::{bearer_token, PresentedTokens};

@@ -67,7 +67,7 @@ pub(super) fn access_token(req: &HttpRequest) -> Option<String> {
     bearer_token(req).or_else(|| cookie(req, ACCESS_COOKIE))
 }
 
-fn bearer_token(req: &HttpRequest) -> Option<String> {
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

@@ -4,10 +4,10 @@
 //! request must not be redirected: an HTML error page.
 
 pub mod authorize;
-#[allow(dead_code)] // the token endpoint is being written
 pub mod client_auth;
 pub mod consent;
 pub mod discovery;
+pub mod form_body;
 pub mod introspect;
 pub mod logout;
 pub mod revoke;

@@ -51,9 +51,12 @@ pub async fn page(
         roles: principal.user.roles.clone(),
         sessions: sessions
             .into_iter()
-            .map(|s| SessionRow {
+            .map(|(s, app)| SessionRow {
                 current: s.id == principal.session_id(),
-                device: describe_device(s.user_agent.as_deref()),
+                device: match app {
+                    Some(app) => format!("{app} (an app signed in through sesame)"),
+                    None => describe_device(s.user_agent.as_deref()),
+                },
                 created_at: rfc3339(s.created_at),
                 created: readable_time(s.created_at),
                 last_used_at: rfc3339(s.last_used_at),

@@ -1,0 +1,6 @@
+//! sesame as an OpenID Connect provider, black-box: a client registered
+//! with the real command, the browser's requests and the app's.
+
+mod authorize_errors;
+mod flow;
+mod grants;
