@@ -36,6 +36,16 @@ export async function addClient(server, name, flags) {
 /** The JOSE header of a compact JWT (which algorithm signed it). */
 export const headerOf = (jwt) => JSON.parse(Buffer.from(jwt.split(".")[0], "base64url").toString());
 
+/** An error and its causes, each as name, message and OAuth error code. */
+function causes(error) {
+  const chain = [];
+  for (let at = error; at && chain.length < 5; at = at.cause) {
+    const line = [at.name, at.message, at.error, at.error_description, at.code].filter(Boolean).join(": ");
+    chain.push(line || JSON.stringify(at));
+  }
+  return chain;
+}
+
 const escape = (text) =>
   String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 
@@ -148,7 +158,7 @@ export async function startRelyingParty() {
     };
     handle(request, url, respond).catch((error) => {
       // Shown on the page and kept for the test's message: what openid-client refused.
-      const detail = `${error.name}: ${error.message} ${error.error ?? ""} ${error.error_description ?? ""} ${error.cause ? JSON.stringify(error.cause) : ""}`;
+      const detail = causes(error).join(" ← ");
       errors.push(`${url.pathname}: ${detail}`);
       respond(500, page(`<pre id="rp-error">${escape(detail)}</pre>`));
     });

@@ -73,8 +73,12 @@ function sesameNavigationsOf(page) {
 }
 
 /** Waits for the relying party's answer and returns its verified claims and userinfo. */
-async function relyingPartyPage(page, rp) {
-  await page.waitForURL((url) => url.href.startsWith(rp.url));
+async function relyingPartyPage(page, rp, watch) {
+  await page.waitForURL((url) => url.href.startsWith(rp.url)).catch(async (error) => {
+    const text = (await page.textContent("body").catch(() => "")).replace(/\s+/g, " ").slice(0, 400);
+    const console = watch.consoleErrors.join("\n");
+    throw new Error(`not back at the app: at ${page.url()}: ${text}\nconsole errors:\n${console}\n${error.message}`);
+  });
   await page.waitForSelector("#app, #rp-error");
   assert.deepEqual(rp.errors, [], "openid-client accepted everything sesame sent");
   return {
@@ -125,10 +129,10 @@ test("an app on openid-client signs a user in with a password and an authenticat
     // The consent page names the app; Allow sends the browser back with a code.
     await page.waitForSelector("form#consent");
     assert.ok(page.url().startsWith(server.url + "/oauth/authorize"), page.url());
-    assert.match(await page.textContent("form#consent"), /Team Wiki/);
+    assert.match(await page.textContent("section:has(form#consent) h1"), /Team Wiki/);
     await screenshot(page, "oidc-consent.png");
     await page.click('form#consent button[name=decision][value=allow]');
-    const first = await relyingPartyPage(page, rp);
+    const first = await relyingPartyPage(page, rp, watch);
     assert.equal(first.claims.iss, server.url);
     assert.equal(first.claims.sub, user.id);
     assert.deepEqual([first.claims.aud].flat(), [registered.clientId]);
@@ -149,7 +153,7 @@ test("an app on openid-client signs a user in with a password and an authenticat
     const before = session.tokens.refresh_token;
     await page.click("#refresh");
     await page.waitForSelector("#refreshes:text-is('1'), #rp-error");
-    const refreshed = await relyingPartyPage(page, rp);
+    const refreshed = await relyingPartyPage(page, rp, watch);
     assert.equal(refreshed.userinfo.sub, user.id);
     assert.notEqual(session.tokens.refresh_token, before, "rotated");
 
@@ -157,7 +161,7 @@ test("an app on openid-client signs a user in with a password and an authenticat
     // sesame sends the browser straight back.
     const navigations = sesameNavigationsOf(page);
     await page.goto(rp.url + "/login");
-    const second = await relyingPartyPage(page, rp);
+    const second = await relyingPartyPage(page, rp, watch);
     assert.equal(second.claims.sub, user.id);
     assert.equal(navigations.length, 1, navigations.join(", "));
     assert.match(navigations[0], /^30[23] \/oauth\/authorize$/, "no sesame page shown: no sign-in, no consent");
@@ -183,7 +187,7 @@ test("an app on openid-client signs a user in with a password and an authenticat
     await page.waitForURL((url) => url.href.startsWith(server.url + "/login?next="));
     await signInOnPage(page, user.email);
     await secondStep(page, recoveryCodes[0]);
-    const again = await relyingPartyPage(page, rp);
+    const again = await relyingPartyPage(page, rp, watch);
     assert.equal(again.claims.sub, user.id);
     assert.ok(again.claims.amr.includes("mfa"));
     assert.notEqual(again.claims.sid, first.claims.sid, "a new session");
@@ -200,7 +204,7 @@ test("an app on openid-client signs a user in with a password and an authenticat
 
 test("a public app asking for EdDSA ID tokens gets them, verified by openid-client, with no consent page when registered to skip it", async () => {
   const rp = await startRelyingParty();
-  const { context } = await newContext(browser);
+  const { context, watch } = await newContext(browser);
   try {
     const user = await newUser();
     const registered = await addClient(server, "Notes", [
@@ -221,7 +225,7 @@ test("a public app asking for EdDSA ID tokens gets them, verified by openid-clie
     await page.goto(rp.url + "/login");
     await page.waitForURL((url) => url.href.startsWith(server.url + "/login?next="));
     await signInOnPage(page, user.email);
-    const signedIn = await relyingPartyPage(page, rp);
+    const signedIn = await relyingPartyPage(page, rp, watch);
     assert.equal(signedIn.alg, "EdDSA");
     assert.equal(signedIn.claims.sub, user.id);
     assert.deepEqual(signedIn.claims.amr, ["pwd"]);
@@ -236,7 +240,7 @@ test("a public app asking for EdDSA ID tokens gets them, verified by openid-clie
     // A public client refreshes with its id alone.
     await page.click("#refresh");
     await page.waitForSelector("#refreshes:text-is('1'), #rp-error");
-    const refreshed = await relyingPartyPage(page, rp);
+    const refreshed = await relyingPartyPage(page, rp, watch);
     assert.equal(refreshed.alg, "EdDSA");
   } finally {
     await context.close();
