@@ -94,6 +94,16 @@ async function signingKeyOf(jwt) {
   return keys.find((key) => key.kid === headerOf(jwt).kid);
 }
 
+/**
+ * An ID token is no access token: its header says so (`typ` is never
+ * RFC 9068's `at+jwt`), and sesame's API refuses it as a Bearer token.
+ */
+async function assertNotAnAccessToken(idToken) {
+  assert.notEqual(headerOf(idToken).typ, "at+jwt", JSON.stringify(headerOf(idToken)));
+  const me = await fetch(server.url + "/api/me", { headers: { Authorization: `Bearer ${idToken}` } });
+  assert.equal(me.status, 401, "the ID token refused as an access token");
+}
+
 /** The relying party's session in this browser (its latest). */
 const latestSession = (rp) => [...rp.sessions.values()].at(-1);
 
@@ -146,6 +156,7 @@ test("an app on openid-client signs a user in with a password and an authenticat
     assert.equal(first.alg, "RS256");
     const session = latestSession(rp);
     assert.equal((await signingKeyOf(session.tokens.id_token))?.kty, "RSA");
+    await assertNotAnAccessToken(session.tokens.id_token);
     assert.ok(session.tokens.refresh_token, "offline_access gives a refresh token");
     assert.deepEqual(session.tokens.scope.split(" ").sort(), SCOPE.split(" ").sort());
 
@@ -229,8 +240,10 @@ test("a public app asking for EdDSA ID tokens gets them, verified by openid-clie
     assert.equal(signedIn.alg, "EdDSA");
     assert.equal(signedIn.claims.sub, user.id);
     assert.deepEqual(signedIn.claims.amr, ["pwd"]);
-    const key = await signingKeyOf(latestSession(rp).tokens.id_token);
+    const { id_token: idToken } = latestSession(rp).tokens;
+    const key = await signingKeyOf(idToken);
     assert.deepEqual([key?.kty, key?.crv], ["OKP", "Ed25519"]);
+    await assertNotAnAccessToken(idToken);
     const authorize = navigations.filter((n) => n.endsWith(" /oauth/authorize"));
     // The signed-out page, then (signed in) straight back: never a consent page.
     assert.equal(authorize.length, 2, navigations.join(", "));
