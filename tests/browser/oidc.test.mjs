@@ -72,13 +72,18 @@ function sesameNavigationsOf(page) {
   return seen;
 }
 
-/** Waits for the relying party's answer and returns its verified claims and userinfo. */
-async function relyingPartyPage(page, rp, watch) {
-  await page.waitForURL((url) => url.href.startsWith(rp.url)).catch(async (error) => {
+/** Waits for the page to reach an address starting with `prefix`; says where it is if not. */
+async function reach(page, prefix, watch) {
+  await page.waitForURL((url) => url.href.startsWith(prefix)).catch(async (error) => {
     const text = (await page.textContent("body").catch(() => "")).replace(/\s+/g, " ").slice(0, 400);
     const console = watch.consoleErrors.join("\n");
-    throw new Error(`not back at the app: at ${page.url()}: ${text}\nconsole errors:\n${console}\n${error.message}`);
+    throw new Error(`not at ${prefix} but at ${page.url()}: ${text}\nconsole errors:\n${console}\n${error.message}`);
   });
+}
+
+/** Waits for the relying party's answer and returns its verified claims and userinfo. */
+async function relyingPartyPage(page, rp, watch) {
+  await reach(page, rp.url, watch);
   await page.waitForSelector("#app, #rp-error");
   assert.deepEqual(rp.errors, [], "openid-client accepted everything sesame sent");
   return {
@@ -129,7 +134,7 @@ test("an app on openid-client signs a user in with a password and an authenticat
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
     await page.goto(rp.url + "/login");
-    await page.waitForURL((url) => url.href.startsWith(server.url + "/login?next="));
+    await reach(page, server.url + "/login?next=", watch);
     const next = new URL(page.url()).searchParams.get("next");
     assert.ok(next.startsWith("/oauth/authorize?"), next);
     await signInOnPage(page, user.email);
@@ -168,6 +173,10 @@ test("an app on openid-client signs a user in with a password and an authenticat
     assert.equal(refreshed.userinfo.sub, user.id);
     assert.notEqual(session.tokens.refresh_token, before, "rotated");
 
+    // The app's sign-in is a sesame session, named with the app on the profile.
+    await page.goto(server.url + "/profile");
+    assert.match(await page.textContent("ul.sessions"), /Team Wiki/);
+
     // A second visit: still signed in at sesame and consent remembered, so
     // sesame sends the browser straight back.
     const navigations = sesameNavigationsOf(page);
@@ -181,7 +190,7 @@ test("an app on openid-client signs a user in with a password and an authenticat
     // and this browser's, then comes back to the app with its state.
     const ended = latestSession(rp);
     await page.click("#logout");
-    await page.waitForURL((url) => url.href.startsWith(rp.signedOut));
+    await reach(page, rp.signedOut, watch);
     assert.equal(await page.getAttribute("#signed-out", "data-state-matched"), "true");
     await assert.rejects(client.refreshTokenGrant(rp.config, ended.tokens.refresh_token), (error) => {
       assert.equal(error.error, "invalid_grant");
@@ -195,7 +204,7 @@ test("an app on openid-client signs a user in with a password and an authenticat
     // The browser's sesame session ended with it: signing in to the app again
     // asks for both steps (a recovery code here), but not for consent.
     await page.goto(rp.url + "/login");
-    await page.waitForURL((url) => url.href.startsWith(server.url + "/login?next="));
+    await reach(page, server.url + "/login?next=", watch);
     await signInOnPage(page, user.email);
     await secondStep(page, recoveryCodes[0]);
     const again = await relyingPartyPage(page, rp, watch);
@@ -234,7 +243,7 @@ test("a public app asking for EdDSA ID tokens gets them, verified by openid-clie
     page.setDefaultTimeout(15000);
     const navigations = sesameNavigationsOf(page);
     await page.goto(rp.url + "/login");
-    await page.waitForURL((url) => url.href.startsWith(server.url + "/login?next="));
+    await reach(page, server.url + "/login?next=", watch);
     await signInOnPage(page, user.email);
     const signedIn = await relyingPartyPage(page, rp, watch);
     assert.equal(signedIn.alg, "EdDSA");
