@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use sesame::auth::oidc::{AddedClient, OidcClient};
 use sesame::auth::Profile;
 use sesame::config::{self, ClientsCommand, Command, KeysCommand, UsersCommand};
+use sesame::domain::IdTokenAlg;
 use sesame::startup::Application;
 
 fn main() -> ExitCode {
@@ -22,7 +23,7 @@ fn main() -> ExitCode {
     match command {
         Command::Serve(_) => serve(settings),
         Command::Purge(_) => purge(settings),
-        Command::Keys(KeysCommand::Rotate) => rotate_keys(&settings),
+        Command::Keys(KeysCommand::Rotate { alg }) => rotate_keys(&settings, alg.as_deref()),
         Command::Keys(KeysCommand::Revoke { kid }) => revoke_key(&settings, &kid),
         Command::Keys(KeysCommand::List(_)) => list_keys(&settings),
         Command::Users { command } => users(settings, command),
@@ -111,28 +112,12 @@ fn purge(settings: config::Settings) -> ExitCode {
     })
 }
 
-/// `sesame keys rotate`: prints the new key's kid.
-fn rotate_keys(settings: &config::Settings) -> ExitCode {
-    match sesame::startup::rotate_keys(settings) {
-        Ok(key) => {
-            println!("new signing key {}", key.kid);
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// `sesame keys revoke KID`: `revoked signing key KID`, then `new signing
-/// key NEW` when the revoked key signed.
-fn revoke_key(settings: &config::Settings, kid: &str) -> ExitCode {
-    match sesame::startup::revoke_key(settings, kid) {
-        Ok(revocation) => {
-            println!("revoked signing key {kid}");
-            if let Some(key) = revocation.replaced_by {
-                println!("new signing key {}", key.kid);
+/// `sesame keys rotate`: `new ALG signing key KID` for each key made.
+fn rotate_keys(settings: &config::Settings, alg: Option<&str>) -> ExitCode {
+    match sesame::startup::rotate_keys(settings, alg) {
+        Ok(keys) => {
+            for key in keys {
+                println!("new {} signing key {}", key.alg(), key.kid);
             }
             ExitCode::SUCCESS
         }
@@ -143,17 +128,35 @@ fn revoke_key(settings: &config::Settings, kid: &str) -> ExitCode {
     }
 }
 
-/// `sesame keys list`: `KID  MADE  STATE`, oldest first.
+/// `sesame keys revoke KID`: `revoked signing key KID`, then `new ALG
+/// signing key NEW` when the revoked key signed.
+fn revoke_key(settings: &config::Settings, kid: &str) -> ExitCode {
+    match sesame::startup::revoke_key(settings, kid) {
+        Ok(revocation) => {
+            println!("revoked signing key {kid}");
+            if let Some(key) = revocation.replaced_by {
+                println!("new {} signing key {}", key.alg(), key.kid);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `sesame keys list`: `KID  ALG  MADE  STATE`, oldest first.
 fn list_keys(settings: &config::Settings) -> ExitCode {
     match sesame::startup::list_keys(settings) {
         Ok(keys) => {
             for (key, state) in keys {
                 // A key given by SESAME_SIGNING_KEY was made elsewhere.
                 let made = match settings.signing_key {
-                    Some(_) => "SESAME_SIGNING_KEY".to_owned(),
-                    None => sesame::clock::rfc3339(key.created_at),
+                    Some(_) if key.alg() == IdTokenAlg::EdDsa => "SESAME_SIGNING_KEY".to_owned(),
+                    _ => sesame::clock::rfc3339(key.created_at),
                 };
-                println!("{}  {made}  {}", key.kid, state.as_str());
+                println!("{}  {}  {made}  {}", key.kid, key.alg(), state.as_str());
             }
             ExitCode::SUCCESS
         }

@@ -159,14 +159,23 @@ impl KeepAlive {
     }
 
     pub async fn send(&mut self, request: Request<Full<Bytes>>) -> (StatusCode, Bytes) {
+        let (status, _, body) = self.send_for_headers(request).await;
+        (status, body)
+    }
+
+    /// `send`, with the answer's headers.
+    pub async fn send_for_headers(
+        &mut self,
+        request: Request<Full<Bytes>>,
+    ) -> (StatusCode, hyper::HeaderMap, Bytes) {
         // The connection takes a moment after an answer to be ready again.
         if self.sender.ready().await.is_err() {
             *self = KeepAlive::open(self.address).await;
         }
         let response = self.sender.send_request(request).await.expect("an answer");
-        let status = response.status();
-        let body = response.into_body().collect().await.expect("a body");
-        (status, body.to_bytes())
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.expect("a body");
+        (parts.status, parts.headers, body.to_bytes())
     }
 }
 

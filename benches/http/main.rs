@@ -29,8 +29,8 @@ use std::time::Duration;
 use cluster::{wait_for_listeners, Cluster};
 use scenarios::postgres::Figures;
 use scenarios::{
-    disk, forgot, limiter, login, me, memory, pg_refresh, postgres, print_table, propagation,
-    refresh, scale, second_step, startup, storm, verify, Row, CONNECTIONS,
+    disk, forgot, limiter, login, me, memory, oidc_tokens, pg_refresh, postgres, print_table,
+    propagation, refresh, scale, second_step, startup, storm, verify, Row, CONNECTIONS,
 };
 use server::{temp_database, Sesame};
 use setup::{sessions, start_with_user};
@@ -109,8 +109,10 @@ async fn run() {
     let (login, login_figure) = login::measure(sesame.address, USER, cost, seconds).await;
     let verify = verify::measure(sesame.address, &access, seconds).await;
     let second = second_step::measure(sesame.address, USER, seconds).await;
+    let tokens = oidc_tokens::measure(sesame.address, &db, USER, seconds).await;
     let mut rows = vec![me, verify, refresh, login];
     rows.extend(second);
+    rows.extend(tokens.into_iter().flatten());
     rows.extend(forgot::measure(sesame.address, USER, seconds).await);
     if only == Only::Core {
         sesame.stop();

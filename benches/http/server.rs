@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// The sesame binary measured: this build's, or `BENCH_SESAME` (another
 /// build, say the one before a change, measured by the same benchmark).
-fn binary() -> String {
+pub fn binary() -> String {
     std::env::var("BENCH_SESAME").unwrap_or_else(|_| env!("CARGO_BIN_EXE_sesame").to_owned())
 }
 

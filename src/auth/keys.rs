@@ -1,30 +1,42 @@
-//! Keeping the access-token signing keys: loaded at start, looked at again
-//! every second (another instance, or `sesame keys rotate` or `revoke`, may
-//! have changed them), and kept to the schedule `signing_keys::upkeep`
-//! decides: the next key made ahead of its time, replaced keys retired.
-//! With `SESAME_SIGNING_KEY` that key is the only one, never rotated.
+//! Keeping the signing keys, of both algorithms (EdDSA: access tokens;
+//! RS256: ID tokens): loaded at start, looked at again every second (another
+//! instance, or `sesame keys rotate` or `revoke`, may have changed them), and
+//! kept to the schedule `signing_keys::upkeep` decides for each algorithm:
+//! the next key made ahead of its time, replaced keys retired. With
+//! `SESAME_SIGNING_KEY` that key is the only Ed25519 one, never rotated; the
+//! ring keeps the RSA keys alone.
+//!
+//! A new key is made before the write that stores it, off the async
+//! workers: an RSA key takes a fraction of a second (0.2 to 0.5 s measured
+//! in a debug build), too long to hold the database's write turn for. If
+//! another instance stored one meanwhile, the one made here is dropped
+//! unused. A start makes no RSA key, nor does a server no app signs in
+//! through: the first look at the keys after an app is registered (or an ID
+//! token is asked for, `AccessTokens::want`) makes it, on a blocking thread.
 
 use std::sync::Arc;
 
 use super::access_token::AccessTokens;
-use super::signing_keys::{self, upkeep, SigningKey};
+use super::signing_keys::{self, upkeep, SigningKey, ALGORITHMS};
 use crate::clock::{ms, now_ms, Millis};
 use crate::config::Settings;
 use crate::db::signing_keys as key_rows;
 use crate::db::{Conn, Db};
+use crate::domain::IdTokenAlg;
 use crate::error::AppError;
 
 pub struct KeyRing {
     db: Db,
     access: Arc<AccessTokens>,
-    /// `None` when the key was given: no rotation.
-    every: Option<Millis>,
+    every: Millis,
+    /// `SESAME_SIGNING_KEY`: the Ed25519 key, never rotated.
     given: Option<SigningKey>,
 }
 
 impl KeyRing {
-    /// Installs the keys in `access`, making the first one if there is none
-    /// (and whatever else the schedule asks). Blocks: it runs at start.
+    /// Installs the keys in `access`, making the first Ed25519 key if there
+    /// is none (and whatever else its schedule asks); the RSA keys are left
+    /// to the first `tick`. Blocks: it runs at start.
     pub fn start(
         db: Db,
         access: Arc<AccessTokens>,
@@ -40,48 +52,128 @@ impl KeyRing {
         let ring = KeyRing {
             db,
             access,
-            every: given.is_none().then(|| ms(settings.key_rotation)),
+            every: ms(settings.key_rotation),
             given,
         };
-        let keys = match (&ring.given, ring.every) {
-            (Some(given), _) => vec![given.clone()],
-            (None, every) => {
-                let every = every.unwrap_or(Millis::MAX);
-                ring.db
-                    .write_blocking(move |conn| keep_up(conn, now_ms(), every))?
-            }
+        let every = ring.every;
+        let now_kept: &[IdTokenAlg] = match ring.given {
+            Some(_) => &[],
+            None => &[IdTokenAlg::EdDsa],
         };
-        ring.access.install(&keys, now_ms());
+        let keys = ring.db.write_blocking(stored)?;
+        let mut made = Made::ahead(&keys, now_kept, now_ms(), every)?;
+        let keys = ring
+            .db
+            .write_blocking(move |conn| keep_up(conn, now_ms(), every, now_kept, &mut made))?;
+        ring.install(keys);
         Ok(ring)
+    }
+
+    /// The algorithms whose keys the ring keeps in the database.
+    fn kept(&self) -> &'static [IdTokenAlg] {
+        match self.given {
+            Some(_) => &[IdTokenAlg::Rs256],
+            None => &ALGORITHMS,
+        }
     }
 
     /// Looks at the stored keys again (run every second): installs what
     /// changed (a revoked key leaves the set here), and keeps to the
     /// schedule.
     pub async fn tick(&self) -> Result<(), AppError> {
-        let Some(every) = self.every else {
-            return Ok(());
-        };
+        let every = self.every;
         let now = now_ms();
         let mut keys = self.db.read(stored).await?;
-        if !upkeep(&keys, now, every).is_nothing() {
+        let kept = self.in_use(&keys).await?;
+        if kept
+            .iter()
+            .any(|&alg| !upkeep(&keys, alg, now, every).is_nothing())
+        {
+            let mut made = {
+                let (keys, kept) = (keys.clone(), kept.clone());
+                actix_web::web::block(move || Made::ahead(&keys, &kept, now, every))
+                    .await
+                    .map_err(AppError::unexpected)??
+            };
             keys = self
                 .db
-                .write(move |conn| keep_up(conn, now_ms(), every))
+                .write(move |conn| keep_up(conn, now_ms(), every, &kept, &mut made))
                 .await?;
         }
-        self.access.install(&keys, now_ms());
+        self.install(keys);
         Ok(())
+    }
+
+    /// The algorithms to keep to the schedule now: RS256 only once it is
+    /// used (a key of it stored, an ID token asked for, or an app
+    /// registered), so a server no app signs in through makes no RSA key.
+    async fn in_use(&self, keys: &[SigningKey]) -> Result<Vec<IdTokenAlg>, AppError> {
+        let mut kept = self.kept().to_vec();
+        let rsa_used = keys.iter().any(|k| k.alg() == IdTokenAlg::Rs256)
+            || self.access.is_wanted(IdTokenAlg::Rs256)
+            || self.db.read(crate::db::oauth_clients::any).await?;
+        if !rsa_used {
+            kept.retain(|&alg| alg != IdTokenAlg::Rs256);
+        }
+        Ok(kept)
+    }
+
+    /// The stored keys, with the given Ed25519 key in place of the stored
+    /// ones when there is one.
+    fn install(&self, mut keys: Vec<SigningKey>) {
+        if let Some(given) = &self.given {
+            keys.retain(|k| k.alg() != IdTokenAlg::EdDsa);
+            keys.insert(0, given.clone());
+        }
+        self.access.install(&keys, now_ms());
     }
 }
 
-/// `sesame keys rotate`: a new key signs from now on, unannounced (for a key
-/// that may have leaked); every other key is retired, and stays published
-/// until its tokens have expired.
-pub fn rotate_now(db: &Db) -> Result<SigningKey, AppError> {
-    db.write_blocking(|conn| {
+/// Keys made ahead of the write that may store them: one for each
+/// algorithm whose schedule asks for one.
+struct Made(Vec<SigningKey>);
+
+impl Made {
+    fn ahead(
+        keys: &[SigningKey],
+        kept: &[IdTokenAlg],
+        now: Millis,
+        every: Millis,
+    ) -> Result<Made, AppError> {
+        let mut made = Vec::new();
+        for &alg in kept {
+            if upkeep(keys, alg, now, every).make.is_some() {
+                made.push(SigningKey::generate(alg, now)?);
+            }
+        }
+        Ok(Made(made))
+    }
+
+    /// A new key of `alg`: one made ahead, or else made now.
+    fn take(&mut self, alg: IdTokenAlg, now: Millis) -> Result<SigningKey, AppError> {
+        match self.0.iter().position(|k| k.alg() == alg) {
+            Some(at) => Ok(self.0.swap_remove(at)),
+            None => SigningKey::generate(alg, now),
+        }
+    }
+}
+
+/// `sesame keys rotate`: a new key of each of `algs` signs from now on,
+/// unannounced (for a key that may have leaked); every other key of those
+/// algorithms is retired, and stays published until its tokens have
+/// expired.
+pub fn rotate_now(db: &Db, algs: &[IdTokenAlg]) -> Result<Vec<SigningKey>, AppError> {
+    let now = now_ms();
+    let made = algs
+        .iter()
+        .map(|&alg| SigningKey::generate(alg, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    db.write_blocking(move |conn| {
         key_rows::lock_for_rotation(conn)?;
-        switch_now(conn, now_ms())
+        let now = now_ms();
+        made.into_iter()
+            .map(|key| switch_now(conn, key, now))
+            .collect()
     })
 }
 
@@ -91,43 +183,55 @@ pub struct Revocation {
     pub replaced_by: Option<SigningKey>,
 }
 
-/// `sesame keys revoke KID`: the key leaves the published and accepted set
-/// (every server's within a second or two) and its private half is deleted;
-/// if it signed, a new key signs from now on, as `rotate_now` makes it.
-/// `None` when no key has that kid. A revoked key stays revoked.
-pub fn revoke(db: &Db, kid: &str) -> Result<Option<Revocation>, AppError> {
+/// `sesame keys revoke KID`: the key (of one of `algs`) leaves the published
+/// and accepted set (every server's within a second or two) and its private
+/// half is deleted; if it signed, a new key of its algorithm signs from now
+/// on, as `rotate_now` makes it. `None` when no key of `algs` has that kid.
+/// A revoked key stays revoked.
+pub fn revoke(db: &Db, kid: &str, algs: &[IdTokenAlg]) -> Result<Option<Revocation>, AppError> {
+    let of_kid = |keys: &[SigningKey]| {
+        keys.iter()
+            .find(|k| k.kid == kid && algs.contains(&k.alg()))
+            .map(SigningKey::alg)
+    };
+    let Some(alg) = of_kid(&db.write_blocking(stored)?) else {
+        return Ok(None);
+    };
+    // Made before the write, in case it signs: a new RSA key takes a while.
+    let spare = SigningKey::generate(alg, now_ms())?;
     let kid = kid.to_owned();
     db.write_blocking(move |conn| {
         key_rows::lock_for_rotation(conn)?;
         let now = now_ms();
         let keys = stored(conn)?;
-        if !keys.iter().any(|k| k.kid == kid) {
+        if of_kid(&keys).is_none() {
             return Ok(None);
         }
-        let signs = signing_keys::signing(&keys, now).is_some_and(|k| k.kid == kid);
+        let signs = signing_keys::signing(&keys, alg, now).is_some_and(|k| k.kid == kid);
         let replaced_by = if signs {
-            Some(switch_now(conn, now)?)
+            Some(switch_now(conn, spare, now)?)
         } else {
             None
         };
         key_rows::revoke(conn, &kid, now)?;
-        log::info!("revoked the access-token signing key {kid}");
+        log::info!("revoked the {alg} signing key {kid}");
         Ok(Some(Revocation { replaced_by }))
     })
 }
 
-/// A new key that signs from `now`; every other key not retired yet
-/// (including one waiting to sign) is retired. Under the rotation lock.
-fn switch_now(conn: &mut Conn, now: Millis) -> Result<SigningKey, AppError> {
-    let next = SigningKey::generate(now)?;
+/// `next` signs from `now`; every other key of its algorithm not retired
+/// yet (including one waiting to sign) is retired. Under the rotation lock.
+fn switch_now(conn: &mut Conn, mut next: SigningKey, now: Millis) -> Result<SigningKey, AppError> {
+    next.created_at = now;
+    let next = next.signing_from(now);
     let others: Vec<String> = stored(conn)?
         .into_iter()
-        .filter(|k| k.retired_at.is_none() && k.revoked_at.is_none())
+        .filter(|k| k.alg() == next.alg() && k.retired_at.is_none() && k.revoked_at.is_none())
         .map(|k| k.kid)
         .collect();
     key_rows::retire(conn, &others, now)?;
     key_rows::add(conn, &next.to_row())?;
-    log::info!("made a new access-token signing key {}", next.kid);
+    log::info!("made a new {} signing key {}", next.alg(), next.kid);
     Ok(next)
 }
 
@@ -151,28 +255,39 @@ fn stored(conn: &mut Conn) -> Result<Vec<SigningKey>, AppError> {
 }
 
 /// In one write transaction, one instance at a time: what the schedule asks
-/// (decided again under the lock: another instance may just have done it);
-/// the keys as they then are. It asks twice at most: a key that signs (a
-/// first start), then the next one (a rotation shorter than the lead).
-fn keep_up(conn: &mut Conn, now: Millis, every: Millis) -> Result<Vec<SigningKey>, AppError> {
+/// for each algorithm `kept` (decided again under the lock: another
+/// instance may just have done it); the keys as they then are. It asks
+/// twice at most: a key that signs (a first start), then the next one (a
+/// rotation shorter than the lead).
+fn keep_up(
+    conn: &mut Conn,
+    now: Millis,
+    every: Millis,
+    kept: &[IdTokenAlg],
+    made: &mut Made,
+) -> Result<Vec<SigningKey>, AppError> {
     key_rows::lock_for_rotation(conn)?;
     let mut keys = stored(conn)?;
-    for _ in 0..2 {
-        let asked = upkeep(&keys, now, every);
-        if asked.is_nothing() {
-            break;
+    for &alg in kept {
+        for _ in 0..2 {
+            let asked = upkeep(&keys, alg, now, every);
+            if asked.is_nothing() {
+                break;
+            }
+            key_rows::retire(conn, &asked.retire, now)?;
+            if let Some(signs_from) = asked.make {
+                let mut key = made.take(alg, now)?;
+                key.created_at = now;
+                let key = key.signing_from(signs_from);
+                key_rows::add(conn, &key.to_row())?;
+                log::info!(
+                    "made a new {alg} signing key {}, signing from {}",
+                    key.kid,
+                    crate::clock::rfc3339(signs_from)
+                );
+            }
+            keys = stored(conn)?;
         }
-        key_rows::retire(conn, &asked.retire, now)?;
-        if let Some(signs_from) = asked.make {
-            let made = SigningKey::generate(now)?.signing_from(signs_from);
-            key_rows::add(conn, &made.to_row())?;
-            log::info!(
-                "made a new access-token signing key {}, signing from {}",
-                made.kid,
-                crate::clock::rfc3339(signs_from)
-            );
-        }
-        keys = stored(conn)?;
     }
     Ok(keys)
 }

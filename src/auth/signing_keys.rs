@@ -1,6 +1,9 @@
-//! The Ed25519 keys access tokens are signed with: how each one stands,
-//! which one signs, and what the rotation schedule asks for. Pure rules over
-//! the stored keys and a time; `keys.rs` does the reading and writing.
+//! The keys sesame signs with: Ed25519 (EdDSA: access tokens, and the ID
+//! tokens of clients that ask for it) and RSA (RS256: ID tokens), how each
+//! one stands, which one signs, and what the rotation schedule asks for.
+//! Pure rules over the stored keys and a time; `keys.rs` does the reading
+//! and writing. Each algorithm keeps its own schedule, the same rules
+//! applied to its keys alone:
 //!
 //! - A key signs from `signs_from`; of the keys that can sign (a private
 //!   half, neither retired nor revoked) and whose time has come, the last to
@@ -14,24 +17,30 @@
 //! - A revoked key is neither published nor accepted, at once.
 //!
 //! A key's id (`kid`) is its JWK thumbprint (SHA-256 of its canonical
-//! public JWK), so the same key always has the same id.
+//! public JWK, `public.rs`), so the same key always has the same id.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
-use base64::Engine;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::clock::Millis;
 use crate::config::Secret;
 use crate::db::signing_keys::KeyRow;
+use crate::domain::IdTokenAlg;
 use crate::error::AppError;
 
+mod public;
 mod schedule;
 #[cfg(test)]
 mod tests;
 
+pub use public::{Jwk, JwkKey, PublicKey};
 pub use schedule::{publish_ahead, signing, states, upkeep, Upkeep, PUBLISHED_AHEAD};
+
+/// Every algorithm the ring keeps keys of: EdDSA signs access tokens (and
+/// the ID tokens of the clients that ask for it), RS256 ID tokens.
+pub const ALGORITHMS: [IdTokenAlg; 2] = [IdTokenAlg::EdDsa, IdTokenAlg::Rs256];
+
+/// The size of the RSA keys made: RFC 7518's floor for RS256.
+const RSA_BITS: usize = 2048;
 
 /// One signing key. Not `Debug`: it holds the private key.
 #[derive(Clone)]
@@ -39,7 +48,7 @@ pub struct SigningKey {
     pub kid: String,
     /// PKCS#8 DER; `None` once retired or revoked.
     private: Option<Secret>,
-    public: [u8; 32],
+    public: PublicKey,
     pub created_at: Millis,
     /// When it starts signing: when it was made, or, made by the schedule,
     /// once it has been published long enough.
@@ -78,32 +87,31 @@ impl KeyState {
     }
 }
 
-/// A public key as the JWKS publishes it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Jwk {
-    pub kty: &'static str,
-    pub crv: &'static str,
-    pub x: String,
-    pub kid: String,
-    pub alg: &'static str,
-    #[serde(rename = "use")]
-    pub use_: &'static str,
-}
-
 impl SigningKey {
-    /// A new random key, signing from `now` (see `signing_from`).
-    pub fn generate(now: Millis) -> Result<SigningKey, AppError> {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| AppError::unexpected(e.to_string()))?;
-        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
-        let der = key
-            .to_pkcs8_der()
-            .map_err(|e| AppError::unexpected(e.to_string()))?;
-        Ok(SigningKey::new(
-            Some(Secret::new(der.as_bytes().to_vec())),
-            key.verifying_key().to_bytes(),
-            now,
-        ))
+    /// A new random key of `alg`, signing from `now` (see `signing_from`).
+    /// An RSA key takes a while (a fraction of a second): not on an async
+    /// worker.
+    pub fn generate(alg: IdTokenAlg, now: Millis) -> Result<SigningKey, AppError> {
+        let (private, public) = match alg {
+            IdTokenAlg::EdDsa => {
+                let mut seed = [0u8; 32];
+                getrandom::fill(&mut seed).map_err(|e| AppError::unexpected(e.to_string()))?;
+                let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+                let der = key.to_pkcs8_der().map_err(AppError::unexpected)?;
+                let public = PublicKey::Ed25519(key.verifying_key().to_bytes());
+                (der.as_bytes().to_vec(), public)
+            }
+            IdTokenAlg::Rs256 => {
+                let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, RSA_BITS)
+                    .map_err(AppError::unexpected)?;
+                let der = rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&key)
+                    .map_err(AppError::unexpected)?;
+                let public = PublicKey::of_rsa(&key.to_public_key())
+                    .ok_or_else(|| AppError::unexpected("an RSA public key to encode"))?;
+                (der.as_bytes().to_vec(), public)
+            }
+        };
+        Ok(SigningKey::new(Some(Secret::new(private)), public, now))
     }
 
     /// The same key, signing from `at` instead.
@@ -118,16 +126,15 @@ impl SigningKey {
     /// settings were read).
     pub fn given(der: &Secret) -> Option<SigningKey> {
         let key = ed25519_dalek::SigningKey::from_pkcs8_der(der.expose()).ok()?;
-        Some(SigningKey::new(
-            Some(der.clone()),
-            key.verifying_key().to_bytes(),
-            0,
-        ))
+        let public = PublicKey::Ed25519(key.verifying_key().to_bytes());
+        Some(SigningKey::new(Some(der.clone()), public, 0))
     }
 
-    /// A stored key; `None` for a damaged row.
+    /// A stored key; `None` for a damaged row (an unknown algorithm, a
+    /// public key that is not one, a `kid` that is not its thumbprint).
     pub fn from_row(row: KeyRow) -> Option<SigningKey> {
-        let public: [u8; 32] = row.public_key.as_slice().try_into().ok()?;
+        let alg: IdTokenAlg = row.alg.parse().ok()?;
+        let public = PublicKey::from_stored(alg, &row.public_key)?;
         let key = SigningKey {
             signs_from: row.signs_from,
             retired_at: row.retired_at,
@@ -141,18 +148,18 @@ impl SigningKey {
         KeyRow {
             kid: self.kid.clone(),
             private_key: self.private.as_ref().map(|p| p.expose().to_vec()),
-            public_key: self.public.to_vec(),
+            public_key: self.public.stored(),
             created_at: self.created_at,
             retired_at: self.retired_at,
             signs_from: self.signs_from,
             revoked_at: self.revoked_at,
-            alg: "EdDSA".to_owned(),
+            alg: self.alg().as_str().to_owned(),
         }
     }
 
-    fn new(private: Option<Secret>, public: [u8; 32], created_at: Millis) -> Self {
+    fn new(private: Option<Secret>, public: PublicKey, created_at: Millis) -> Self {
         SigningKey {
-            kid: thumbprint(&public),
+            kid: public.thumbprint(),
             private,
             public,
             created_at,
@@ -172,19 +179,16 @@ impl SigningKey {
         self.private.is_some() && self.retired_at.is_none() && self.revoked_at.is_none()
     }
 
-    pub fn public_bytes(&self) -> &[u8; 32] {
+    pub fn alg(&self) -> IdTokenAlg {
+        self.public.alg()
+    }
+
+    pub fn public(&self) -> &PublicKey {
         &self.public
     }
 
     pub fn jwk(&self) -> Jwk {
-        Jwk {
-            kty: "OKP",
-            crv: "Ed25519",
-            x: BASE64URL.encode(self.public),
-            kid: self.kid.clone(),
-            alg: "EdDSA",
-            use_: "sig",
-        }
+        self.public.jwk(&self.kid)
     }
 
     /// Its state at `now`, when tokens live `access_ttl` and `signer` is
@@ -208,14 +212,4 @@ impl SigningKey {
             KeyState::Gone
         }
     }
-}
-
-/// RFC 7638's thumbprint of an Ed25519 public key (RFC 8037's members, in
-/// lexical order, no spaces), base64url.
-fn thumbprint(public: &[u8; 32]) -> String {
-    let canonical = format!(
-        r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#,
-        BASE64URL.encode(public)
-    );
-    BASE64URL.encode(Sha256::digest(canonical.as_bytes()))
 }

@@ -39,6 +39,15 @@ pub fn find(conn: &mut Conn, id: &str) -> Result<Option<ClientRow>, AppError> {
         .optional()?)
 }
 
+/// Whether any client is registered.
+pub fn any(conn: &mut Conn) -> Result<bool, AppError> {
+    Ok(oauth_clients::table
+        .select(oauth_clients::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}
+
 /// Every client, oldest first.
 pub fn all(conn: &mut Conn) -> Result<Vec<ClientRow>, AppError> {
     Ok(oauth_clients::table

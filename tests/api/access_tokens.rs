@@ -156,15 +156,20 @@ async fn a_token_without_a_kid_or_with_an_unknown_one_is_refused() {
 }
 
 #[actix_web::test]
-async fn the_jwks_lists_exactly_the_given_key_and_never_a_private_part() {
+async fn the_jwks_ed25519_keys_are_exactly_the_given_key_and_never_a_private_part() {
     let (app, key, _, head) = app_with_our_key(|_| {}).await;
     let response = app.jwks().await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["cache-control"], "public, max-age=300");
     let jwks: Value = response.json().await.unwrap();
     let keys = jwks["keys"].as_array().unwrap();
-    assert_eq!(keys.len(), 1);
-    let jwk = &keys[0];
+    // Its Ed25519 keys are that key alone (the RSA key signs ID tokens).
+    let ed25519: Vec<&Value> = keys.iter().filter(|k| k["kty"] == "OKP").collect();
+    assert_eq!(ed25519.len(), 1, "{jwks}");
+    for private in ["d", "p", "q", "dp", "dq", "qi"] {
+        assert!(keys.iter().all(|k| k.get(private).is_none()), "{private}");
+    }
+    let jwk = ed25519[0];
     use base64::Engine;
     let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.public_bytes());
     assert_eq!(jwk["x"], x.as_str());

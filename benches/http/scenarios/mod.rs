@@ -7,6 +7,7 @@ pub mod limiter;
 pub mod login;
 pub mod me;
 pub mod memory;
+pub mod oidc_tokens;
 pub mod pg_refresh;
 pub mod postgres;
 pub mod propagation;

@@ -1,27 +1,30 @@
 //! Access tokens: EdDSA (Ed25519) JWTs with `typ: at+jwt` and the `kid` of
-//! the key that signed them. Only EdDSA is accepted, and only with a key of
-//! the current set (`signing_keys`), looked up by `kid`: HS256 (even one
-//! keyed with a public key's bytes), `none`, any other algorithm and an
-//! unknown or missing `kid` are refused. `jku`, `jwk` and `x5u` are never
-//! followed.
+//! the key that signed them. Only EdDSA is accepted, and only with an
+//! Ed25519 key of the current set (`signing_keys`), looked up by `kid`:
+//! HS256 (even one keyed with a public key's bytes), `none`, RS256 (even
+//! signed by sesame's own RSA key), any other algorithm and an unknown or
+//! missing `kid` are refused. `jku`, `jwk` and `x5u` are never followed.
+//!
+//! The same set signs and checks sesame's other JWTs (ID tokens, logout
+//! tokens: `own_jwt.rs`), with the key of the algorithm asked for.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 
 mod claims;
-mod interim;
+mod own_jwt;
 mod signer;
 
 use super::generations::Generations;
-use super::signing_keys::{self, Jwk, SigningKey};
+use super::signing_keys::{self, Jwk, PublicKey, SigningKey, ALGORITHMS};
 use super::Profile;
 use crate::clock::{ms, Millis};
-use crate::domain::Amr;
+use crate::domain::{Amr, IdTokenAlg};
 use crate::error::AppError;
 pub use claims::{AccessClaims, AppGrant, IssuedAccessToken, AUDIENCE, ISSUER, TOKEN_TYPE};
 use signer::Signer;
@@ -30,11 +33,39 @@ use signer::Signer;
 /// of up to this many (about 600 bytes each).
 const VERIFIED_GENERATION_SIZE: usize = 8_192;
 
-/// The keys in use: the one that signs, and every one still accepted.
+/// The keys in use: the one of each algorithm that signs, and every one
+/// still accepted.
 struct KeySet {
-    signing: Option<Signer>,
-    accepted: HashMap<String, DecodingKey>,
+    signing: Vec<Signer>,
+    accepted: HashMap<String, Accepted>,
     published: Vec<Jwk>,
+}
+
+/// A published key, as it checks a signature.
+struct Accepted {
+    alg: Algorithm,
+    key: DecodingKey,
+}
+
+impl Accepted {
+    fn of(key: &SigningKey) -> Accepted {
+        match key.public() {
+            PublicKey::Ed25519(raw) => Accepted {
+                alg: Algorithm::EdDSA,
+                key: DecodingKey::from_ed_der(raw),
+            },
+            PublicKey::Rsa { n, e, .. } => Accepted {
+                alg: Algorithm::RS256,
+                key: DecodingKey::from_rsa_raw_components(n, e),
+            },
+        }
+    }
+}
+
+impl KeySet {
+    fn signer(&self, alg: IdTokenAlg) -> Option<&Signer> {
+        self.signing.iter().find(|s| s.alg == alg)
+    }
 }
 
 pub struct AccessTokens {
@@ -50,6 +81,10 @@ pub struct AccessTokens {
     /// twice) would give the same answer while its key is in the set, which
     /// is checked at every use, as is expiry.
     verified: RwLock<Generations<Arc<Verified>>>,
+    /// The algorithms a JWT was asked of while no key of them signed: the
+    /// `KeyRing` makes their first key (`own_jwt.rs`); `install` forgets
+    /// them once one signs.
+    wanted: Mutex<Vec<IdTokenAlg>>,
 }
 
 struct Verified {
@@ -72,7 +107,7 @@ impl AccessTokens {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         AccessTokens {
             keys: RwLock::new(Arc::new(KeySet {
-                signing: None,
+                signing: Vec::new(),
                 accepted: HashMap::new(),
                 published: Vec::new(),
             })),
@@ -80,12 +115,13 @@ impl AccessTokens {
             validation,
             ttl,
             verified: RwLock::new(Generations::new(VERIFIED_GENERATION_SIZE)),
+            wanted: Mutex::new(Vec::new()),
         }
     }
 
-    /// Uses `keys` from now on: the one whose turn it is signs; it, the one
-    /// waiting to sign and the retired ones not yet gone are accepted and
-    /// published; a revoked one is neither.
+    /// Uses `keys` from now on: of each algorithm, the one whose turn it is
+    /// signs; it, the one waiting to sign and the retired ones not yet gone
+    /// are accepted and published; a revoked one is neither.
     pub fn install(&self, keys: &[SigningKey], now: Millis) {
         let states = signing_keys::states(keys, now, ms(self.ttl));
         let live: Vec<&SigningKey> = keys
@@ -94,12 +130,17 @@ impl AccessTokens {
             .filter(|(_, state)| state.is_published())
             .map(|(key, _)| key)
             .collect();
-        let signer = signing_keys::signing(keys, now);
-        let signing_kid = signer.map(|k| k.kid.as_str());
+        let signers: Vec<&SigningKey> = ALGORITHMS
+            .iter()
+            .filter_map(|&alg| signing_keys::signing(keys, alg, now))
+            .collect();
         {
             // Looked at every second: the same set again changes nothing.
             let current = self.current();
-            let same_signer = current.signing.as_ref().map(|s| s.kid.as_str()) == signing_kid;
+            let same_signer = current.signing.len() == signers.len()
+                && signers
+                    .iter()
+                    .all(|k| current.signer(k.alg()).is_some_and(|s| s.kid == k.kid));
             let same_accepted = current.accepted.len() == live.len()
                 && live.iter().all(|k| current.accepted.contains_key(&k.kid));
             if same_signer && same_accepted {
@@ -107,17 +148,20 @@ impl AccessTokens {
             }
         }
         let set = KeySet {
-            signing: signer.and_then(Signer::new),
+            signing: signers.into_iter().filter_map(Signer::new).collect(),
             accepted: live
                 .iter()
-                .map(|k| (k.kid.clone(), DecodingKey::from_ed_der(k.public_bytes())))
+                .map(|k| (k.kid.clone(), Accepted::of(k)))
                 .collect(),
             published: live.iter().map(|k| k.jwk()).collect(),
         };
-        *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(set);
+        let set = Arc::new(set);
+        *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&set);
         // After the new set is in place: a verify that sees this generation
         // sees that set.
         self.set_generation.fetch_add(1, Ordering::Release);
+        let mut wanted = self.wanted.lock().unwrap_or_else(PoisonError::into_inner);
+        wanted.retain(|&alg| set.signer(alg).is_none());
     }
 
     /// The public keys of the current set, for the JWKS.
@@ -130,9 +174,10 @@ impl AccessTokens {
         self.ttl
     }
 
-    /// The `kid` of the key that signs, if any.
+    /// The `kid` of the key that signs access tokens, if any.
     pub fn signing_kid(&self) -> Option<String> {
-        self.current().signing.as_ref().map(|s| s.kid.clone())
+        let keys = self.current();
+        keys.signer(IdTokenAlg::EdDsa).map(|s| s.kid.clone())
     }
 
     fn current(&self) -> Arc<KeySet> {
@@ -169,10 +214,10 @@ impl AccessTokens {
             exp,
         };
         let keys = self.current();
-        let Some(signer) = &keys.signing else {
+        let Some(signer) = keys.signer(IdTokenAlg::EdDsa) else {
             return Err(AppError::unexpected("no signing key"));
         };
-        let token = signer.sign(&claims)?;
+        let token = signer.sign_access(&claims)?;
         Ok(IssuedAccessToken {
             token,
             expires_in: exp - iat,
@@ -224,8 +269,12 @@ impl AccessTokens {
     ) -> Option<Verified> {
         let header = decode_header(token).ok()?;
         let kid = header.kid?;
-        let key = keys.accepted.get(&kid)?;
-        let data = decode::<AccessClaims>(token, key, validation).ok()?;
+        let accepted = keys.accepted.get(&kid)?;
+        // An ID token is no access token, even with the claims of one.
+        if accepted.alg != Algorithm::EdDSA {
+            return None;
+        }
+        let data = decode::<AccessClaims>(token, &accepted.key, validation).ok()?;
         (data.header.typ.as_deref() == Some(TOKEN_TYPE)).then(|| Verified {
             kid,
             claims: Arc::new(data.claims),

@@ -1,45 +1,102 @@
-//! The key that signs access tokens, ready to sign: parsed once per key set.
+//! A key that signs, of either algorithm, ready to sign: parsed once per key
+//! set (jsonwebtoken's `encode` would parse the PKCS#8 key again for every
+//! token), with the access tokens' header already encoded.
 
 use base64::Engine;
 use jsonwebtoken::{Algorithm, Header};
+use rsa::sha2::Sha256;
+use serde::Serialize;
 
-use super::{BASE64URL, TOKEN_TYPE};
+use super::{AccessClaims, BASE64URL, TOKEN_TYPE};
 use crate::auth::signing_keys::SigningKey;
+use crate::domain::IdTokenAlg;
 use crate::error::AppError;
 
-/// The key that signs, parsed once (jsonwebtoken's `encode` would parse
-/// the PKCS#8 key and derive its public half again for every token), with
-/// its header already encoded: a token is that, its claims, and a signature.
 pub(super) struct Signer {
     pub(super) kid: String,
-    key: ed25519_dalek::SigningKey,
-    /// base64url of `{"typ":"at+jwt","alg":"EdDSA","kid":…}`.
-    header: String,
+    pub(super) alg: IdTokenAlg,
+    key: Key,
+    /// base64url of `{"typ":"at+jwt","alg":…,"kid":…}`.
+    access_header: String,
+}
+
+enum Key {
+    Ed25519(ed25519_dalek::SigningKey),
+    /// PKCS#1 v1.5 with SHA-256 (RS256).
+    Rsa(rsa::pkcs1v15::SigningKey<Sha256>),
 }
 
 impl Signer {
+    /// `None` for a key without its private half, or one that does not parse.
     pub(super) fn new(key: &SigningKey) -> Option<Signer> {
-        use ed25519_dalek::pkcs8::DecodePrivateKey;
-        let header = Header {
-            typ: Some(TOKEN_TYPE.into()),
-            kid: Some(key.kid.clone()),
-            ..Header::new(Algorithm::EdDSA)
+        let der = key.private_der()?;
+        let parsed = match key.alg() {
+            IdTokenAlg::EdDsa => {
+                use ed25519_dalek::pkcs8::DecodePrivateKey;
+                Key::Ed25519(ed25519_dalek::SigningKey::from_pkcs8_der(der).ok()?)
+            }
+            IdTokenAlg::Rs256 => {
+                use rsa::pkcs8::DecodePrivateKey;
+                Key::Rsa(rsa::pkcs1v15::SigningKey::new(
+                    rsa::RsaPrivateKey::from_pkcs8_der(der).ok()?,
+                ))
+            }
         };
-        Some(Signer {
+        let mut signer = Signer {
             kid: key.kid.clone(),
-            key: ed25519_dalek::SigningKey::from_pkcs8_der(key.private_der()?).ok()?,
-            header: BASE64URL.encode(serde_json::to_vec(&header).ok()?),
-        })
+            alg: key.alg(),
+            key: parsed,
+            access_header: String::new(),
+        };
+        signer.access_header = signer.header(TOKEN_TYPE).ok()?;
+        Some(signer)
     }
 
-    /// The JWS compact form: header, claims, Ed25519 signature of both.
-    pub(super) fn sign<C: serde::Serialize>(&self, claims: &C) -> Result<String, AppError> {
-        use ed25519_dalek::Signer as _;
+    /// An access token of `claims`.
+    pub(super) fn sign_access(&self, claims: &AccessClaims) -> Result<String, AppError> {
+        self.signed(&self.access_header, claims)
+    }
+
+    /// A JWS of `claims`, its header `{typ, alg, kid}`.
+    pub(super) fn sign(&self, typ: &str, claims: &impl Serialize) -> Result<String, AppError> {
+        self.signed(&self.header(typ)?, claims)
+    }
+
+    /// base64url of the header `{typ, alg, kid}`.
+    fn header(&self, typ: &str) -> Result<String, AppError> {
+        let alg = match self.alg {
+            IdTokenAlg::EdDsa => Algorithm::EdDSA,
+            IdTokenAlg::Rs256 => Algorithm::RS256,
+        };
+        let header = Header {
+            typ: Some(typ.into()),
+            kid: Some(self.kid.clone()),
+            ..Header::new(alg)
+        };
+        Ok(BASE64URL.encode(serde_json::to_vec(&header).map_err(AppError::unexpected)?))
+    }
+
+    /// The JWS compact form: header, claims, the signature of both.
+    fn signed(&self, header: &str, claims: &impl Serialize) -> Result<String, AppError> {
         let claims = serde_json::to_vec(claims).map_err(AppError::unexpected)?;
-        let mut token = format!("{}.{}", self.header, BASE64URL.encode(claims));
-        let signature = self.key.sign(token.as_bytes());
+        let mut token = format!("{header}.{}", BASE64URL.encode(claims));
+        let signature = match &self.key {
+            Key::Ed25519(key) => {
+                use ed25519_dalek::Signer as _;
+                BASE64URL.encode(key.sign(token.as_bytes()).to_bytes())
+            }
+            Key::Rsa(key) => {
+                use rsa::signature::{RandomizedSigner, SignatureEncoding};
+                // With a random blinding of the private operation: its time
+                // tells nothing of the key.
+                let signature = key
+                    .try_sign_with_rng(&mut rsa::rand_core::OsRng, token.as_bytes())
+                    .map_err(AppError::unexpected)?;
+                BASE64URL.encode(signature.to_bytes())
+            }
+        };
         token.push('.');
-        token.push_str(&BASE64URL.encode(signature.to_bytes()));
+        token.push_str(&signature);
         Ok(token)
     }
 }

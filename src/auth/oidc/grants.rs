@@ -111,6 +111,7 @@ impl OpenIdProvider {
             Err(other) => return Err(other.into()),
         };
         self.tokens(client, signed_in, &scopes, row.nonce.as_deref())
+            .await
     }
 
     /// `refresh_token`: only a token of this client's own sessions.
@@ -139,10 +140,10 @@ impl OpenIdProvider {
                 ));
             }
         }
-        self.tokens(client, signed_in, &granted, None)
+        self.tokens(client, signed_in, &granted, None).await
     }
 
-    fn tokens(
+    async fn tokens(
         &self,
         client: &OidcClient,
         signed_in: SignIn,
@@ -150,7 +151,9 @@ impl OpenIdProvider {
         nonce: Option<&str>,
     ) -> Result<Tokens, OAuthError> {
         let app = signed_in.app.as_ref().ok_or_else(invalid_grant)?;
-        let id_token = self.id_token(client, &signed_in, app, scopes, nonce)?;
+        let id_token = self
+            .id_token(client, &signed_in, app, scopes, nonce)
+            .await?;
         Ok(Tokens {
             refresh_token: scopes
                 .contains(Scope::OfflineAccess)

@@ -63,7 +63,7 @@ impl<'a> UserClaims<'a> {
 impl OpenIdProvider {
     /// The ID token for an app's sign-in or refresh (`nonce` only from the
     /// code's exchange).
-    pub(super) fn id_token(
+    pub(super) async fn id_token(
         &self,
         client: &OidcClient,
         signed_in: &SignIn,
@@ -85,9 +85,30 @@ impl OpenIdProvider {
             at_hash: at_hash(&signed_in.access.token, client.id_token_alg),
             user: UserClaims::of(&signed_in.user, scopes),
         };
-        self.sessions
-            .access_tokens()
-            .sign_jwt("JWT", client.id_token_alg, &claims)
+        self.sign("JWT", client.id_token_alg, &claims).await
+    }
+
+    /// A JWT signed with `alg`: at once, or, when no key of it signs yet (the
+    /// first RSA key is made once wanted, within a second and a fraction),
+    /// after waiting for it here, without holding a worker; `Busy` after
+    /// `KEY_WAIT`.
+    pub(super) async fn sign<C: Serialize>(
+        &self,
+        typ: &str,
+        alg: IdTokenAlg,
+        claims: &C,
+    ) -> Result<String, AppError> {
+        const KEY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+        let tokens = self.sessions.access_tokens();
+        let deadline = std::time::Instant::now() + KEY_WAIT;
+        while !tokens.can_sign(alg) {
+            if std::time::Instant::now() >= deadline {
+                return Err(AppError::Busy);
+            }
+            tokens.want(alg);
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        tokens.sign_jwt(typ, alg, claims)
     }
 }
 

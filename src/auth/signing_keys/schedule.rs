@@ -1,9 +1,12 @@
 //! The rotation schedule: which key signs, how each stands, and what the
 //! schedule asks of the stored keys at a time. Pure rules; `keys.rs` does
-//! the reading and writing.
+//! the reading and writing. Each algorithm has its own schedule: the keys
+//! of the other never count, so an RSA key neither replaces an Ed25519 one
+//! nor is retired by it.
 
 use super::{KeyState, SigningKey};
 use crate::clock::Millis;
+use crate::domain::IdTokenAlg;
 
 /// How long before it signs a scheduled key is published: the contract's
 /// 10 minutes (twice the JWKS's `max-age`), and a minute to spare for the
@@ -11,26 +14,30 @@ use crate::clock::Millis;
 pub const PUBLISHED_AHEAD: Millis = 11 * 60 * 1000;
 const _: () = assert!(PUBLISHED_AHEAD >= 10 * 60 * 1000, "the contract's floor");
 
-/// The key that signs at `now`, if any: of those that can sign and whose
-/// time has come, the last to come; when none has come, the key waiting to
-/// sign (an instance whose clock is a little ahead retired the one before
-/// already; the waiting key has been published since long before).
-pub fn signing(keys: &[SigningKey], now: Millis) -> Option<&SigningKey> {
+/// The key of `alg` that signs at `now`, if any: of those that can sign and
+/// whose time has come, the last to come; when none has come, the key
+/// waiting to sign (an instance whose clock is a little ahead retired the
+/// one before already; the waiting key has been published since long
+/// before).
+pub fn signing(keys: &[SigningKey], alg: IdTokenAlg, now: Millis) -> Option<&SigningKey> {
     let order = |k: &&SigningKey| (k.signs_from, k.created_at);
     let (come, waiting): (Vec<&SigningKey>, Vec<&SigningKey>) = keys
         .iter()
-        .filter(|k| k.can_sign())
+        .filter(|k| k.alg() == alg && k.can_sign())
         .partition(|k| k.signs_from <= now);
     come.into_iter()
         .max_by_key(order)
         .or_else(|| waiting.into_iter().min_by_key(order))
 }
 
-/// How each of `keys` stands at `now`, when tokens live `access_ttl`.
+/// How each of `keys` stands at `now`, beside the keys of its algorithm,
+/// when tokens live `access_ttl`.
 pub fn states(keys: &[SigningKey], now: Millis, access_ttl: Millis) -> Vec<KeyState> {
-    let signer = signing(keys, now).map(|k| k.kid.as_str());
     keys.iter()
-        .map(|k| k.state(signer, now, access_ttl))
+        .map(|k| {
+            let signer = signing(keys, k.alg(), now).map(|s| s.kid.as_str());
+            k.state(signer, now, access_ttl)
+        })
         .collect()
 }
 
@@ -57,14 +64,16 @@ impl Upkeep {
     }
 }
 
-/// With keys rotated `every`: when none can sign (the first start), a key
-/// that signs at once; when the one that signs has `publish_ahead(every)`
-/// or less left and no key waits, the next one, signing when it is due but
-/// never sooner than `publish_ahead` from now (a late look at the keys, or
-/// a server that was stopped, delays the switch rather than skip the
-/// publication). Keys the one that signs has replaced are retired.
-pub fn upkeep(keys: &[SigningKey], now: Millis, every: Millis) -> Upkeep {
-    let signer = signing(keys, now);
+/// For the keys of `alg`, rotated `every`: when none can sign (the first
+/// start, or the first since RSA keys came), a key that signs at once; when
+/// the one that signs has `publish_ahead(every)` or less left and no key
+/// waits, the next one, signing when it is due but never sooner than
+/// `publish_ahead` from now (a late look at the keys, or a server that was
+/// stopped, delays the switch rather than skip the publication). Keys the
+/// one that signs has replaced are retired.
+pub fn upkeep(keys: &[SigningKey], alg: IdTokenAlg, now: Millis, every: Millis) -> Upkeep {
+    let signer = signing(keys, alg, now);
+    let keys: Vec<&SigningKey> = keys.iter().filter(|k| k.alg() == alg).collect();
     let retire = keys
         .iter()
         .filter(|k| k.retired_at.is_none() && k.revoked_at.is_none())

@@ -1,11 +1,18 @@
 use super::*;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
+use base64::Engine;
+use IdTokenAlg::{EdDsa, Rs256};
+
+fn ed(now: Millis) -> SigningKey {
+    SigningKey::generate(EdDsa, now).unwrap()
+}
 
 #[test]
 fn a_key_survives_its_row_and_its_kid_is_its_thumbprint() {
-    let key = SigningKey::generate(5).unwrap();
+    let key = ed(5);
     let back = SigningKey::from_row(key.to_row()).unwrap();
     assert_eq!(back.kid, key.kid);
-    assert_eq!(back.public_bytes(), key.public_bytes());
+    assert!(back.public() == key.public());
     assert_eq!(key.kid.len(), 43, "SHA-256, base64url");
     let mut damaged = key.to_row();
     damaged.kid = "other".into();
@@ -22,11 +29,107 @@ fn rfc_8037_example_thumbprint() {
     let x = BASE64URL
         .decode("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo")
         .unwrap();
-    let public: [u8; 32] = x.try_into().unwrap();
+    let public = PublicKey::Ed25519(x.try_into().unwrap());
     assert_eq!(
-        thumbprint(&public),
+        public.thumbprint(),
         "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
     );
+}
+
+#[test]
+fn rfc_7638_example_thumbprint_of_an_rsa_key() {
+    // RFC 7638, section 3.1.
+    let n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+    let public = PublicKey::Rsa {
+        der: Vec::new(),
+        n: BASE64URL.decode(n).unwrap(),
+        e: BASE64URL.decode("AQAB").unwrap(),
+    };
+    assert_eq!(
+        public.thumbprint(),
+        "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+    );
+}
+
+/// Two RSA keys for the tests here (each takes a while to make).
+fn rsa(which: usize) -> SigningKey {
+    static KEYS: std::sync::OnceLock<[SigningKey; 2]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| [0, 1].map(|_| SigningKey::generate(Rs256, 0).unwrap()))[which].clone()
+}
+
+#[test]
+fn an_rsa_key_survives_its_row_and_publishes_n_and_e_alone() {
+    let key = rsa(0);
+    let row = key.to_row();
+    assert_eq!(row.alg, "RS256");
+    let back = SigningKey::from_row(row).unwrap();
+    assert_eq!((back.kid.as_str(), back.alg()), (key.kid.as_str(), Rs256));
+    let jwk = serde_json::to_value(key.jwk()).unwrap();
+    assert_eq!(jwk["kty"], "RSA");
+    assert_eq!(jwk["alg"], "RS256");
+    assert_eq!(jwk["use"], "sig");
+    assert_eq!(jwk["e"], "AQAB");
+    let n = BASE64URL.decode(jwk["n"].as_str().unwrap()).unwrap();
+    assert_eq!(n.len(), 256, "2048 bits");
+    let members: Vec<&String> = jwk.as_object().unwrap().keys().collect();
+    assert_eq!(members, ["alg", "e", "kid", "kty", "n", "use"]);
+    // An RSA key stored as Ed25519, or the other way round, is damaged.
+    let mut wrong = key.to_row();
+    wrong.alg = "EdDSA".into();
+    assert!(SigningKey::from_row(wrong).is_none());
+    let mut unknown = ed(0).to_row();
+    unknown.alg = "ES256".into();
+    assert!(SigningKey::from_row(unknown).is_none());
+}
+
+#[test]
+fn each_algorithm_keeps_its_own_schedule() {
+    let (old, rsa) = (ed(0), rsa(0).signing_from(0));
+    let keys = vec![old.clone(), rsa.clone()];
+    assert_eq!(signing(&keys, EdDsa, 5).unwrap().kid, old.kid);
+    assert_eq!(signing(&keys, Rs256, 5).unwrap().kid, rsa.kid);
+    assert!(upkeep(&keys, EdDsa, 5, 30 * DAY).is_nothing());
+    assert!(upkeep(&keys, Rs256, 5, 30 * DAY).is_nothing());
+    // A new Ed25519 key replaces the old one, never the RSA key.
+    let new = ed(10);
+    let keys = vec![old.clone(), rsa.clone(), new.clone()];
+    assert_eq!(upkeep(&keys, EdDsa, 10, 30 * DAY).retire, [old.kid.clone()]);
+    assert!(upkeep(&keys, Rs256, 10, 30 * DAY).is_nothing());
+    assert_eq!(
+        states(&keys, 10, 100),
+        [KeyState::Retired, KeyState::Signs, KeyState::Signs]
+    );
+}
+
+#[test]
+fn a_store_of_ed25519_keys_alone_gets_an_rsa_key_that_signs_at_once() {
+    let keys = vec![ed(0)];
+    assert_eq!(upkeep(&keys, Rs256, 7, 30 * DAY).make, Some(7));
+    assert!(upkeep(&keys, EdDsa, 7, 30 * DAY).is_nothing());
+}
+
+#[test]
+fn the_next_rsa_key_is_published_ahead_and_a_revoked_one_is_replaced_alone() {
+    let first = rsa(0).signing_from(0);
+    let keys = vec![ed(0), first.clone()];
+    let due = 30 * DAY;
+    let plan = upkeep(&keys, Rs256, due - PUBLISHED_AHEAD, 30 * DAY);
+    assert_eq!(plan.make, Some(due));
+    let next = rsa(1).signing_from(due);
+    let keys = vec![ed(0), first.clone(), next.clone()];
+    assert_eq!(
+        states(&keys, due - 1, MINUTE)[1..],
+        [KeyState::Signs, KeyState::Next]
+    );
+    assert_eq!(upkeep(&keys, Rs256, due, 30 * DAY).retire, [first.kid]);
+
+    let mut revoked = rsa(0);
+    revoked.revoked_at = Some(3);
+    revoked.private = None;
+    let keys = vec![ed(0), revoked];
+    assert!(signing(&keys, Rs256, 4).is_none());
+    assert_eq!(upkeep(&keys, Rs256, 4, 30 * DAY).make, Some(4));
+    assert!(upkeep(&keys, EdDsa, 4, 30 * DAY).is_nothing());
 }
 
 const MINUTE: Millis = 60_000;
@@ -41,10 +144,10 @@ fn retired(key: &SigningKey, at: Millis) -> SigningKey {
 
 #[test]
 fn the_newest_unretired_key_signs_and_a_retired_one_stays_for_the_access_ttl() {
-    let old = SigningKey::generate(0).unwrap();
-    let new = SigningKey::generate(10).unwrap();
+    let old = ed(0);
+    let new = ed(10);
     let keys = vec![retired(&old, 10), new.clone()];
-    assert_eq!(signing(&keys, 10).unwrap().kid, new.kid);
+    assert_eq!(signing(&keys, EdDsa, 10).unwrap().kid, new.kid);
     assert_eq!(
         states(&keys, 10 + 99, 100),
         [KeyState::Retired, KeyState::Signs]
@@ -57,46 +160,44 @@ fn the_newest_unretired_key_signs_and_a_retired_one_stays_for_the_access_ttl() {
 
 #[test]
 fn the_first_key_signs_at_once() {
-    assert_eq!(upkeep(&[], 5, 30 * DAY).make, Some(5));
-    let first = SigningKey::generate(5).unwrap();
-    assert!(upkeep(&[first], 6, 30 * DAY).is_nothing());
+    assert_eq!(upkeep(&[], EdDsa, 5, 30 * DAY).make, Some(5));
+    let first = ed(5);
+    assert!(upkeep(&[first], EdDsa, 6, 30 * DAY).is_nothing());
 }
 
 #[test]
 fn a_key_rotated_every_30_days_is_published_11_minutes_before_it_signs() {
-    let first = SigningKey::generate(0).unwrap();
+    let first = ed(0);
     let keys = vec![first.clone()];
     let due = 30 * DAY;
-    assert!(upkeep(&keys, due - 11 * MINUTE - 1, 30 * DAY).is_nothing());
-    let plan = upkeep(&keys, due - 11 * MINUTE, 30 * DAY);
+    assert!(upkeep(&keys, EdDsa, due - 11 * MINUTE - 1, 30 * DAY).is_nothing());
+    let plan = upkeep(&keys, EdDsa, due - 11 * MINUTE, 30 * DAY);
     assert_eq!(plan.make, Some(due));
 
-    let next = SigningKey::generate(due - 11 * MINUTE)
-        .unwrap()
-        .signing_from(due);
+    let next = ed(due - 11 * MINUTE).signing_from(due);
     let keys = vec![first.clone(), next.clone()];
     assert!(
-        upkeep(&keys, due - MINUTE, 30 * DAY).is_nothing(),
+        upkeep(&keys, EdDsa, due - MINUTE, 30 * DAY).is_nothing(),
         "one waits"
     );
-    assert_eq!(signing(&keys, due - 1).unwrap().kid, first.kid);
+    assert_eq!(signing(&keys, EdDsa, due - 1).unwrap().kid, first.kid);
     assert_eq!(
         states(&keys, due - 1, 15 * MINUTE),
         [KeyState::Signs, KeyState::Next]
     );
-    assert_eq!(signing(&keys, due).unwrap().kid, next.kid);
+    assert_eq!(signing(&keys, EdDsa, due).unwrap().kid, next.kid);
     assert_eq!(
         states(&keys, due, 15 * MINUTE),
         [KeyState::Retired, KeyState::Signs]
     );
-    assert_eq!(upkeep(&keys, due, 30 * DAY).retire, [first.kid]);
+    assert_eq!(upkeep(&keys, EdDsa, due, 30 * DAY).retire, [first.kid]);
 }
 
 #[test]
 fn an_overdue_key_signs_on_until_its_successor_has_been_published_long_enough() {
-    let first = SigningKey::generate(0).unwrap();
+    let first = ed(0);
     let late = 40 * DAY;
-    let plan = upkeep(&[first], late, 30 * DAY);
+    let plan = upkeep(&[first], EdDsa, late, 30 * DAY);
     assert_eq!(plan.make, Some(late + PUBLISHED_AHEAD));
     assert!(plan.retire.is_empty());
 }
@@ -105,42 +206,42 @@ fn an_overdue_key_signs_on_until_its_successor_has_been_published_long_enough() 
 fn a_short_rotation_publishes_the_next_key_as_soon_as_the_one_before_signs() {
     assert_eq!(publish_ahead(3_000), 3_000);
     assert_eq!(publish_ahead(30 * DAY), PUBLISHED_AHEAD);
-    let first = SigningKey::generate(100).unwrap();
-    assert_eq!(upkeep(&[first], 100, 3_000).make, Some(3_100));
+    let first = ed(100);
+    assert_eq!(upkeep(&[first], EdDsa, 100, 3_000).make, Some(3_100));
 }
 
 #[test]
 fn no_key_that_can_sign_means_one_that_signs_at_once() {
-    let only = SigningKey::generate(0).unwrap();
+    let only = ed(0);
     let mut revoked = only.clone();
     revoked.revoked_at = Some(7);
     revoked.private = None;
     let keys = vec![revoked];
-    assert!(signing(&keys, 8).is_none());
+    assert!(signing(&keys, EdDsa, 8).is_none());
     assert_eq!(states(&keys, 8, 100), [KeyState::Revoked]);
-    assert_eq!(upkeep(&keys, 8, 30 * DAY).make, Some(8));
+    assert_eq!(upkeep(&keys, EdDsa, 8, 30 * DAY).make, Some(8));
     let keys = vec![retired(&only, 7)];
-    assert_eq!(upkeep(&keys, 8, 30 * DAY).make, Some(8));
+    assert_eq!(upkeep(&keys, EdDsa, 8, 30 * DAY).make, Some(8));
 }
 
 #[test]
 fn a_waiting_key_signs_early_when_another_clock_retired_the_one_before() {
-    let first = SigningKey::generate(0).unwrap();
-    let next = SigningKey::generate(1).unwrap().signing_from(50);
+    let first = ed(0);
+    let next = ed(1).signing_from(50);
     let keys = vec![retired(&first, 50), next.clone()];
-    assert_eq!(signing(&keys, 49).unwrap().kid, next.kid);
+    assert_eq!(signing(&keys, EdDsa, 49).unwrap().kid, next.kid);
     assert_eq!(states(&keys, 49, 100), [KeyState::Retired, KeyState::Signs]);
     assert!(
-        upkeep(&keys, 49, 30 * DAY).is_nothing(),
+        upkeep(&keys, EdDsa, 49, 30 * DAY).is_nothing(),
         "no key made at once"
     );
 }
 
 #[test]
 fn a_revoked_key_is_never_published_and_a_waiting_one_is() {
-    let first = SigningKey::generate(0).unwrap();
-    let next = SigningKey::generate(1).unwrap().signing_from(50);
-    let mut gone = SigningKey::generate(2).unwrap();
+    let first = ed(0);
+    let next = ed(1).signing_from(50);
+    let mut gone = ed(2);
     gone.revoked_at = Some(3);
     let keys = vec![first, next, gone];
     let published: Vec<bool> = states(&keys, 10, 100)

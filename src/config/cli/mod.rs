@@ -57,8 +57,14 @@ pub enum Command {
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum KeysCommand {
-    /// Make a new signing key now; running servers sign with it within 5 s.
-    Rotate,
+    /// Make a new signing key of each algorithm (or of --alg) now; running
+    /// servers sign with it within 5 s.
+    Rotate {
+        /// Only the key of this algorithm: EdDSA (access tokens) or RS256
+        /// (ID tokens).
+        #[arg(long, value_name = "ALG", value_parser = ["EdDSA", "RS256"])]
+        alg: Option<String>,
+    },
     /// Take a key out at once (it may have leaked): unpublished, its tokens
     /// refused within 5 s, its private half deleted; if it signs, a new key
     /// signs in its place.
@@ -68,7 +74,7 @@ pub enum KeysCommand {
         #[arg(value_name = "KID", allow_hyphen_values = true)]
         kid: String,
     },
-    /// One line per key: its kid, when it was made, and whether it is next
+    /// One line per key: its kid, its algorithm, when it was made, and whether it is next
     /// (published, signs soon), signs, is retired (still published), is gone
     /// or is revoked.
     List(AccessTtlArg),
