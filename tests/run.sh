@@ -71,6 +71,7 @@ SESAME_TEST_BACKEND=sqlite cargo test --locked
 # changed to spawn_sqlite_app belongs here.
 sqlite_only=(
   instances::
+  oidc::backchannel::with_two_instances_a_logout_arrives_within_a_second_exactly_once
   audit::
   binary::
   cluster::

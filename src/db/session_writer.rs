@@ -7,6 +7,10 @@
 //! one, startup hands it to `Sessions`, and no other code can hold one.
 //! Reading stays open to all.
 
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
 /// Permission to write session and refresh-token rows. Code outside `db`
 /// cannot make one:
 ///
@@ -21,10 +25,21 @@
 ///     let kept = writer.clone();
 /// }
 /// ```
-pub struct SessionWriter(());
+pub struct SessionWriter {
+    /// Told when a write that ends sessions queues back-channel logouts
+    /// (`session_revokes.rs`): the sender waits on it.
+    pub(super) backchannel_queued: Arc<Notify>,
+}
 
 impl SessionWriter {
     pub(super) fn new() -> Self {
-        SessionWriter(())
+        SessionWriter {
+            backchannel_queued: Arc::new(Notify::new()),
+        }
+    }
+
+    /// What wakes the back-channel logout sender of this database.
+    pub fn backchannel_queued(&self) -> Arc<Notify> {
+        Arc::clone(&self.backchannel_queued)
     }
 }

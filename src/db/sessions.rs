@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::backchannel_logouts::EndedSession;
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
 use super::{Conn, SessionWriter};
@@ -138,16 +139,24 @@ impl SessionWriter {
     }
 
     /// Deletes every session of the user, ended or not, with their refresh
-    /// tokens (ON DELETE CASCADE); how many sessions were still open.
+    /// tokens (ON DELETE CASCADE); how many sessions were still open (their
+    /// back-channel logouts are queued: `ended`).
     pub fn delete_sessions_of_user(
         &self,
         conn: &mut Conn,
         user_id: &str,
         now: Millis,
     ) -> Result<usize, AppError> {
-        let open = list_active_of_user(conn, user_id, now)?.len();
+        let open: Vec<EndedSession> = list_active_of_user(conn, user_id, now)?
+            .into_iter()
+            .map(|s| EndedSession {
+                id: s.id,
+                user_id: s.user_id,
+                client_id: s.client_id,
+            })
+            .collect();
         diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
-        Ok(open)
+        self.ended(conn, &open, now)
     }
 
     /// Deletes up to `batch` sessions that have ended (revoked, idle or past

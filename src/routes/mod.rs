@@ -67,6 +67,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(get().to(pages::not_me::get))
             .route(web::post().to(pages::not_me::post)),
     )
+    .service(
+        resource("/oauth/logout", GET_POST)
+            .route(get().to(oauth::logout::get))
+            .route(web::post().to(oauth::logout::post)),
+    )
     .service(resource("/static/{name}", GET).route(get().to(static_files::get)))
     .service(resource("/healthz", GET).route(get().to(health::get)))
     .service(resource("/.well-known/jwks.json", GET).route(get().to(jwks::get)))

@@ -18,6 +18,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::auth::factors::passkeys::RelyingParty;
 use crate::auth::keys::KeyRing;
+use crate::auth::oidc::backchannel::{BackchannelSender, BackchannelSending, WakesOnEnds};
 use crate::auth::oidc::OpenIdProvider;
 use crate::auth::outbox::{Outbox, Sender, Sending};
 use crate::auth::{Accounts, Addresses, LimitStore, PasswordResets, SignInAlerts};
@@ -52,6 +53,8 @@ pub struct Application {
     maintenance: maintenance::Maintenance,
     /// Sends what the outbox holds.
     sending: Sending,
+    /// Sends the back-channel logouts.
+    backchannel: BackchannelSending,
 }
 
 impl Application {
@@ -67,7 +70,12 @@ impl Application {
             Database::Sqlite(file) => Some(ServerLock::acquire(file, WAIT_FOR_PREVIOUS)?),
             Database::Postgres(_) => None,
         };
-        let Opened { db, sessions, keys } = open(&settings)?;
+        let Opened {
+            db,
+            sessions,
+            keys,
+            backchannel_queued,
+        } = open(&settings)?;
         if settings.require_verified_email {
             // Sessions opened while the setting was off end now: from here on
             // nobody is signed in with an address that proves nothing.
@@ -80,7 +88,12 @@ impl Application {
         let hearing = match &settings.database {
             Database::Sqlite(_) => None,
             Database::Postgres(url) => {
-                Some(Listener::spawn(url, sessions.hears()).map_err(StartupError::Listener)?)
+                // The sender of back-channel logouts hears them too.
+                let hears = Arc::new(WakesOnEnds {
+                    cache: sessions.hears(),
+                    queued: Arc::clone(&backchannel_queued),
+                });
+                Some(Listener::spawn(url, hears).map_err(StartupError::Listener)?)
             }
         };
         let limits = match &settings.database {
@@ -139,6 +152,7 @@ impl Application {
             Arc::clone(&sessions),
             &public_url,
         ));
+        let backchannel = BackchannelSender::spawn(oidc.clone().into_inner(), backchannel_queued);
         let alerts = web::Data::new(SignInAlerts::new(
             db.clone(),
             Arc::clone(&sessions),
@@ -203,6 +217,7 @@ impl Application {
             db,
             maintenance,
             sending,
+            backchannel,
         })
     }
 
@@ -227,11 +242,13 @@ impl Application {
             db,
             maintenance,
             sending,
+            backchannel,
             ..
         } = self;
         let stopped = server.await;
         maintenance.stop();
         sending.stop().await;
+        backchannel.stop().await;
         drop(listener);
         db.until_idle().await;
         // The connections close before the lock's file does: closing any of a

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::Notify;
+
 use super::StartupError;
 use crate::auth::Sessions;
 use crate::config::secrets_file::{self, Keys};
@@ -16,6 +18,8 @@ pub struct Opened {
     pub db: Db,
     pub sessions: Arc<Sessions>,
     pub keys: Keys,
+    /// Woken when a write queues back-channel logouts (`SessionWriter`).
+    pub backchannel_queued: Arc<Notify>,
 }
 
 pub fn open(settings: &Settings) -> Result<Opened, StartupError> {
@@ -26,8 +30,14 @@ pub fn open(settings: &Settings) -> Result<Opened, StartupError> {
         }
         Database::Postgres(_) => shared_keys(&db, settings)?,
     };
+    let backchannel_queued = session_writer.backchannel_queued();
     let sessions = Arc::new(Sessions::new(db.clone(), session_writer, settings, &keys));
-    Ok(Opened { db, sessions, keys })
+    Ok(Opened {
+        db,
+        sessions,
+        keys,
+        backchannel_queued,
+    })
 }
 
 /// `open`, for the commands (`users`, `keys`, `purge`): they use the

@@ -11,7 +11,7 @@
 //! The issuer is `--public-url`: the same value the mail links and the
 //! passkeys' relying party use.
 
-mod backchannel;
+pub mod backchannel;
 mod clients;
 mod codes;
 mod consent;
@@ -27,6 +27,7 @@ pub use clients::{AddedClient, ClientCredentials, NewClient, OidcClient};
 pub use grants::{CodeExchange, Tokens};
 pub use id_token::UserClaims;
 pub use introspection::{Introspection, TokenKind};
+pub use logout::{CheckedLogout, Hint, LogoutError, LogoutRefusal, LogoutRequest};
 pub use request::{AuthorizationRequest, AuthorizeParams, Prompt};
 
 use super::Sessions;

@@ -2,5 +2,8 @@
 //! with the real command, the browser's requests and the app's.
 
 mod authorize_errors;
+mod backchannel;
 mod flow;
 mod grants;
+mod logout;
+mod receiver;
