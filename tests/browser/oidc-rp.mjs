@@ -145,6 +145,9 @@ export async function startRelyingParty() {
         if (matched) sessions.delete(id);
         return respond(matched ? 200 : 400, page(`<h1 id="signed-out" data-state-matched="${matched}">Signed out</h1>`));
       }
+      case "/favicon.ico":
+        // What the browser asks every page's host for: no 404 in the console.
+        return respond(204, "");
       default:
         return respond(404, "not found");
     }
