@@ -21,8 +21,8 @@
 # python3-cryptography (apt; the software passkey of
 # tests/api/hostile_passkeys.rs), openssl
 # (apt; the TLS tests' certificates), and
-# playwright-core at the version in
-# tests/browser/package-lock.json.
+# the browser suite's npm packages (playwright-core, jose, otplib,
+# openid-client) at the versions in tests/browser/package-lock.json (npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
