@@ -19,7 +19,8 @@
 # to, tests/smtp/server.py), python3-pyotp (apt; the TOTP codes the second
 # factor tests compute apart from sesame, tests/api/helpers/totp.rs),
 # python3-cryptography (apt; the software passkey of
-# tests/api/hostile_passkeys.rs), openssl
+# tests/api/hostile_passkeys.rs), python3-jwt (apt; PyJWT, which verifies
+# an RS256 ID token through the JWKS in src/auth/access_token/tests.rs), openssl
 # (apt; the TLS tests' certificates), and
 # the browser suite's npm packages (playwright-core, jose, otplib,
 # openid-client) at the versions in tests/browser/package-lock.json (npm ci).
@@ -44,6 +45,7 @@ installed postgresql || apt_install postgresql
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_install python3-aiosmtpd
 /usr/bin/python3 -c 'import pyotp' 2>/dev/null || apt_install python3-pyotp
 /usr/bin/python3 -c 'import cryptography' 2>/dev/null || apt_install python3-cryptography
+/usr/bin/python3 -c 'import jwt' 2>/dev/null || apt_install python3-jwt
 command -v openssl >/dev/null 2>&1 || apt_install openssl
 
 # One PostgreSQL cluster for the whole run, stopped and removed at exit

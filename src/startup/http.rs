@@ -3,24 +3,68 @@
 
 use actix_session::storage::CookieSessionStore;
 use actix_session::SessionMiddleware;
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::middleware::{DefaultHeaders, Logger, Next};
 
 use crate::config::secrets_file::Keys;
 
+/// The pages' policy: no inline script or style, nothing from elsewhere,
+/// forms sent to sesame alone, never framed.
+const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The same without `form-action`, for the pages whose forms may end at an
+/// app's address: browsers hold every redirect after a form is sent to
+/// `form-action`, and an app's sign-in ends with one to the app (sign-in,
+/// second step, consent, an app's sign-out). Their forms still post to
+/// sesame; only where the answer leads is left open, as any link's is.
+const POLICY_LEADING_TO_APPS: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The paths whose pages or form answers may lead to an app.
+fn may_lead_to_an_app(path: &str) -> bool {
+    matches!(
+        path,
+        "/login"
+            | "/login/second-factor"
+            | "/auth/login"
+            | "/auth/login/second-factor"
+            | "/auth/login/second-factor/passkey"
+            | "/auth/passkey/login"
+            | "/oauth/authorize"
+            | "/oauth/logout"
+    )
+}
+
+/// `Content-Security-Policy` on every answer that has none of its own.
+pub async fn content_security_policy(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let policy = if may_lead_to_an_app(req.path()) {
+        POLICY_LEADING_TO_APPS
+    } else {
+        POLICY
+    };
+    let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(policy),
+        );
+    }
+    Ok(response)
+}
+
 /// Every answer: not cached unless it says otherwise (the static files do),
-/// no inline script or style, no sniffing, no framing, no referrer to others.
+/// no sniffing, no framing, no referrer to others (and the policy above).
 pub fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
         .add((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        .add((
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                 connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            ),
-        ))
         .add((
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

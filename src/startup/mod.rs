@@ -192,6 +192,7 @@ impl Application {
                 // Outermost but the log: every answer gets the headers,
                 // the cross-site refusals included.
                 .wrap(http::security_headers())
+                .wrap(from_fn(http::content_security_policy))
                 .wrap(Condition::new(access_log_enabled, http::access_log()))
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(accounts.clone())

@@ -307,7 +307,9 @@ fn a_wanted_algorithm_is_forgotten_once_a_key_of_it_signs() {
     tokens.install(&[key().clone(), rsa_key().clone()], now_ms());
     assert!(tokens.can_sign(IdTokenAlg::Rs256));
     assert!(!tokens.is_wanted(IdTokenAlg::Rs256));
-    let token = tokens.sign_jwt("JWT", IdTokenAlg::Rs256, &id_claims(1)).unwrap();
+    let token = tokens
+        .sign_jwt("JWT", IdTokenAlg::Rs256, &id_claims(1))
+        .unwrap();
     let header = decode_header(&token).unwrap();
     assert_eq!(header.kid.as_deref(), Some(rsa_key().kid.as_str()));
 }

@@ -244,3 +244,46 @@ async fn log_out_everywhere_and_a_password_change_end_the_apps_sessions_too() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[actix_web::test]
+async fn pages_whose_forms_may_end_at_an_app_leave_form_action_open_and_no_other_does() {
+    let app = spawn_app().await;
+    let client = app.confidential_client(&[]).await;
+    let user = app.new_user().await;
+    let pkce = Pkce::new();
+    let consent = app
+        .authorize(
+            Some(&user),
+            &[
+                ("response_type", "code"),
+                ("client_id", &client.id),
+                ("redirect_uri", REDIRECT_URI),
+                ("scope", "openid"),
+                ("code_challenge", &pkce.challenge),
+                ("code_challenge_method", "S256"),
+            ],
+        )
+        .await;
+    assert_eq!(consent.status(), StatusCode::OK);
+    let policy = |response: &reqwest::Response| {
+        response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Browsers hold the redirect to the app after "Allow" to form-action.
+    assert!(
+        !policy(&consent).contains("form-action"),
+        "{}",
+        policy(&consent)
+    );
+    assert!(policy(&consent).contains("frame-ancestors 'none'"));
+    let login = app
+        .login_page_with_next("/oauth/authorize?client_id=x")
+        .await;
+    assert!(!policy(&login).contains("form-action"));
+    let profile = app
+        .profile(Headers::new().access_cookie(&user.access_token))
+        .await;
+    assert!(policy(&profile).contains("form-action 'self'"));
+}
