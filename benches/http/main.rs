@@ -29,8 +29,9 @@ use std::time::Duration;
 use cluster::{wait_for_listeners, Cluster};
 use scenarios::postgres::Figures;
 use scenarios::{
-    disk, forgot, limiter, login, me, memory, oidc_tokens, pg_refresh, postgres, print_table,
-    propagation, refresh, scale, second_step, startup, storm, verify, Row, CONNECTIONS,
+    backchannel, disk, forgot, limiter, login, me, memory, oidc_tokens, pg_refresh, postgres,
+    print_table, propagation, refresh, scale, second_step, startup, storm, verify, Row,
+    CONNECTIONS,
 };
 use server::{temp_database, Sesame};
 use setup::{sessions, start_with_user};
@@ -110,9 +111,11 @@ async fn run() {
     let verify = verify::measure(sesame.address, &access, seconds).await;
     let second = second_step::measure(sesame.address, USER, seconds).await;
     let tokens = oidc_tokens::measure(sesame.address, &db, USER, seconds).await;
+    let logouts = backchannel::measure(sesame.address, &db, USER).await;
     let mut rows = vec![me, verify, refresh, login];
     rows.extend(second);
     rows.extend(tokens.into_iter().flatten());
+    rows.extend(logouts);
     rows.extend(forgot::measure(sesame.address, USER, seconds).await);
     if only == Only::Core {
         sesame.stop();

@@ -1,6 +1,7 @@
 //! One module per row of the table, each measuring sesame and its baseline
 //! and returning the row; what they share is here.
 
+pub mod backchannel;
 pub mod disk;
 pub mod forgot;
 pub mod limiter;

@@ -25,7 +25,7 @@ const REDIRECT_URI: &str = "https://bench.example/callback";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-struct App {
+pub(super) struct App {
     basic: String,
     id: String,
 }
@@ -37,7 +37,7 @@ pub async fn measure(
     email: &str,
     seconds: Duration,
 ) -> Option<Vec<Row>> {
-    let app = register(database)?;
+    let app = register(database, &[])?;
     let access = sessions(sesame, email, 1, "accessToken").await.remove(0);
     // The refresh grant: CONNECTIONS app sessions, each rotating.
     let mut refresh_tokens = Vec::new();
@@ -102,7 +102,7 @@ pub async fn measure(
 }
 
 /// `sesame clients add` on the running server's database.
-fn register(database: &Path) -> Option<App> {
+pub(super) fn register(database: &Path, extra: &[&str]) -> Option<App> {
     let output = std::process::Command::new(crate::server::binary())
         .args([
             "clients",
@@ -112,6 +112,7 @@ fn register(database: &Path) -> Option<App> {
             REDIRECT_URI,
             "--skip-consent",
         ])
+        .args(extra)
         .arg("--database-url")
         .arg(database)
         .output()
@@ -135,7 +136,7 @@ fn register(database: &Path) -> Option<App> {
     })
 }
 
-async fn authorize(connection: &mut KeepAlive, access: &str, app: &App) -> String {
+pub(super) async fn authorize(connection: &mut KeepAlive, access: &str, app: &App) -> String {
     let query = serde_urlencoded::to_string([
         ("response_type", "code"),
         ("client_id", app.id.as_str()),
@@ -162,7 +163,7 @@ async fn authorize(connection: &mut KeepAlive, access: &str, app: &App) -> Strin
         .expect("a code")
 }
 
-async fn exchange(connection: &mut KeepAlive, app: &App, code: &str) -> Value {
+pub(super) async fn exchange(connection: &mut KeepAlive, app: &App, code: &str) -> Value {
     let grant = Grant::codes(app, vec![code.to_owned()]);
     let mut grant = grant;
     let (status, body) = connection.send(grant.next(&connection.host.clone())).await;

@@ -93,7 +93,10 @@ fn each_algorithm_keeps_its_own_schedule() {
     // A new Ed25519 key replaces the old one, never the RSA key.
     let new = ed(10);
     let keys = vec![old.clone(), rsa.clone(), new.clone()];
-    assert_eq!(upkeep(&keys, EdDsa, 10, 30 * DAY).retire, std::slice::from_ref(&old.kid));
+    assert_eq!(
+        upkeep(&keys, EdDsa, 10, 30 * DAY).retire,
+        std::slice::from_ref(&old.kid)
+    );
     assert!(upkeep(&keys, Rs256, 10, 30 * DAY).is_nothing());
     assert_eq!(
         states(&keys, 10, 100),
