@@ -105,7 +105,8 @@ async fn not_signed_in_gets_the_sign_in_way_back_and_prompt_none_gets_login_requ
     let page = Page::of(app.authorize(None, &base).await).await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED);
     assert!(
-        page.html.contains("login?next=/oauth/authorize%3Fresponse_type%3Dcode"),
+        page.html
+            .contains("login?next=/oauth/authorize%3Fresponse_type%3Dcode"),
         "{}",
         page.html
     );

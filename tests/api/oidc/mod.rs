@@ -4,3 +4,4 @@
 mod authorize_errors;
 mod flow;
 mod grants;
+mod hostile;
