@@ -8,6 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Logger};
 
 use crate::config::secrets_file::Keys;
+use crate::routes::CONTENT_SECURITY_POLICY;
 
 /// Every answer: not cached unless it says otherwise (the static files do),
 /// no inline script or style, no sniffing, no framing, no referrer to others.
@@ -16,10 +17,7 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .add((
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                 connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            ),
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ))
         .add((
             header::X_CONTENT_TYPE_OPTIONS,
