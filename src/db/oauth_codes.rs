@@ -63,6 +63,17 @@ pub fn use_up(
         .optional()?)
 }
 
+/// Deletes the user's codes not used yet (their sign-ins all ended: a code
+/// issued before must not open a session after); how many.
+pub fn delete_unused_of_user(conn: &mut Conn, user_id: &str) -> Result<usize, AppError> {
+    Ok(diesel::delete(
+        oauth_codes::table
+            .filter(oauth_codes::user_id.eq(user_id))
+            .filter(oauth_codes::used_at.is_null()),
+    )
+    .execute(conn)?)
+}
+
 pub fn find(conn: &mut Conn, code_hash: &[u8]) -> Result<Option<CodeRow>, AppError> {
     Ok(oauth_codes::table
         .find(code_hash)

@@ -11,6 +11,21 @@ use crate::domain::LocalPath;
 use crate::error::AppError;
 use crate::pages::{ForbiddenPage, Layout, MfaRequiredPage, UnauthorizedPage};
 
+/// Every answer's policy (`startup::http` sends it unless the answer has its own).
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The policy of a page whose form's answer redirects to `source` (a CSP
+/// source: an origin or `scheme:`): browsers hold a form's redirects to
+/// `form-action` too, so the OAuth consent page names the app's address.
+pub fn policy_with_form_action(source: &str) -> String {
+    CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {source}"),
+    )
+}
+
 /// Renders a page; a template error is a 500, never a panic.
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
     let body = page.render().map_err(AppError::unexpected)?;

@@ -22,6 +22,7 @@ use actix_web::{web, Resource, Route};
 
 use extract::body::Kind;
 pub use extract::body::MAX_BODY_BYTES;
+pub use html::CONTENT_SECURITY_POLICY;
 
 /// Every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {

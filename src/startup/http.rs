@@ -10,17 +10,18 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Logger, Next};
 
 use crate::config::secrets_file::Keys;
+use crate::routes::CONTENT_SECURITY_POLICY;
 
-/// The pages' policy: no inline script or style, nothing from elsewhere,
-/// forms sent to sesame alone, never framed.
-const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The pages' policy (`routes::CONTENT_SECURITY_POLICY`): no inline script
+/// or style, nothing from elsewhere, forms sent to sesame alone, never framed.
+const POLICY: &str = CONTENT_SECURITY_POLICY;
 
 /// The same without `form-action`, for the pages whose forms may end at an
 /// app's address: browsers hold every redirect after a form is sent to
 /// `form-action`, and an app's sign-in ends with one to the app (sign-in,
-/// second step, consent, an app's sign-out). Their forms still post to
-/// sesame; only where the answer leads is left open, as any link's is.
+/// second step, an app's sign-out; the consent page names the app's origin
+/// in a policy of its own). Their forms still post to sesame; only where the
+/// answer leads is left open, as any link's is.
 const POLICY_LEADING_TO_APPS: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
      img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 

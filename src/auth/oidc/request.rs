@@ -32,6 +32,8 @@ pub enum Prompt {
     Usual,
     /// Never show a page: an error if signing in or consent is needed.
     None,
+    /// Ask for consent again, even if it was given.
+    Consent,
 }
 
 /// A request that may be answered with a code.
@@ -96,9 +98,20 @@ impl AuthorizationRequest {
             }
             (None, Some(_)) => return Err(invalid("code_challenge is missing.")),
         };
-        let prompt = match params.prompt.as_deref() {
-            Some("none") => Prompt::None,
-            _ => Prompt::Usual,
+        // A space-separated list; `none` only alone (Core 3.1.2.1). `login`
+        // and `select_account` are not acted on: `auth_time` tells the app.
+        let asked: Vec<&str> = params.prompt.as_deref().unwrap_or("").split(' ').collect();
+        let prompt = if asked.contains(&"none") {
+            if asked.len() > 1 {
+                return Err(invalid(
+                    "prompt=none cannot be combined with another value.",
+                ));
+            }
+            Prompt::None
+        } else if asked.contains(&"consent") {
+            Prompt::Consent
+        } else {
+            Prompt::Usual
         };
         Ok(AuthorizationRequest {
             client,

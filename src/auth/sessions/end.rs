@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::{Changed, Sessions};
 use crate::auth::audit;
 use crate::clock::now_ms;
+use crate::db::oauth_codes;
 use crate::db::sessions as session_rows;
 use crate::db::users::{self, User};
 use crate::db::{Conn, SessionWriter, SessionsChanged};
@@ -78,6 +79,7 @@ impl Sessions {
         let owner = user_id.to_owned();
         let count = self
             .change(Changed::AllOfUser(owner.clone()), move |conn, writer| {
+                oauth_codes::delete_unused_of_user(conn, &owner)?;
                 writer.revoke_sessions_of_user(conn, &owner, now_ms())
             })
             .await?;
@@ -108,6 +110,8 @@ impl Sessions {
         self.change(Changed::AllOfUser(owner.clone()), move |conn, writer| {
             let user = users::lock(conn, &owner)?;
             let now = now_ms();
+            // An app's sign-in under way ends with the others.
+            oauth_codes::delete_unused_of_user(conn, &owner)?;
             if let Ending::Deleted = ending {
                 let ended = writer.delete_sessions_of_user(conn, &owner, now)?;
                 return Ok((account(conn, user)?, ended));

@@ -67,7 +67,8 @@ impl Sessions {
     }
 
     /// The user a request is signed in as: by a valid access token, else by
-    /// its session's current refresh token, so that ending sessions works
+    /// its session's current refresh token (sesame's own sessions, never an
+    /// app's), so that ending sessions works
     /// from a page whose access token expired a moment ago. Nothing is
     /// rotated. A spent token proves nothing, even within the grace window
     /// (that window is for fetching the current token, not for acting).
@@ -78,8 +79,11 @@ impl Sessions {
     ) -> Result<String, AppError> {
         if let Some(token) = access_token {
             match self.authenticate(token).await {
-                Ok(principal) => return Ok(principal.user.id.clone()),
-                Err(AppError::Unauthenticated { .. }) => {}
+                Ok(principal) if principal.claims.client_id.is_none() => {
+                    return Ok(principal.user.id.clone())
+                }
+                // An app's token proves nothing about ending sesame's sessions.
+                Ok(_) | Err(AppError::Unauthenticated { .. }) => {}
                 Err(other) => return Err(other),
             }
         }
@@ -106,7 +110,8 @@ impl Sessions {
                 let spent = spending(conn, &token_hash)?;
                 Ok(
                     match decide(presented.generation, spent, &session, now, grace) {
-                        Decision::Rotate => Some(user.id),
+                        Decision::Rotate if session.client_id.is_none() => Some(user.id),
+                        Decision::Rotate => None,
                         Decision::ResendCurrent | Decision::Reuse | Decision::Refuse => None,
                     },
                 )

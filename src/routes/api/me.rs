@@ -5,7 +5,7 @@ use crate::auth::{Accounts, Profile};
 use crate::domain::{Client, CurrentPassword, UserName};
 use crate::error::AppError;
 use crate::routes::cookies::CookiePolicy;
-use crate::routes::extract::{Json, SignedIn};
+use crate::routes::extract::{Json, SignedIn, SignedInOrApp};
 use crate::routes::respond::{signed_out, UserBody};
 
 /// The user as the sign-in body gives it, and their roles.
@@ -29,7 +29,7 @@ struct SecondFactorBody {
 }
 
 /// `GET /api/me`
-pub async fn get(SignedIn(principal): SignedIn) -> HttpResponse {
+pub async fn get(SignedInOrApp(principal): SignedInOrApp) -> HttpResponse {
     me(&principal.user)
 }
 

@@ -9,5 +9,5 @@ mod tokens;
 
 pub use body::{Json, OptionalJson};
 pub use form::{CsrfForm, FormFields, FormSession, ProfileButton};
-pub use signed_in::{MaybeSignedIn, SignedIn};
+pub use signed_in::{MaybeSignedIn, SignedIn, SignedInOrApp};
 pub use tokens::{bearer_token, PresentedTokens};

@@ -2,7 +2,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
-use crate::routes::extract::SignedIn;
+use crate::routes::extract::SignedInOrApp;
 
 /// `GET /auth/verify` (and HEAD): who is signed in, for a reverse proxy.
 /// A valid access token of a live session: 200 with the user in the
@@ -12,7 +12,7 @@ use crate::routes::extract::SignedIn;
 /// `?mfa=1`: 401 (no user header) unless the session's sign-in used a
 /// second factor or a passkey (its `amr` has `mfa`), so that a proxy can
 /// ask for one on some paths.
-pub async fn get(SignedIn(principal): SignedIn, req: HttpRequest) -> HttpResponse {
+pub async fn get(SignedInOrApp(principal): SignedInOrApp, req: HttpRequest) -> HttpResponse {
     let amr = &principal.claims.amr;
     if asks_for_mfa(req.query_string()) && !amr.iter().any(|value| value == "mfa") {
         return HttpResponse::Unauthorized()

@@ -5,6 +5,7 @@
 //! the sign-in (second factor included) and back here. Then the consent
 //! page, once per app and scopes, or the code at once.
 
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use url::Url;
@@ -16,6 +17,7 @@ use crate::error::{AppError, OAuthCode, OAuthError};
 use crate::pages::{ConsentPage, OAuthErrorPage};
 use crate::routes::extract::{FormSession, MaybeSignedIn};
 use crate::routes::html;
+use crate::routes::html::policy_with_form_action;
 use crate::routes::respond::see_other;
 
 pub async fn get(
@@ -37,7 +39,8 @@ pub async fn get(
         }
         return html::unauthorized(&format!("/oauth/authorize?{}", req.query_string()));
     };
-    if oidc.needs_consent(&principal.user.id, &request).await? {
+    let ask = request.prompt == Prompt::Consent;
+    if ask || oidc.needs_consent(&principal.user.id, &request).await? {
         if request.prompt == Prompt::None {
             return Ok(error_redirect(
                 &oidc,
@@ -54,7 +57,14 @@ pub async fn get(
             request.scopes.iter().map(Scope::describe).collect(),
             hidden_fields(&params),
         );
-        return html::render(StatusCode::OK, &page);
+        let mut page = html::render(StatusCode::OK, &page)?;
+        // "Allow" is answered with a redirect to the app, which browsers
+        // hold to the page's `form-action` too.
+        let policy = policy_with_form_action(&csp_source_of(&request.redirect_uri));
+        let policy = HeaderValue::from_str(&policy).map_err(AppError::unexpected)?;
+        page.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+        return Ok(page);
     }
     code_redirect(&oidc, &request, &principal).await
 }
@@ -175,6 +185,17 @@ fn origin_of(uri: &str) -> String {
     match Url::parse(uri) {
         Ok(url) if url.host().is_some() => url.origin().ascii_serialization(),
         _ => uri.to_owned(),
+    }
+}
+
+/// The CSP source naming where a redirect URI leads: its origin, or
+/// `scheme:` for an app's own scheme (a registered URI holds no space or
+/// `;`, and a scheme only letters, digits, `+`, `-` and `.`).
+fn csp_source_of(uri: &str) -> String {
+    match Url::parse(uri) {
+        Ok(url) if url.host().is_some() => url.origin().ascii_serialization(),
+        Ok(url) => format!("{}:", url.scheme()),
+        Err(_) => "'none'".to_owned(),
     }
 }
 

@@ -6,6 +6,7 @@ mod backchannel;
 mod clients;
 mod flow;
 mod grants;
+mod hostile;
 mod introspect;
 mod logout;
 mod receiver;
