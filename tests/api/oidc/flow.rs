@@ -273,7 +273,7 @@ async fn pages_whose_forms_may_end_at_an_app_leave_form_action_open_and_no_other
     };
     // Browsers hold the redirect to the app after "Allow" to form-action.
     assert!(
-        !policy(&consent).contains("form-action"),
+        policy(&consent).contains("form-action 'self' https://app.example;"),
         "{}",
         policy(&consent)
     );
