@@ -222,8 +222,11 @@ async fn an_app_that_fails_twice_gets_the_logout_on_the_third_attempt() {
 #[actix_web::test]
 async fn with_two_instances_a_logout_arrives_within_a_second_exactly_once() {
     let url = fresh_database();
-    let a = spawn_app_at(&url, |_| {}).await;
-    let _b = spawn_app_at(&url, |_| {}).await;
+    // One issuer for both, as every instance behind one address has.
+    let public =
+        |s: &mut sesame::config::Settings| s.public_url = Some("https://sesame.example".into());
+    let a = spawn_app_at(&url, public).await;
+    let _b = spawn_app_at(&url, public).await;
     let mut receiver = Receiver::start(0).await;
     let (client, user, _, sid) = signed_in_app(&a, &receiver, "openid").await;
     wait_for_listeners(&url, 2).await;
