@@ -8,6 +8,9 @@
 
 mod cache;
 mod end;
+mod end_of_client;
+mod listed;
+mod open;
 mod refresh;
 mod rotation;
 mod user_changed;
@@ -16,16 +19,15 @@ mod verify;
 use std::sync::Arc;
 
 use super::access_token::{AccessClaims, AccessTokens, AppGrant, IssuedAccessToken};
-use super::refresh_token::{self, RefreshKey};
+use super::refresh_token::RefreshKey;
 use super::Profile;
-use crate::clock::{ms, now_ms, Millis};
+use crate::clock::{ms, Millis};
 use crate::config::secrets_file::Keys;
 use crate::config::Settings;
-use crate::db::refresh_tokens::RefreshToken;
-use crate::db::sessions::{self as session_rows, Session};
+use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::db::{Conn, Db, Hears, SessionWriter, SessionsChanged};
-use crate::domain::{Amr, Client};
+use crate::domain::Amr;
 use crate::error::AppError;
 use cache::SessionCache;
 pub use end::{Ending, Purged};
@@ -133,125 +135,6 @@ impl Sessions {
                 reuse_grace: ms(settings.reuse_grace),
             },
         }
-    }
-
-    /// Opens a new session for the user `account` finds or creates at the
-    /// time it is given, in the same transaction (so a sign-up leaves both
-    /// rows or neither); `account` is told the new session's id too (a
-    /// sign-in alert is about it). `account` must not touch session rows:
-    /// they change only through `change`, which this is.
-    pub async fn open<F>(&self, client: &Client, amr: Amr, account: F) -> Result<SignIn, AppError>
-    where
-        F: FnOnce(&mut Conn, Millis, &str) -> Result<User, AppError> + Send + 'static,
-    {
-        self.open_session(client, amr, None, account).await
-    }
-
-    /// Opens an app's session (`sessions.client_id`), as `open` does:
-    /// `account` (the authorization code used up) in the same transaction.
-    pub async fn open_for_app<F>(
-        &self,
-        client: &Client,
-        amr: Amr,
-        app: AppSession,
-        account: F,
-    ) -> Result<SignIn, AppError>
-    where
-        F: FnOnce(&mut Conn, Millis, &str) -> Result<User, AppError> + Send + 'static,
-    {
-        self.open_session(client, amr, Some(app), account).await
-    }
-
-    async fn open_session<F>(
-        &self,
-        client: &Client,
-        amr: Amr,
-        app: Option<AppSession>,
-        account: F,
-    ) -> Result<SignIn, AppError>
-    where
-        F: FnOnce(&mut Conn, Millis, &str) -> Result<User, AppError> + Send + 'static,
-    {
-        let now = now_ms();
-        let session_id = uuid::Uuid::new_v4().to_string();
-        let first_token = refresh_token::hash(&self.refresh_key.token_for(&session_id, 0));
-        let (lifetimes, user_agent) = (self.lifetimes, client.user_agent().map(str::to_owned));
-        // Without a refresh token, an app's session lives as long as its
-        // first access token: nothing can extend it.
-        let idle = match &app {
-            Some(app) if !app.refreshable => ms(self.access.ttl()),
-            _ => lifetimes.idle,
-        };
-        let (user, session) = self
-            .change(Changed::Nothing, move |conn, writer| {
-                let user = account(conn, now, &session_id)?;
-                let session = Session {
-                    id: session_id,
-                    user_id: user.id.clone(),
-                    user_agent,
-                    generation: 0,
-                    created_at: now,
-                    last_used_at: now,
-                    idle_expires_at: now.saturating_add(idle),
-                    expires_at: now.saturating_add(lifetimes.absolute),
-                    revoked_at: None,
-                    amr: amr.stored().to_owned(),
-                    client_id: app.as_ref().map(|a| a.client_id.clone()),
-                    scope: app.as_ref().map(|a| a.scope.clone()),
-                    auth_time: app.as_ref().map(|a| a.auth_time),
-                };
-                writer.insert_session(conn, &session)?;
-                writer.insert_refresh_token(
-                    conn,
-                    &RefreshToken {
-                        token_hash: first_token,
-                        session_id: session.id.clone(),
-                        generation: 0,
-                        created_at: now,
-                        spent_at: None,
-                    },
-                )?;
-                Ok((user, session))
-            })
-            .await?;
-        self.sign_in(user, &session, now)
-    }
-
-    /// The user's active sessions, newest first, each with the name of the
-    /// app whose sign-in it is (`None`: sesame's own).
-    pub async fn active_of_user(
-        &self,
-        user_id: &str,
-    ) -> Result<Vec<(Session, Option<String>)>, AppError> {
-        let owner = user_id.to_owned();
-        self.db
-            .read(move |conn| {
-                let sessions = session_rows::list_active_of_user(conn, &owner, now_ms())?;
-                let mut client_ids: Vec<String> = sessions
-                    .iter()
-                    .filter_map(|s| s.client_id.clone())
-                    .collect();
-                client_ids.sort();
-                client_ids.dedup();
-                let names = if client_ids.is_empty() {
-                    Vec::new()
-                } else {
-                    crate::db::oauth_clients::names(conn, &client_ids)?
-                };
-                Ok(sessions
-                    .into_iter()
-                    .map(|session| {
-                        let name = session.client_id.as_ref().and_then(|id| {
-                            names
-                                .iter()
-                                .find(|(n, _)| n == id)
-                                .map(|(_, name)| name.clone())
-                        });
-                        (session, name)
-                    })
-                    .collect())
-            })
-            .await
     }
 
     /// The access tokens, for the `KeyRing` to install keys in.
