@@ -23,6 +23,7 @@ pub mod password;
 mod profile;
 pub mod refresh_token;
 mod resets;
+mod retry_pause;
 mod sessions;
 mod sign_in_alerts;
 pub mod signing_keys;

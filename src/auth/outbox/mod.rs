@@ -12,7 +12,6 @@
 //! nothing), and each lives at most `--mail-retry-for`: with the forgot
 //! limits (per address, per email) that bounds the table.
 
-mod pause;
 mod sender;
 
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! and `PER_DOMAIN` at once per recipient domain, so a domain that refuses
 //! or hangs holds its own slots only; and sends each once. A sent, refused
 //! or given-up row is deleted; a failure that may pass puts it back to wait
-//! (`pause::after_failure`).
+//! (`retry_pause::after_failure`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

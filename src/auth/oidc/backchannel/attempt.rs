@@ -5,12 +5,16 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::pause::{after_failure, AfterFailure};
+use crate::auth::retry_pause::{after_failure, AfterFailure};
+
 use super::token::{self, LogoutClaims};
 use super::BackchannelSender;
 use crate::clock::now_ms;
 use crate::db::backchannel_logouts::{self, BackchannelLogout};
 use crate::error::AppError;
+
+/// A logout waits at most this long between attempts.
+const LONGEST_PAUSE: crate::clock::Millis = 5 * 60 * 1_000;
 
 impl BackchannelSender {
     pub(super) async fn send(self: Arc<Self>, row: BackchannelLogout) {
@@ -74,7 +78,7 @@ impl BackchannelSender {
         let client = &row.client_id;
         let next = match sent {
             Ok(_) => None,
-            Err(error) => match after_failure(attempts, now_ms(), row.give_up_at) {
+            Err(error) => match after_failure(attempts, now_ms(), row.give_up_at, LONGEST_PAUSE) {
                 AfterFailure::RetryAt(at) => {
                     log::warn!(
                         "a back-channel logout to client {client} failed (attempt {attempts}), \

@@ -13,7 +13,6 @@
 //! its sends ends, and at least every `POLL`.
 
 mod attempt;
-mod pause;
 mod token;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -2,12 +2,16 @@
 //! what follows (deleted, or put back to wait).
 
 use super::Sender;
-use crate::auth::outbox::pause::{after_failure, AfterFailure};
+use crate::auth::retry_pause::{after_failure, AfterFailure};
+
 use crate::auth::outbox::MailKind;
 use crate::clock::now_ms;
 use crate::db::mail_outbox::{self, OutboxRow};
 use crate::error::AppError;
 use crate::mail::{Mail, MailError};
+
+/// A mail waits at most this long between attempts.
+const LONGEST_PAUSE: crate::clock::Millis = 10 * 60 * 1_000;
 
 impl Sender {
     pub(super) async fn attempt(&self, row: &OutboxRow) -> Result<(), Failure> {
@@ -76,7 +80,7 @@ impl Sender {
                 None
             }
             Err(Failure::MayPass(error)) => {
-                match after_failure(attempts, now_ms(), row.give_up_at) {
+                match after_failure(attempts, now_ms(), row.give_up_at, LONGEST_PAUSE) {
                     AfterFailure::RetryAt(at) => {
                         log::warn!(
                             "a {kind} mail to a recipient at {domain} failed (attempt \
