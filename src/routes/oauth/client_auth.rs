@@ -8,8 +8,9 @@ use actix_web::http::header;
 use actix_web::HttpRequest;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use serde::Deserialize;
 
-use crate::auth::oidc::ClientCredentials;
+use crate::auth::oidc::{ClientCredentials, OidcClient, OpenIdProvider};
 use crate::error::{OAuthCode, OAuthError};
 
 /// The credentials a request carries, from its `Authorization` header and
@@ -46,6 +47,32 @@ pub fn client_credentials(
         }),
         (None, Some(id), None) => Ok(ClientCredentials::IdOnly(id.to_owned())),
         (None, None, _) => Err(invalid_client()),
+    }
+}
+
+/// The body of a question about one token: revocation (RFC 7009 2.1) and
+/// introspection (RFC 7662 2.1), with the asking app's credentials.
+#[derive(Deserialize)]
+pub struct TokenQuestion {
+    pub token: Option<String>,
+    pub token_type_hint: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+impl TokenQuestion {
+    /// The app asking, authenticated.
+    pub async fn client(
+        &self,
+        req: &HttpRequest,
+        oidc: &OpenIdProvider,
+    ) -> Result<OidcClient, OAuthError> {
+        let credentials = client_credentials(
+            req,
+            self.client_id.as_deref(),
+            self.client_secret.as_deref(),
+        )?;
+        oidc.authenticate_client(credentials).await
     }
 }
 

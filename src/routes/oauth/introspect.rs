@@ -4,32 +4,18 @@
 
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
 
-use super::client_auth::client_credentials;
+use super::client_auth::TokenQuestion;
 use super::form_body::OAuthForm;
 use crate::auth::oidc::{OpenIdProvider, TokenKind};
 use crate::error::{OAuthCode, OAuthError};
 
-#[derive(Deserialize)]
-pub struct IntrospectForm {
-    token: Option<String>,
-    token_type_hint: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-}
-
 pub async fn post(
     req: HttpRequest,
-    OAuthForm(form): OAuthForm<IntrospectForm>,
+    OAuthForm(form): OAuthForm<TokenQuestion>,
     oidc: web::Data<OpenIdProvider>,
 ) -> Result<HttpResponse, OAuthError> {
-    let credentials = client_credentials(
-        &req,
-        form.client_id.as_deref(),
-        form.client_secret.as_deref(),
-    )?;
-    let client = oidc.authenticate_client(credentials).await?;
+    let client = form.client(&req, &oidc).await?;
     if client.public {
         return Err(OAuthError::new(
             OAuthCode::InvalidClient,
