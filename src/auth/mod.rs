@@ -11,6 +11,7 @@
 pub mod access_token;
 mod accounts;
 mod addresses;
+mod admin;
 mod audit;
 pub mod factors;
 mod generations;
@@ -35,6 +36,10 @@ pub use accounts::{
     TotpEnrolment, MAX_PASSKEYS,
 };
 pub use addresses::{Addresses, OpenedChange};
+pub use admin::{
+    is_admin, Administration, Audit, EventFilter, EventsPage, ProfileStatus, StoredEvent,
+    UserDetail, UsersPage, EVENTS_PER_PAGE, USERS_PER_PAGE,
+};
 pub use limits::LimitStore;
 pub use link_token::LinkToken;
 pub use profile::Profile;

@@ -71,6 +71,15 @@ pub enum AppError {
     PasskeysUnavailable,
     #[error("Cross-site requests are refused.")]
     CrossSite,
+    /// Signed in, but without the `admin` role (403).
+    #[error("This needs the admin role.")]
+    AdminRequired,
+    /// An admin removing their own `admin` role, or disabling or deleting
+    /// themselves (409): nobody could let them back in.
+    #[error(
+        "An admin cannot remove their own admin role, or disable or delete their own account."
+    )]
+    SelfLockout,
     #[error("There is nothing at this address.")]
     NotFound,
     #[error("This method is not allowed here.")]
@@ -134,6 +143,8 @@ impl AppError {
             AppError::TooManyPasskeys => "too_many_passkeys",
             AppError::PasskeysUnavailable => "passkeys_unavailable",
             AppError::CrossSite => "cross_site_request",
+            AppError::AdminRequired => "admin_required",
+            AppError::SelfLockout => "self_lockout",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::MalformedBody(_) => "malformed_body",

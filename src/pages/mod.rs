@@ -1,6 +1,7 @@
 //! The structs behind the Askama templates in `templates/`, and what every
 //! page shares (`Layout`). Rendering only: no HTTP, no database.
 
+mod admin;
 mod device;
 mod email;
 mod email_change;
@@ -15,6 +16,10 @@ mod totp_section;
 
 use askama::Template;
 
+pub use admin::{
+    AdminEventRow, AdminEventsPage, AdminRequiredPage, AdminSessionRow, AdminUserPage,
+    AdminUserRow, AdminUsersPage,
+};
 pub use device::describe_device;
 pub use email::{EmailNotVerifiedPage, EmailVerifiedPage, RegisterSentPage, VerifyInvalidPage};
 pub use email_change::{EmailChangeOutcome, EmailChangePage};

@@ -54,6 +54,13 @@ pub struct ProfilePage {
     pub passkeys: PasskeysSection,
 }
 
+impl ProfilePage {
+    /// Whether the user has the `admin` role: the page links to `/admin`.
+    pub fn is_admin(&self) -> bool {
+        self.roles.iter().any(|role| role == "admin")
+    }
+}
+
 /// The profile's change-name and change-address forms: what they show in
 /// their fields (the current name, or what was typed), and their errors.
 pub struct IdentityForms {

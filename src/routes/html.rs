@@ -9,7 +9,7 @@ use askama::Template;
 
 use crate::domain::LocalPath;
 use crate::error::AppError;
-use crate::pages::{ForbiddenPage, Layout, MfaRequiredPage, UnauthorizedPage};
+use crate::pages::{AdminRequiredPage, ForbiddenPage, Layout, MfaRequiredPage, UnauthorizedPage};
 
 /// Every answer's policy (`startup::http` sends it unless the answer has its own).
 pub const CONTENT_SECURITY_POLICY: &str =
@@ -46,6 +46,14 @@ pub fn forbidden(back: &str) -> HttpResponse {
         back: back.to_owned(),
     };
     render(StatusCode::FORBIDDEN, &page).unwrap_or_else(|error| error.error_response())
+}
+
+/// 403 for a signed-in user without the `admin` role, on `/admin` pages.
+pub fn admin_required() -> Result<HttpResponse, AppError> {
+    let page = AdminRequiredPage {
+        layout: Layout::new("Administrators only", None),
+    };
+    render(StatusCode::FORBIDDEN, &page)
 }
 
 /// 401 for a page that needs a session: the script refreshes and reloads,

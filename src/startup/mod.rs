@@ -21,7 +21,9 @@ use crate::auth::keys::KeyRing;
 use crate::auth::oidc::backchannel::{BackchannelSender, BackchannelSending, WakesOnEnds};
 use crate::auth::oidc::OpenIdProvider;
 use crate::auth::outbox::{Outbox, Sender, Sending};
-use crate::auth::{Accounts, Addresses, LimitStore, PasswordResets, SignInAlerts};
+use crate::auth::{
+    Accounts, Addresses, Administration, Audit, LimitStore, PasswordResets, SignInAlerts,
+};
 use crate::config::{default_public_url, secure_cookies_refused, Database, Settings};
 use crate::db::server_lock::ServerLock;
 use crate::db::{Db, Listener};
@@ -166,6 +168,13 @@ impl Application {
             addresses.get_ref().clone(),
             alerts.get_ref().clone(),
         );
+        let administration = web::Data::new(Administration::new(
+            db.clone(),
+            Arc::clone(&sessions),
+            accounts.clone().into_inner(),
+            resets.get_ref().clone(),
+            Audit::new(db.clone()),
+        ));
         let sessions = web::Data::from(sessions);
         let maintenance = maintenance::spawn(
             accounts.clone(),
@@ -196,6 +205,7 @@ impl Application {
                 .wrap(Condition::new(access_log_enabled, http::access_log()))
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(accounts.clone())
+                .app_data(administration.clone())
                 .app_data(resets.clone())
                 .app_data(addresses.clone())
                 .app_data(alerts.clone())

@@ -2,6 +2,7 @@
 //! `routes::auth`, and the profile's revoke and delete buttons and its
 //! change-name form here).
 
+pub mod admin;
 pub mod delete;
 pub mod email_change;
 pub mod email_verify;

@@ -111,12 +111,12 @@ pub async fn failed(
 }
 
 /// `2026-11-24`
-fn readable_date(at: i64) -> String {
+pub(super) fn readable_date(at: i64) -> String {
     rfc3339(at).chars().take(10).collect()
 }
 
 /// `2026-11-24 15:04:05 UTC`
-fn readable_time(at: i64) -> String {
+pub(super) fn readable_time(at: i64) -> String {
     let text = rfc3339(at);
     format!("{} UTC", text.trim_end_matches('Z').replacen('T', " ", 1))
 }
