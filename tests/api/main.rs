@@ -8,6 +8,7 @@
 mod abuse;
 mod access_tokens;
 mod account;
+mod admin;
 mod audit;
 mod binary;
 mod cluster;

@@ -5,6 +5,7 @@
 //! apart from sesame (`totp`).
 
 mod account;
+mod admin;
 mod answers;
 mod app;
 mod client;
@@ -21,6 +22,7 @@ mod users;
 mod verification;
 
 pub use account::*;
+pub use admin::*;
 pub use answers::*;
 pub use app::*;
 pub use client::*;
