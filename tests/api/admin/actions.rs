@@ -90,8 +90,8 @@ async fn roles_set_by_an_admin_are_in_the_users_next_access_token() {
         .admin_page(&format!("/admin/users/{}", user.id), &admin)
         .await;
     let path = format!("/admin/users/{}/roles", user.id);
-    let form = [("csrf", page.csrf()), ("roles".into(), "viewer".into())];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (&**k, v.as_str())).collect();
+    let csrf = page.csrf();
+    let form = [("csrf", csrf.as_str()), ("roles", "viewer")];
     let response = app.admin_form(&path, &admin, &page, &form).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let detail = app
