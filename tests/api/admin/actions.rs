@@ -247,3 +247,27 @@ async fn an_unknown_user_is_404_on_every_route_that_names_one() {
     let page = app.admin_page(&format!("/admin/users/{id}"), &admin).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn an_admin_sends_a_reset_link_to_the_accounts_address() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|s| smtp.configure(s)).await;
+    let admin = app.new_admin().await;
+    let user = app.new_user().await;
+    let page = app
+        .admin_page(&format!("/admin/users/{}", user.id), &admin)
+        .await;
+    let path = format!("/admin/users/{}/reset", user.id);
+    let response = app
+        .admin_form(&path, &admin, &page, &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let mail = smtp
+        .next_mail_to(&user.email, std::time::Duration::from_secs(10))
+        .await;
+    let reset = app
+        .reset_password(&mail.token(), "a brand new password")
+        .await;
+    assert_eq!(reset.status(), StatusCode::NO_CONTENT);
+}
