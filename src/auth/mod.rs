@@ -11,7 +11,7 @@
 pub mod access_token;
 mod accounts;
 mod addresses;
-mod audit;
+pub(crate) mod audit;
 pub mod factors;
 mod generations;
 pub mod keys;
@@ -30,11 +30,13 @@ pub mod signing_keys;
 mod takeover_links;
 pub mod users;
 
+pub(crate) use accounts::set_disabled;
 pub use accounts::{
     Accounts, LoginStep, PasskeyChallenge, PasskeyInfo, PendingPasskey, Registered, SecondStep,
     TotpEnrolment, MAX_PASSKEYS,
 };
 pub use addresses::{Addresses, OpenedChange};
+pub use audit::{Audit, AuditEvent, EventFilter, StoredEvent};
 pub use limits::LimitStore;
 pub use link_token::LinkToken;
 pub use profile::Profile;

@@ -32,7 +32,9 @@ impl ResponseError for AppError {
                 StatusCode::CONFLICT
             }
             AppError::TotpNotEnabled => StatusCode::NOT_FOUND,
-            AppError::CrossSite | AppError::EmailNotVerified { .. } => StatusCode::FORBIDDEN,
+            AppError::CrossSite | AppError::EmailNotVerified { .. } | AppError::AccountDisabled => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::MalformedBody(_)

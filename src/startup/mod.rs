@@ -33,7 +33,7 @@ use open::{open, Opened};
 pub use clients::{add_client, list_clients, remove_client, ClientsError};
 pub use commands::{list_keys, purge_once, revoke_key, rotate_keys};
 pub use error::StartupError;
-pub use users::{set_user_roles, show_user, UsersError};
+pub use users::{set_user_disabled, set_user_roles, show_user, UsersError};
 
 /// How long requests in flight may take to finish once stopping.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -166,6 +166,7 @@ impl Application {
             addresses.get_ref().clone(),
             alerts.get_ref().clone(),
         );
+        let audit = web::Data::new(sessions.audit());
         let sessions = web::Data::from(sessions);
         let maintenance = maintenance::spawn(
             accounts.clone(),
@@ -174,7 +175,10 @@ impl Application {
             oidc.clone(),
             sessions.clone(),
             key_ring,
-            settings.purge_interval,
+            maintenance::Purging {
+                every: settings.purge_interval,
+                audit_retention: settings.audit_retention,
+            },
         );
         let proxies = web::Data::new(settings.trusted_proxies.clone());
         let cookies = web::Data::new(CookiePolicy {
@@ -201,6 +205,7 @@ impl Application {
                 .app_data(alerts.clone())
                 .app_data(oidc.clone())
                 .app_data(sessions.clone())
+                .app_data(audit.clone())
                 .app_data(cookies.clone())
                 .app_data(proxies.clone())
                 .configure(crate::routes::configure)
