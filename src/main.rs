@@ -167,7 +167,7 @@ fn list_keys(settings: &config::Settings) -> ExitCode {
     }
 }
 
-/// `sesame users show|set-roles`: prints the user, as the command left it;
+/// `sesame users show|set-roles|disable|enable`: prints the user, as the command left it;
 /// status 2 and one line when it cannot (a bad role, an unknown email).
 fn users(settings: config::Settings, command: UsersCommand) -> ExitCode {
     actix_web::rt::System::new().block_on(async move {
@@ -175,6 +175,12 @@ fn users(settings: config::Settings, command: UsersCommand) -> ExitCode {
             UsersCommand::Show { email } => sesame::startup::show_user(&settings, email).await,
             UsersCommand::SetRoles { email, roles } => {
                 sesame::startup::set_user_roles(&settings, email, roles).await
+            }
+            UsersCommand::Disable { email } => {
+                sesame::startup::set_user_disabled(&settings, email, true).await
+            }
+            UsersCommand::Enable { email } => {
+                sesame::startup::set_user_disabled(&settings, email, false).await
             }
         };
         match done {
@@ -191,7 +197,7 @@ fn users(settings: config::Settings, command: UsersCommand) -> ExitCode {
 }
 
 /// One `key: value` line each; roles comma-separated, nothing after
-/// `roles:` when none.
+/// `roles:` when none; `disabled: yes` last when disabled.
 fn print_user(user: &Profile) {
     println!("id: {}", user.id);
     println!("email: {}", user.email);
@@ -199,6 +205,10 @@ fn print_user(user: &Profile) {
     match user.roles.is_empty() {
         true => println!("roles:"),
         false => println!("roles: {}", user.roles.join(",")),
+    }
+    // Only when disabled: the lines above stay as scripts read them.
+    if user.disabled {
+        println!("disabled: yes");
     }
 }
 

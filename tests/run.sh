@@ -73,6 +73,7 @@ SESAME_TEST_BACKEND=sqlite cargo test --locked
 # changed to spawn_sqlite_app belongs here.
 sqlite_only=(
   instances::
+  disabled::an_account_disabled_through_one_instance_is_refused_by_another_within_1_s
   oidc::backchannel::with_two_instances_a_logout_arrives_within_a_second_exactly_once
   audit::
   binary::

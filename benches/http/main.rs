@@ -2,7 +2,8 @@
 //! baseline measured in the same run. See docs/PERFORMANCE.md.
 //!
 //! Settings (environment): BENCH_ONLY (postgres, sqlite or core: `me`,
-//! `verify`, `refresh`, `login`, the second step, `forgot` alone), BENCH_SESAME (the binary to measure
+//! `verify`, `refresh`, `login`, the second step, `forgot` alone; tokens: the
+//! token endpoint's rows alone), BENCH_SESAME (the binary to measure
 //! instead of this build's; `second_step` needs one with second factors), BENCH_SECONDS (5) per measurement, BENCH_COST
 //! (10) the bcrypt cost, BENCH_SESSIONS (1000000) rows for the scale test,
 //! BENCH_LIMITER_ATTEMPTS (1000000) sign-ins for the login limits' memory,
@@ -64,6 +65,8 @@ enum Only {
     Sqlite,
     /// `me`, `verify`, `refresh` and `login` on SQLite only.
     Core,
+    /// The token endpoint's rows alone (`/oauth/token` beside `refresh`).
+    Tokens,
 }
 
 async fn run() {
@@ -76,8 +79,9 @@ async fn run() {
         Ok("postgres") => Only::Postgres,
         Ok("sqlite") => Only::Sqlite,
         Ok("core") => Only::Core,
+        Ok("tokens") => Only::Tokens,
         Ok(other) => {
-            panic!("BENCH_ONLY={other}: give postgres, sqlite or core, or leave it unset")
+            panic!("BENCH_ONLY={other}: give postgres, sqlite, core or tokens, or leave it unset")
         }
     };
     let folder = tempfile::tempdir().expect("a temporary folder");
@@ -104,6 +108,12 @@ async fn run() {
     // baseline reuses `me`'s sessions, and start-up then reopens its database.
     let db = temp_database(&folder, "main.db");
     let (sesame, _) = start_with_user(&db, &flags, USER).await;
+    if only == Only::Tokens {
+        let tokens = oidc_tokens::measure(sesame.address, &db, USER, seconds).await;
+        sesame.stop();
+        print_table(&tokens.unwrap_or_default());
+        return;
+    }
     let access = sessions(sesame.address, USER, CONNECTIONS, "accessToken").await;
     let (me, me_figure) = me::measure(sesame.address, &access, seconds).await;
     let (refresh, empty) = refresh::measure(sesame.address, USER, &folder, seconds).await;

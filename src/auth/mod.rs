@@ -12,7 +12,7 @@ pub mod access_token;
 mod accounts;
 mod addresses;
 mod admin;
-mod audit;
+pub(crate) mod audit;
 pub mod factors;
 mod generations;
 pub mod keys;
@@ -31,15 +31,16 @@ pub mod signing_keys;
 mod takeover_links;
 pub mod users;
 
+pub(crate) use accounts::set_disabled;
 pub use accounts::{
     Accounts, LoginStep, PasskeyChallenge, PasskeyInfo, PendingPasskey, Registered, SecondStep,
     TotpEnrolment, MAX_PASSKEYS,
 };
 pub use addresses::{Addresses, OpenedChange};
 pub use admin::{
-    is_admin, Administration, Audit, EventFilter, EventsPage, ProfileStatus, StoredEvent,
-    UserDetail, UsersPage, EVENTS_PER_PAGE, USERS_PER_PAGE,
+    is_admin, Administration, EventsPage, UserDetail, UsersPage, EVENTS_PER_PAGE, USERS_PER_PAGE,
 };
+pub use audit::{Audit, AuditEvent, EventFilter, StoredEvent};
 pub use limits::LimitStore;
 pub use link_token::LinkToken;
 pub use profile::Profile;

@@ -12,6 +12,9 @@ pub struct Profile {
     /// Whether the address was proven by a mailed link.
     pub email_verified: bool,
     pub second_factor: SecondFactorSummary,
+    /// Whether an admin disabled the account (no sign-in, no session).
+    pub disabled: bool,
+    pub last_sign_in_at: Option<Millis>,
 }
 
 /// What the user's second factors are, as `/api/me` and the profile show them.
@@ -45,6 +48,8 @@ impl From<User> for Profile {
                 passkeys: user.passkey_count.max(0) as u32,
                 recovery_codes_left: user.recovery_codes_left.max(0) as u32,
             },
+            disabled: user.disabled_at.is_some(),
+            last_sign_in_at: user.last_sign_in_at,
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct Settings {
     /// Absolute lifetime: no refresh extends a session past it.
     pub session_max_age: Duration,
     pub reuse_grace: Duration,
+    /// How long audit events are kept in the database.
+    pub audit_retention: Duration,
     pub bcrypt_cost: u32,
     /// Failed logins for one account from one address.
     pub login_max_failures: u32,

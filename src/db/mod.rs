@@ -8,6 +8,7 @@
 //! The queries that write session and refresh-token rows are methods of the
 //! one `SessionWriter` that `Db::open` hands out (see `session_writer`).
 
+pub mod audit_events;
 pub mod backchannel_logouts;
 mod conn;
 pub mod email_links;

@@ -1,6 +1,21 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> BigInt,
+        event -> Text,
+        user_id -> Nullable<Text>,
+        email -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        address -> Nullable<Text>,
+        device -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     email_links (token_hash) {
         token_hash -> Binary,
         user_id -> Text,
@@ -202,6 +217,8 @@ diesel::table! {
         totp_on -> Bool,
         passkey_count -> Integer,
         recovery_codes_left -> Integer,
+        disabled_at -> Nullable<BigInt>,
+        last_sign_in_at -> Nullable<BigInt>,
     }
 }
 
@@ -222,6 +239,7 @@ diesel::joinable!(sign_in_tickets -> users (user_id));
 diesel::joinable!(totp_secrets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_events,
     backchannel_logouts,
     email_links,
     known_devices,

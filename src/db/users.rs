@@ -25,6 +25,10 @@ pub struct User {
     pub totp_on: bool,
     pub passkey_count: i32,
     pub recovery_codes_left: i32,
+    /// When the account was disabled (`None`: enabled).
+    pub disabled_at: Option<Millis>,
+    /// When a sign-in last opened a session.
+    pub last_sign_in_at: Option<Millis>,
 }
 
 #[derive(Insertable)]
@@ -168,6 +172,23 @@ pub fn set_roles(conn: &mut Conn, email: &str, roles: &str) -> Result<bool, AppE
         .set(users::roles.eq(roles))
         .execute(conn)?;
     Ok(changed == 1)
+}
+
+/// Disables the account as of `at` (`None`: enables it). False when there
+/// is no such user.
+pub fn set_disabled_at(conn: &mut Conn, id: &str, at: Option<Millis>) -> Result<bool, AppError> {
+    let changed = diesel::update(users::table.find(id))
+        .set(users::disabled_at.eq(at))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Notes a sign-in that opened a session (in that session's write).
+pub fn set_last_sign_in(conn: &mut Conn, id: &str, at: Millis) -> Result<(), AppError> {
+    diesel::update(users::table.find(id))
+        .set(users::last_sign_in_at.eq(at))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The highest bcrypt cost of the stored hashes (`$2b$12$…` is 12), if any.

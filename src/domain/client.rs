@@ -57,6 +57,16 @@ impl From<IpAddr> for AddressKey {
     }
 }
 
+/// An IPv4 address as it is; an IPv6 network as `prefix/64`.
+impl std::fmt::Display for AddressKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            IpAddr::V4(v4) => write!(f, "{v4}"),
+            IpAddr::V6(v6) => write!(f, "{v6}/64"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,10 @@ pub enum AppError {
     /// account's id, for the form's resend button; it is never shown.
     #[error("Your email address is not verified yet. Open the link we mailed you, or ask for a new one.")]
     EmailNotVerified { user: String },
+    /// The right password (or passkey, or second step) of an account an
+    /// admin disabled (403). Decided on the locked user row.
+    #[error("This account is disabled. Ask an administrator to enable it.")]
+    AccountDisabled,
     /// The right password of an account with a second factor: no session
     /// yet; the sign-in goes on with a ticket (`auth::LoginStep`). Raised
     /// inside the sign-in's transaction, never answered as such.
@@ -129,6 +133,7 @@ impl AppError {
             AppError::InvalidChangeToken => "invalid_change_token",
             AppError::InvalidVerifyToken => "invalid_verify_token",
             AppError::EmailNotVerified { .. } => "email_not_verified",
+            AppError::AccountDisabled => "account_disabled",
             AppError::SecondFactorRequired => "second_factor_required",
             AppError::InvalidCode | AppError::InvalidConfirmCode => "invalid_code",
             AppError::InvalidTicket => "invalid_ticket",

@@ -32,9 +32,10 @@ impl ResponseError for AppError {
                 StatusCode::CONFLICT
             }
             AppError::TotpNotEnabled => StatusCode::NOT_FOUND,
-            AppError::CrossSite | AppError::EmailNotVerified { .. } | AppError::AdminRequired => {
-                StatusCode::FORBIDDEN
-            }
+            AppError::CrossSite
+            | AppError::EmailNotVerified { .. }
+            | AppError::AccountDisabled
+            | AppError::AdminRequired => StatusCode::FORBIDDEN,
             AppError::SelfLockout => StatusCode::CONFLICT,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

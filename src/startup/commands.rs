@@ -83,5 +83,6 @@ pub fn list_keys(
 /// `sesame purge`: one purge, without serving.
 pub async fn purge_once(settings: &Settings) -> Result<Purged, Box<dyn std::error::Error>> {
     let Opened { sessions, .. } = open_existing(settings)?;
+    sessions.audit().purge(settings.audit_retention).await?;
     Ok(sessions.purge().await?)
 }

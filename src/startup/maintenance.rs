@@ -18,11 +18,18 @@ impl Maintenance {
     }
 }
 
+/// When the purge runs, and how long audit events are kept.
+pub struct Purging {
+    pub every: Duration,
+    pub audit_retention: Duration,
+}
+
 /// Background housekeeping: forget limit states back to full, and delete
 /// reset links, "this wasn't me" links and authorization codes that no
 /// longer work and devices
 /// not seen for 90 days, every minute;
-/// purge the database every `purge_interval` (first one interval after
+/// purge the database (ended sessions, audit events older than
+/// `audit_retention`) every `purge_interval` (first one interval after
 /// start, so start-up does no extra work); and, at start and with each
 /// purge, set the cost unknown emails are checked at to the one most stored
 /// hashes have.
@@ -33,8 +40,12 @@ pub fn spawn(
     oidc: web::Data<OpenIdProvider>,
     sessions: web::Data<Sessions>,
     key_ring: KeyRing,
-    purge_interval: Duration,
+    purging: Purging,
 ) -> Maintenance {
+    let Purging {
+        every: purge_interval,
+        audit_retention,
+    } = purging;
     // Keys made elsewhere (`sesame keys rotate`, another instance) are in
     // use within a second; a key due is made.
     let keeping_keys = actix_web::rt::spawn(async move {
@@ -77,6 +88,9 @@ pub fn spawn(
         loop {
             every_interval.tick().await;
             if let Err(error) = sessions.purge().await {
+                error.log_if_unexpected();
+            }
+            if let Err(error) = sessions.audit().purge(audit_retention).await {
                 error.log_if_unexpected();
             }
             if let Err(error) = accounts.match_unknown_emails_to_stored_costs().await {

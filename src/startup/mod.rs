@@ -21,9 +21,7 @@ use crate::auth::keys::KeyRing;
 use crate::auth::oidc::backchannel::{BackchannelSender, BackchannelSending, WakesOnEnds};
 use crate::auth::oidc::OpenIdProvider;
 use crate::auth::outbox::{Outbox, Sender, Sending};
-use crate::auth::{
-    Accounts, Addresses, Administration, Audit, LimitStore, PasswordResets, SignInAlerts,
-};
+use crate::auth::{Accounts, Addresses, Administration, LimitStore, PasswordResets, SignInAlerts};
 use crate::config::{default_public_url, secure_cookies_refused, Database, Settings};
 use crate::db::server_lock::ServerLock;
 use crate::db::{Db, Listener};
@@ -35,7 +33,7 @@ use open::{open, Opened};
 pub use clients::{add_client, list_clients, remove_client, ClientsError};
 pub use commands::{list_keys, purge_once, revoke_key, rotate_keys};
 pub use error::StartupError;
-pub use users::{set_user_roles, show_user, UsersError};
+pub use users::{set_user_disabled, set_user_roles, show_user, UsersError};
 
 /// How long requests in flight may take to finish once stopping.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -168,12 +166,13 @@ impl Application {
             addresses.get_ref().clone(),
             alerts.get_ref().clone(),
         );
+        let audit = web::Data::new(sessions.audit());
         let administration = web::Data::new(Administration::new(
             db.clone(),
             Arc::clone(&sessions),
             accounts.clone().into_inner(),
             resets.get_ref().clone(),
-            Audit::new(db.clone()),
+            sessions.audit(),
         ));
         let sessions = web::Data::from(sessions);
         let maintenance = maintenance::spawn(
@@ -183,7 +182,10 @@ impl Application {
             oidc.clone(),
             sessions.clone(),
             key_ring,
-            settings.purge_interval,
+            maintenance::Purging {
+                every: settings.purge_interval,
+                audit_retention: settings.audit_retention,
+            },
         );
         let proxies = web::Data::new(settings.trusted_proxies.clone());
         let cookies = web::Data::new(CookiePolicy {
@@ -211,6 +213,7 @@ impl Application {
                 .app_data(alerts.clone())
                 .app_data(oidc.clone())
                 .app_data(sessions.clone())
+                .app_data(audit.clone())
                 .app_data(cookies.clone())
                 .app_data(proxies.clone())
                 .configure(crate::routes::configure)

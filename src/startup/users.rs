@@ -1,4 +1,5 @@
-//! `sesame users show EMAIL` and `sesame users set-roles EMAIL ROLES`: run
+//! `sesame users show EMAIL`, `sesame users set-roles EMAIL ROLES` and
+//! `sesame users disable|enable EMAIL`: run
 //! beside the servers, with their settings, like `sesame purge` (no server
 //! lock: SQLite shares the file safely, PostgreSQL any number of clients).
 
@@ -46,6 +47,21 @@ pub async fn set_user_roles(
     let db = open(settings)?;
     let user = users::set_roles(&db, &email, &roles).await?;
     user.ok_or_else(|| UsersError::Unknown(email.as_str().to_owned()))
+}
+
+/// `sesame users disable|enable EMAIL`: the user, disabled (their
+/// sessions ended on every instance) or enabled again.
+pub async fn set_user_disabled(
+    settings: &Settings,
+    email: &str,
+    disabled: bool,
+) -> Result<Profile, UsersError> {
+    let email = parse_email(email)?;
+    let unknown = || UsersError::Unknown(email.as_str().to_owned());
+    let opened = super::open::open_existing(settings)?;
+    let user = users::find(&opened.db, &email).await?.ok_or_else(unknown)?;
+    let changed = crate::auth::set_disabled(&opened.sessions, &user.id, disabled, None).await?;
+    changed.ok_or_else(unknown)
 }
 
 fn parse_email(raw: &str) -> Result<Email, UsersError> {

@@ -13,6 +13,7 @@ mod audit;
 mod binary;
 mod cluster;
 mod crash;
+mod disabled;
 mod email;
 mod email_change;
 mod errors;

@@ -22,6 +22,8 @@ fn user() -> Profile {
         email: "ada@example.com".into(),
         email_verified: false,
         second_factor: Default::default(),
+        disabled: false,
+        last_sign_in_at: None,
         created_at: 0,
         roles: vec!["admin".into()],
     }

@@ -4,17 +4,19 @@
 
 mod alerts;
 mod change;
+mod disable;
 mod factor_notices;
 mod name;
 mod passkey_sign_in;
 mod passkeys;
-mod refusals;
+pub(super) mod refusals;
 mod sign_up;
 mod steps;
 mod totp;
 
 pub(super) use alerts::REMEMBERED_FOR;
 pub(in crate::auth) use change::still_in_force;
+pub(crate) use disable::set_disabled;
 pub use passkey_sign_in::PasskeyChallenge;
 pub use passkeys::{PasskeyInfo, PendingPasskey, MAX_PASSKEYS};
 pub(in crate::auth) use refusals::rate_limited;
@@ -159,6 +161,11 @@ impl Accounts {
                 if require_verified && !user.email_verified {
                     return Err(AppError::EmailNotVerified { user: id });
                 }
+                // Before a second factor is asked for: a disabled account
+                // goes no further, whatever else it could prove.
+                if user.disabled_at.is_some() {
+                    return Err(AppError::AccountDisabled);
+                }
                 // Decided on the locked row too: a factor added meanwhile
                 // is asked for.
                 if user.totp_on {
@@ -188,6 +195,11 @@ impl Accounts {
                     &[("email", &email.as_str()), ("ip", &address)],
                 );
                 return Err(error);
+            }
+            Err(AppError::AccountDisabled) => {
+                // The right password: a success for the limits.
+                attempt.succeeded();
+                return Err(refusals::account_disabled(None, Some(&email), &address));
             }
             Err(AppError::SecondFactorRequired) => {
                 attempt.succeeded();

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use webauthn_rs::prelude::{DiscoverableAuthentication, PublicKeyCredential};
 
-use super::{alerts, Accounts};
+use super::{alerts, refusals, Accounts};
 use crate::auth::factors::passkeys::{self, Assertion, Ceremony};
 use crate::auth::{audit, LinkToken, SignIn};
 use crate::clock::now_ms;
@@ -95,6 +95,7 @@ impl Accounts {
             return Err(failed());
         }
         let require_verified = self.require_verified;
+        let claimed = user_id.clone();
         let notes = alerts::SignInNotes::new(client, &self.outbox, self.sign_in_alerts);
         let noting = notes.clone();
         let opened = self
@@ -114,6 +115,9 @@ impl Accounts {
         let signed_in = match opened {
             Ok(signed_in) => signed_in,
             Err(AppError::InvalidPasskey) => return Err(failed()),
+            Err(AppError::AccountDisabled) => {
+                return Err(refusals::account_disabled(Some(&claimed), None, &address))
+            }
             Err(error @ AppError::EmailNotVerified { .. }) => {
                 if let AppError::EmailNotVerified { user } = &error {
                     audit::event(

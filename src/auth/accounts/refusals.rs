@@ -14,6 +14,26 @@ pub(super) fn sign_in_failed(email: &crate::domain::Email, address: &str) -> App
     AppError::InvalidCredentials
 }
 
+/// 403 for a disabled account's right password (or passkey, or second
+/// step), with its audit line.
+pub(super) fn account_disabled(
+    user: Option<&str>,
+    email: Option<&crate::domain::Email>,
+    address: &str,
+) -> AppError {
+    let mut fields: Vec<(&str, &dyn std::fmt::Display)> = Vec::new();
+    if let Some(user) = &user {
+        fields.push(("user", user));
+    }
+    let email = email.map(|e| e.as_str());
+    if let Some(email) = &email {
+        fields.push(("email", email));
+    }
+    fields.push(("ip", &address));
+    audit::event("sign_in_refused_disabled", &fields);
+    AppError::AccountDisabled
+}
+
 /// 429, with its audit line (or 503 when the shared limits cannot be reached).
 pub(in crate::auth) fn rate_limited(
     action: &str,

@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::{alerts, rate_limited, still_in_force, Accounts};
+use super::{alerts, rate_limited, refusals, still_in_force, Accounts};
 use crate::auth::factors::{self, passkeys, recovery, totp, Method, Proof};
 use crate::auth::{audit, LinkToken, SignIn};
 use crate::clock::{now_ms, Millis};
@@ -176,6 +176,10 @@ impl Accounts {
                     &[("user", &user_id), ("ip", &client.address_text())],
                 );
                 return Err(AppError::InvalidCode);
+            }
+            Err(AppError::AccountDisabled) => {
+                let address = client.address_text();
+                return Err(refusals::account_disabled(Some(&user_id), None, &address));
             }
             Err(error) => return Err(error),
         };

@@ -3,8 +3,8 @@
 //! (`NotFound` when there is none) and writes its event naming the actor.
 
 use super::events::admin_event;
-use super::pending::{self, insert_in};
 use super::{is_admin, refuse_self_lockout, Administration};
+use crate::auth::audit::insert_in;
 use crate::auth::{Ending, Profile};
 use crate::db::sessions as session_rows;
 use crate::db::users as user_rows;
@@ -29,7 +29,7 @@ impl Administration {
         if actor.id == target.id && !is_admin(&changed) {
             return Err(AppError::SelfLockout);
         }
-        let event = admin_event("roles_set", actor, &target, client, Some(stored.clone()));
+        let event = admin_event("roles_set", actor, &target, client).detail("roles", &stored);
         let user_id = target.id.clone();
         let user = self
             .sessions
@@ -55,7 +55,8 @@ impl Administration {
         if disabled {
             refuse_self_lockout(actor, id)?;
         }
-        pending::set_disabled(&self.sessions, id, disabled, Some(&actor.id))
+        self.accounts
+            .set_disabled(id, disabled, Some(&actor.id))
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -82,7 +83,7 @@ impl Administration {
             }
             .into());
         }
-        let event = admin_event("account_deleted", actor, &target, client, None);
+        let event = admin_event("account_deleted", actor, &target, client);
         let user_id = target.id.clone();
         let (deleted, _) = self
             .sessions
@@ -109,8 +110,8 @@ impl Administration {
         client: &Client,
     ) -> Result<(), AppError> {
         let target = self.find(id).await?.ok_or(AppError::NotFound)?;
-        let detail = Some(format!("session={session_id}"));
-        let event = admin_event("session_revoked", actor, &target, client, detail);
+        let event =
+            admin_event("session_revoked", actor, &target, client).detail("session", session_id);
         let (user_id, session) = (target.id.clone(), session_id.to_owned());
         self.sessions
             .revoke_with(session_id, move |conn| {
@@ -131,7 +132,7 @@ impl Administration {
         client: &Client,
     ) -> Result<usize, AppError> {
         let target = self.find(id).await?.ok_or(AppError::NotFound)?;
-        let event = admin_event("sessions_revoked", actor, &target, client, None);
+        let event = admin_event("sessions_revoked", actor, &target, client);
         let ((), ended) = self
             .sessions
             .end_of_user_with(&target.id, Ending::All, move |conn, now| {
@@ -153,7 +154,8 @@ impl Administration {
         let target = self.find(id).await?.ok_or(AppError::NotFound)?;
         let email = Email::parse(&target.email)?;
         self.resets.request(email, client).await?;
-        let event = admin_event("reset_link_sent", actor, &target, client, None);
-        self.audit.record(event).await
+        let event = admin_event("reset_link_sent", actor, &target, client);
+        self.audit.record(event);
+        Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! The stored audit events as the console lists them, and the events its
 //! own actions write (each naming the admin who acted).
 
-use super::{Administration, AuditEvent, EventFilter, StoredEvent};
+use super::Administration;
+use crate::auth::audit::{AuditEvent, EventFilter, StoredEvent};
 use crate::auth::Profile;
 use crate::domain::Client;
 use crate::error::AppError;
@@ -26,21 +27,16 @@ impl Administration {
     }
 }
 
-/// The event of an admin's action on `target`.
+/// The event of an admin's action on `target`, from the admin's client.
 pub(super) fn admin_event(
     name: &str,
     actor: &Profile,
     target: &Profile,
     client: &Client,
-    detail: Option<String>,
 ) -> AuditEvent {
-    AuditEvent {
-        event: name.to_owned(),
-        user_id: Some(target.id.clone()),
-        email: Some(target.email.clone()),
-        actor_id: Some(actor.id.clone()),
-        address: Some(client.address_text()),
-        device: None,
-        detail,
-    }
+    AuditEvent::new(name)
+        .user(target.id.clone())
+        .email(target.email.clone())
+        .actor(Some(&actor.id))
+        .client(client)
 }

@@ -11,15 +11,14 @@
 
 mod actions;
 mod events;
-mod pending;
 mod users;
 
 use std::sync::Arc;
 
 pub use events::{EventsPage, EVENTS_PER_PAGE};
-pub use pending::{Audit, AuditEvent, EventFilter, ProfileStatus, StoredEvent};
 pub use users::{UserDetail, UsersPage, USERS_PER_PAGE};
 
+use super::audit::Audit;
 use super::{Accounts, PasswordResets, Profile, Sessions};
 use crate::db::users as user_rows;
 use crate::db::Db;
@@ -31,8 +30,6 @@ pub const ADMIN_ROLE: &str = "admin";
 pub struct Administration {
     db: Db,
     sessions: Arc<Sessions>,
-    // Used by `set_disabled` once the accounts branch lands.
-    #[allow(dead_code)]
     accounts: Arc<Accounts>,
     resets: PasswordResets,
     audit: Audit,
@@ -64,7 +61,7 @@ impl Administration {
             .read(move |conn| user_rows::find_by_id(conn, &id))
             .await?
             .map(Profile::from);
-        Ok(user.filter(|user| is_admin(user) && !user.is_disabled()))
+        Ok(user.filter(|user| is_admin(user) && !user.disabled))
     }
 }
 

@@ -1,7 +1,8 @@
 //! Finding users: searched by email or name and paged, and one user's
 //! detail (profile, sessions, events).
 
-use super::{Administration, EventFilter, StoredEvent};
+use super::Administration;
+use crate::auth::audit::{EventFilter, StoredEvent};
 use crate::auth::Profile;
 use crate::db::sessions::Session;
 use crate::db::users as user_rows;

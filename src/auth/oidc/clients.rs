@@ -3,6 +3,8 @@
 //! (RFC 6749 2.3: `client_secret_basic`, `client_secret_post`, or, for a
 //! public client, its id alone).
 
+use std::sync::Arc;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -152,6 +154,7 @@ impl OpenIdProvider {
             .sessions
             .end_of_client(client_id, move |conn| oauth_clients::delete(conn, &id))
             .await?;
+        self.known_clients.forget(client_id);
         if removed {
             audit::event(
                 "client_removed",
@@ -177,11 +180,19 @@ impl OpenIdProvider {
         let id = match &credentials {
             ClientCredentials::Secret { id, .. } | ClientCredentials::IdOnly(id) => id.clone(),
         };
-        let row = self
-            .db
-            .read(move |conn| oauth_clients::find(conn, &id))
-            .await?
-            .ok_or_else(refused)?;
+        let row = match self.known_clients.get(&id) {
+            Some(row) => row,
+            None => {
+                let row = self
+                    .db
+                    .read(move |conn| oauth_clients::find(conn, &id))
+                    .await?
+                    .map(Arc::new)
+                    .ok_or_else(refused)?;
+                self.known_clients.keep(Arc::clone(&row));
+                row
+            }
+        };
         let proven = match (&credentials, &row.secret_hash) {
             (ClientCredentials::Secret { secret, .. }, Some(kept)) => {
                 bool::from(secret_hash(secret).ct_eq(kept))
@@ -190,9 +201,35 @@ impl OpenIdProvider {
             _ => false,
         };
         if proven {
-            Ok(OidcClient::from_row(row))
+            Ok(OidcClient::from_row(Arc::unwrap_or_clone(row)))
         } else {
             Err(refused())
+        }
+    }
+
+    /// A grant refused to an app authenticated from memory: if another
+    /// process removed the app meanwhile, `invalid_client`, as any request
+    /// after the memory's 2 s answers (its grants failed either way: its
+    /// sessions and codes went with it). Read only when a grant fails.
+    pub async fn refusal_for(&self, client: &OidcClient, refusal: OAuthError) -> OAuthError {
+        if refusal.code != OAuthCode::InvalidGrant {
+            return refusal;
+        }
+        let id = client.id.clone();
+        match self
+            .db
+            .read(move |conn| oauth_clients::find(conn, &id))
+            .await
+        {
+            Ok(Some(_)) => refusal,
+            Ok(None) => {
+                self.known_clients.forget(&client.id);
+                OAuthError::new(
+                    OAuthCode::InvalidClient,
+                    "The client could not be authenticated.",
+                )
+            }
+            Err(other) => other.into(),
         }
     }
 }

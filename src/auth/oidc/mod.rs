@@ -18,6 +18,7 @@ mod consent;
 mod grants;
 mod id_token;
 mod introspection;
+mod known_clients;
 mod logout;
 mod request;
 
@@ -39,6 +40,7 @@ pub struct OpenIdProvider {
     sessions: Arc<Sessions>,
     /// `--public-url`, without a trailing slash.
     issuer: String,
+    known_clients: known_clients::KnownClients,
 }
 
 impl OpenIdProvider {
@@ -47,6 +49,7 @@ impl OpenIdProvider {
             db,
             sessions,
             issuer: public_url.trim_end_matches('/').to_owned(),
+            known_clients: known_clients::KnownClients::default(),
         }
     }
 

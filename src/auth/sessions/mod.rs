@@ -19,6 +19,7 @@ mod verify;
 use std::sync::Arc;
 
 use super::access_token::{AccessClaims, AccessTokens, AppGrant, IssuedAccessToken};
+use super::audit::Audit;
 use super::refresh_token::RefreshKey;
 use super::Profile;
 use crate::clock::{ms, Millis};
@@ -49,6 +50,8 @@ pub struct Sessions {
     access: Arc<AccessTokens>,
     refresh_key: RefreshKey,
     lifetimes: Lifetimes,
+    /// The audit trail, shared with every owner built over these sessions.
+    audit: Audit,
 }
 
 /// What a successful sign-in, sign-up or refresh hands the client.
@@ -124,6 +127,7 @@ impl Sessions {
             cache.lost();
         }
         Sessions {
+            audit: Audit::new(db.clone()),
             db,
             writer: Arc::new(writer),
             cache,
@@ -135,6 +139,11 @@ impl Sessions {
                 reuse_grace: ms(settings.reuse_grace),
             },
         }
+    }
+
+    /// The audit trail (one writer per database handle).
+    pub fn audit(&self) -> Audit {
+        self.audit.clone()
     }
 
     /// The access tokens, for the `KeyRing` to install keys in.

@@ -7,7 +7,7 @@ use crate::auth::refresh_token;
 use crate::clock::{ms, now_ms, Millis};
 use crate::db::refresh_tokens::RefreshToken;
 use crate::db::sessions::Session;
-use crate::db::users::User;
+use crate::db::users::{self, User};
 use crate::db::Conn;
 use crate::domain::{Amr, Client};
 use crate::error::AppError;
@@ -62,7 +62,16 @@ impl Sessions {
         };
         let (user, session) = self
             .change(Changed::Nothing, move |conn, writer| {
-                let user = account(conn, now, &session_id)?;
+                let mut user = account(conn, now, &session_id)?;
+                // Whatever the way in, no session for a disabled account
+                // (each sign-in refuses it earlier, on the locked row).
+                if user.disabled_at.is_some() {
+                    return Err(AppError::AccountDisabled);
+                }
+                if app.is_none() {
+                    users::set_last_sign_in(conn, &user.id, now)?;
+                    user.last_sign_in_at = Some(now);
+                }
                 let session = Session {
                     id: session_id,
                     user_id: user.id.clone(),

@@ -64,6 +64,14 @@ impl Sessions {
                     return Ok(Refreshed::Refused);
                 }
                 let now = now_ms();
+                // Disabling ends the sessions in its own transaction; this
+                // is decided on the rows as they are, so a refresh racing
+                // it either ran first (and its session ended then) or sees
+                // the account disabled here and ends the session itself.
+                if user.disabled_at.is_some() {
+                    writer.revoke_session(conn, &session.id, now)?;
+                    return Ok(Refreshed::Refused);
+                }
                 let spent = spending(conn, &token_hash)?;
                 let decision = decide(
                     presented.generation,

@@ -56,7 +56,10 @@ impl Sessions {
                 known
             }
         };
-        if session.user.id == claims.sub && session.is_active(now_ms()) {
+        // A disabled account's sessions are ended with it; one read just
+        // before that (within the cache's freshness) is refused too.
+        let user = &session.user;
+        if user.id == claims.sub && !user.disabled && session.is_active(now_ms()) {
             Ok(Principal {
                 user: Arc::clone(&session.user),
                 claims,

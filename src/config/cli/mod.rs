@@ -43,7 +43,7 @@ pub enum Command {
     /// The access-token signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Show a user, or replace their roles (beside running servers).
+    /// Show a user, replace their roles, disable or enable them (beside running servers).
     Users {
         #[command(subcommand)]
         command: UsersCommand,
@@ -98,6 +98,18 @@ pub enum UsersCommand {
         #[arg(value_name = "ROLES")]
         roles: String,
     },
+    /// Disable the account: its sessions end at once, sign-in is refused.
+    Disable {
+        /// The user's email.
+        #[arg(value_name = "EMAIL")]
+        email: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// The user's email.
+        #[arg(value_name = "EMAIL")]
+        email: String,
+    },
 }
 
 /// A setting that cannot be used; its text is the one line printed.
@@ -123,7 +135,13 @@ impl Cli {
 impl Command {
     /// Whether it opens the sessions' keys (`SESAME_REFRESH_SECRET`).
     pub fn uses_refresh_secret(&self) -> bool {
-        !matches!(self, Command::Users { .. })
+        // Disabling ends sessions: it opens them as `purge` does.
+        !matches!(
+            self,
+            Command::Users {
+                command: UsersCommand::Show { .. } | UsersCommand::SetRoles { .. }
+            }
+        )
     }
 
     /// Whether it signs or lists signing keys (`SESAME_SIGNING_KEY`).

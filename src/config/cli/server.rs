@@ -43,6 +43,10 @@ pub struct SessionLifetimes {
     /// How long a just-rotated refresh token may still be presented; 0s turns it off.
     #[arg(long, env = "SESAME_REUSE_GRACE", default_value = "10s", value_name = "DURATION", value_parser = duration)]
     pub reuse_grace: Duration,
+
+    /// How long audit events are kept in the database (each purge deletes older ones).
+    #[arg(long, env = "SESAME_AUDIT_RETENTION", default_value = "90d", value_name = "DURATION", value_parser = positive_duration)]
+    pub audit_retention: Duration,
 }
 
 /// Every server setting but the database.
@@ -144,6 +148,7 @@ impl ServerArgs {
             refresh_ttl: Duration::ZERO,
             session_max_age: Duration::ZERO,
             reuse_grace: Duration::ZERO,
+            audit_retention: Duration::ZERO,
             bcrypt_cost: self.bcrypt_cost,
             login_max_failures: self.login_max_failures,
             login_max_failures_per_account: self.login_max_failures_per_account,
@@ -184,5 +189,6 @@ impl SessionLifetimes {
         settings.refresh_ttl = self.refresh_ttl;
         settings.session_max_age = self.session_max_age;
         settings.reuse_grace = self.reuse_grace;
+        settings.audit_retention = self.audit_retention;
     }
 }

@@ -48,7 +48,7 @@ pub async fn post(
     )?;
     let client = oidc.authenticate_client(credentials).await?;
     let missing = |what| OAuthError::new(OAuthCode::InvalidRequest, what);
-    let tokens = match form.grant_type.as_deref() {
+    let granted = match form.grant_type.as_deref() {
         Some("authorization_code") => {
             let code = form.code.as_deref().ok_or(missing("code is missing."))?;
             let exchange = CodeExchange {
@@ -56,7 +56,7 @@ pub async fn post(
                 redirect_uri: form.redirect_uri.as_deref(),
                 code_verifier: form.code_verifier.as_deref(),
             };
-            oidc.exchange_code(&client, exchange, &http_client).await?
+            oidc.exchange_code(&client, exchange, &http_client).await
         }
         Some("refresh_token") => {
             let token = form
@@ -64,7 +64,7 @@ pub async fn post(
                 .as_deref()
                 .ok_or(missing("refresh_token is missing."))?;
             oidc.refresh_grant(&client, token, form.scope.as_deref())
-                .await?
+                .await
         }
         None => return Err(missing("grant_type is missing.")),
         Some(_) => {
@@ -73,6 +73,10 @@ pub async fn post(
                 "Only authorization_code and refresh_token are supported.",
             ))
         }
+    };
+    let tokens = match granted {
+        Ok(tokens) => tokens,
+        Err(refused) => return Err(oidc.refusal_for(&client, refused).await),
     };
     Ok(answer(&tokens))
 }

@@ -8,6 +8,8 @@ fn session(user: &str) -> Arc<KnownSession> {
             email: "ada@example.com".into(),
             email_verified: false,
             second_factor: Default::default(),
+            disabled: false,
+            last_sign_in_at: None,
             created_at: 0,
             roles: Vec::new(),
         }),

@@ -5,7 +5,7 @@ pub mod users;
 
 use serde::Serialize;
 
-use crate::auth::{Profile, ProfileStatus, StoredEvent};
+use crate::auth::{Profile, StoredEvent};
 use crate::clock::rfc3339;
 
 /// A user as the console's JSON gives them.
@@ -38,7 +38,7 @@ impl From<&Profile> for AdminUserBody {
             name: user.name.clone(),
             email: user.email.clone(),
             created_at: rfc3339(user.created_at),
-            last_sign_in_at: user.last_sign_in().map(rfc3339),
+            last_sign_in_at: user.last_sign_in_at.map(rfc3339),
             roles: user.roles.clone(),
             email_verified: user.email_verified,
             second_factor: SecondFactorBody {
@@ -46,7 +46,7 @@ impl From<&Profile> for AdminUserBody {
                 passkeys: user.second_factor.passkeys,
                 recovery_codes_left: user.second_factor.recovery_codes_left,
             },
-            disabled: user.is_disabled(),
+            disabled: user.disabled,
         }
     }
 }

@@ -7,7 +7,7 @@ pub mod user;
 pub mod users;
 
 use super::profile::{readable_date, readable_time};
-use crate::auth::{Profile, ProfileStatus, StoredEvent};
+use crate::auth::{Profile, StoredEvent};
 use crate::clock::rfc3339;
 use crate::db::sessions::Session;
 use crate::pages::{describe_device, AdminEventRow, AdminSessionRow, AdminUserRow};
@@ -31,12 +31,12 @@ fn user_row(user: &Profile) -> AdminUserRow {
         created_at: rfc3339(user.created_at),
         created: readable_date(user.created_at),
         last_sign_in: user
-            .last_sign_in()
+            .last_sign_in_at
             .map(|at| (rfc3339(at), readable_time(at))),
         roles: user.roles.join(", "),
         second_factors: second_factors.join(", "),
         verified: user.email_verified,
-        disabled: user.is_disabled(),
+        disabled: user.disabled,
     }
 }
 
