@@ -109,7 +109,7 @@ async fn roles_set_by_an_admin_are_in_the_users_next_access_token() {
 }
 
 #[actix_web::test]
-async fn disabling_a_user_ends_every_session_of_theirs() {
+async fn disabling_a_user_ends_every_session_and_refuses_sign_in_until_enabled() {
     let app = spawn_app().await;
     let admin = app.new_admin().await;
     let user = app.new_user().await;
@@ -119,7 +119,7 @@ async fn disabling_a_user_ends_every_session_of_theirs() {
     let response = app
         .admin_api(Method::POST, &path, &admin.access_token, None)
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(json_of(response, StatusCode::OK).await["disabled"], true);
     for session in [&user, &second] {
         assert_eq!(
             app.me(&session.access_token).await.status(),
@@ -128,6 +128,24 @@ async fn disabling_a_user_ends_every_session_of_theirs() {
         let refresh = app.refresh_with_body(&session.refresh_token).await;
         assert_eq!(refresh.status(), StatusCode::UNAUTHORIZED);
     }
+    let login = app.login(&user.email, PASSWORD).await;
+    let answer = json_of(login, StatusCode::FORBIDDEN).await;
+    assert_eq!(answer["error"], "account_disabled");
+
+    // Enabled again from the page: signing in works.
+    let page = app
+        .admin_page(&format!("/admin/users/{}", user.id), &admin)
+        .await;
+    assert!(page.html.contains(r#"id="admin-enable""#), "{}", page.html);
+    let path = format!("/admin/users/{}/enable", user.id);
+    let response = app
+        .admin_form(&path, &admin, &page, &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.login(&user.email, PASSWORD).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[actix_web::test]

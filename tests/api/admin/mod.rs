@@ -3,4 +3,5 @@
 
 mod access;
 mod actions;
+mod events;
 mod search;

@@ -1,0 +1,79 @@
+//! Every admin action is a stored event naming its actor, listed on the
+//! user's page and at `/admin/events`, filtered by event and user.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+async fn events(app: &TestApp, admin: &TestUser, query: &str) -> Vec<Value> {
+    let path = format!("/api/admin/events{query}");
+    let response = app
+        .admin_api(Method::GET, &path, &admin.access_token, None)
+        .await;
+    let body = json_of(response, StatusCode::OK).await;
+    body["events"].as_array().unwrap().clone()
+}
+
+#[actix_web::test]
+async fn admin_actions_are_events_naming_the_actor_listed_and_filtered() {
+    let app = spawn_app().await;
+    let admin = app.new_admin().await;
+    let user = app.new_user().await;
+    let other = app.new_user().await;
+    let token = &admin.access_token;
+    let roles = json!({"roles": ["editor"]});
+    let user_path = format!("/api/admin/users/{}", user.id);
+    let done = [
+        app.admin_api(
+            Method::PUT,
+            &format!("{user_path}/roles"),
+            token,
+            Some(&roles),
+        ),
+        app.admin_api(
+            Method::DELETE,
+            &format!("{user_path}/sessions"),
+            token,
+            None,
+        ),
+        app.admin_api(Method::POST, &format!("{user_path}/disable"), token, None),
+    ];
+    for request in done {
+        assert_eq!(request.await.status(), StatusCode::OK);
+    }
+
+    let of_user = events(&app, &admin, &format!("?user={}", user.id)).await;
+    let names: Vec<&str> = of_user
+        .iter()
+        .filter(|event| event["actorId"] == json!(admin.id))
+        .map(|event| event["event"].as_str().unwrap())
+        .collect();
+    for name in ["roles_set", "sessions_revoked", "user_disabled"] {
+        assert!(names.contains(&name), "{name} not in {of_user:#?}");
+    }
+    assert!(of_user
+        .iter()
+        .all(|event| event["userId"] == json!(user.id)));
+    // Newest first.
+    let ids: Vec<i64> = of_user.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|pair| pair[0] > pair[1]), "{ids:?}");
+
+    let roles_set = events(&app, &admin, "?type=roles_set").await;
+    assert_eq!(roles_set.len(), 1, "{roles_set:#?}");
+    assert_eq!(roles_set[0]["detail"], "roles=editor");
+    let of_other = events(&app, &admin, &format!("?user={}&type=roles_set", other.id)).await;
+    assert!(of_other.is_empty(), "{of_other:#?}");
+
+    // The pages list them too: the user's page and /admin/events.
+    let page = app
+        .admin_page(&format!("/admin/users/{}", user.id), &admin)
+        .await;
+    assert!(page.html.contains("roles_set"), "{}", page.html);
+    assert!(page.html.contains(&admin.id));
+    let page = app
+        .admin_page("/admin/events?type=user_disabled", &admin)
+        .await;
+    assert!(page.html.contains("user_disabled"), "{}", page.html);
+    assert!(!page.html.contains("roles_set"));
+}
