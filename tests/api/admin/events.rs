@@ -77,3 +77,59 @@ async fn admin_actions_are_events_naming_the_actor_listed_and_filtered() {
     assert!(page.html.contains("user_disabled"), "{}", page.html);
     assert!(!page.html.contains("roles_set"));
 }
+
+#[actix_web::test]
+async fn events_are_paged_backwards_fifty_at_a_time() {
+    let app = spawn_app().await;
+    let admin = app.new_admin().await;
+    let user = app.new_user().await;
+    let path = format!("/api/admin/users/{}/roles", user.id);
+    for n in 0..55 {
+        let roles = json!({"roles": [format!("role-{n}")]});
+        let response = app
+            .admin_api(Method::PUT, &path, &admin.access_token, Some(&roles))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let page = |query: String| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let path = format!("/api/admin/events?type=roles_set{query}");
+            let response = app
+                .admin_api(Method::GET, &path, &admin.access_token, None)
+                .await;
+            json_of(response, StatusCode::OK).await
+        }
+    };
+    let newest = page(String::new()).await;
+    let first = newest["events"].as_array().unwrap();
+    assert_eq!(first.len(), 50);
+    assert_eq!(first[0]["detail"], "roles=role-54");
+    let older = newest["older"].as_i64().expect("an older page");
+    let rest = page(format!("&before={older}")).await;
+    let rest = rest["events"].as_array().unwrap();
+    let details: Vec<&str> = rest.iter().map(|e| e["detail"].as_str().unwrap()).collect();
+    assert_eq!(
+        details,
+        [
+            "roles=role-4",
+            "roles=role-3",
+            "roles=role-2",
+            "roles=role-1",
+            "roles=role-0"
+        ]
+    );
+
+    // The page links to the older events, its filter kept.
+    let html = app
+        .admin_page("/admin/events?type=roles_set", &admin)
+        .await
+        .html;
+    let link = html
+        .split('"')
+        .find(|part| part.starts_with("/admin/events?"))
+        .unwrap_or_else(|| panic!("no link to older events in {html}"));
+    assert!(link.contains("type=roles_set"), "{link}");
+    assert!(link.ends_with(&format!("before={older}")), "{link}");
+}
