@@ -37,6 +37,17 @@ impl Role {
     }
 }
 
+/// A refused role list as a form's or a JSON body's field `roles` (422).
+impl From<RoleError> for super::FieldError {
+    fn from(error: RoleError) -> Self {
+        super::FieldError::new(
+            "roles",
+            "invalid_roles",
+            format!("Roles are ROLE[,ROLE…], each 1 to 32 of a-z 0-9 _ -: {error}."),
+        )
+    }
+}
+
 /// A user's roles, in order, each once; empty for none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Roles(Vec<Role>);

@@ -6,18 +6,32 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use futures_util::future::LocalBoxFuture;
 
 use super::SignedIn;
 use crate::auth::{Administration, Profile};
+use crate::clock::{now_ms, Millis};
 use crate::error::AppError;
 use crate::routes::html;
+use crate::routes::respond::see_other;
 
-/// The admin making the request, as now stored.
+/// The admin making the request, as now stored, and when their access
+/// token expires (the pages' script refreshes ahead of it).
 #[derive(Clone)]
-pub struct Admin(pub Profile);
+pub struct Admin(pub Profile, pub AccessExpiry);
+
+#[derive(Clone, Copy)]
+pub struct AccessExpiry(Millis);
+
+impl Admin {
+    /// Whole seconds until the access token expires, for `Layout`.
+    pub fn access_expires_in(&self) -> i64 {
+        (self.1 .0 - now_ms()).div_euclid(1000).max(0)
+    }
+}
 
 /// Who the request is from: `Unauthenticated` (401), `AdminRequired`
 /// (403), or the admin.
@@ -26,8 +40,9 @@ async fn check(req: HttpRequest) -> Result<Admin, AppError> {
     let administration = req
         .app_data::<web::Data<Administration>>()
         .ok_or_else(|| AppError::unexpected("Administration is not registered"))?;
+    let expiry = AccessExpiry(principal.claims.exp * 1000);
     match administration.admin_of(&principal.user.id).await? {
-        Some(user) => Ok(Admin(user)),
+        Some(user) => Ok(Admin(user, expiry)),
         None => Err(AppError::AdminRequired),
     }
 }
@@ -50,6 +65,8 @@ impl FromRequest for Admin {
 
 /// Lets through only an admin's requests; the others get the JSON error
 /// under `/api/`, else the 401 page (sign in, then come back) or the 403 page.
+/// A form posted without a session is sent to sign in (303), as the
+/// profile's forms are: the 401 page, reloaded, would post it again.
 pub async fn admin_gate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -73,6 +90,12 @@ fn refused(req: &HttpRequest, refusal: &AppError) -> HttpResponse {
         return refusal.error_response();
     }
     let page = match refusal {
+        AppError::Unauthenticated { .. }
+            if !matches!(*req.method(), Method::GET | Method::HEAD) =>
+        {
+            let login = format!("/login?next={}", page_of(req.path()));
+            return see_other(&login).finish();
+        }
         AppError::Unauthenticated { .. } => {
             let next = match req.query_string() {
                 "" => req.path().to_owned(),
@@ -84,4 +107,31 @@ fn refused(req: &HttpRequest, refusal: &AppError) -> HttpResponse {
         other => return other.error_response(),
     };
     page.unwrap_or_else(|error| error.error_response())
+}
+
+/// The page a console form is on: `/admin/users/{id}` for its actions.
+fn page_of(path: &str) -> &str {
+    let user_page_end = path
+        .strip_prefix("/admin/users/")
+        .and_then(|rest| rest.find('/').map(|end| "/admin/users/".len() + end));
+    match user_page_end {
+        Some(end) => &path[..end],
+        None => "/admin",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_of;
+
+    #[test]
+    fn a_form_without_a_session_comes_back_to_its_page() {
+        assert_eq!(page_of("/admin/users/u1/roles"), "/admin/users/u1");
+        assert_eq!(
+            page_of("/admin/users/u1/sessions/s1/revoke"),
+            "/admin/users/u1"
+        );
+        assert_eq!(page_of("/admin/users/u1"), "/admin");
+        assert_eq!(page_of("/admin/other"), "/admin");
+    }
 }

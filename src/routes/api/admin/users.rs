@@ -4,10 +4,9 @@ use serde::{Deserialize, Serialize};
 use super::{AdminUserBody, EventBody};
 use crate::auth::Administration;
 use crate::clock::rfc3339;
-use crate::domain::{Client, Roles};
+use crate::domain::{Client, FieldError, RoleError, Roles};
 use crate::error::AppError;
 use crate::routes::extract::{Admin, AdminQuery, Json};
-use crate::routes::pages::admin::actions::invalid_roles;
 
 #[derive(Serialize)]
 struct UsersBody {
@@ -83,7 +82,7 @@ pub struct RolesJson {
 
 /// `PUT /api/admin/users/{id}/roles` `{roles: [..]}`: the user as changed.
 pub async fn set_roles(
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     Json(input): Json<RolesJson>,
     client: Client,
@@ -91,10 +90,9 @@ pub async fn set_roles(
 ) -> Result<HttpResponse, AppError> {
     // Each item is one role: a comma in one is refused, not split.
     if let Some(bad) = input.roles.iter().find(|role| role.contains(',')) {
-        return Err(invalid_roles(&format!("{bad:?} is not a role")));
+        return Err(FieldError::from(RoleError::Invalid(bad.clone())).into());
     }
-    let roles = Roles::parse(&input.roles.join(","))
-        .map_err(|invalid| invalid_roles(&invalid.to_string()))?;
+    let roles = Roles::parse(&input.roles.join(",")).map_err(FieldError::from)?;
     let user = administration
         .set_roles(&actor, &id, roles, &client)
         .await?;
@@ -103,7 +101,7 @@ pub async fn set_roles(
 
 /// `POST /api/admin/users/{id}/disable`: the user as now stored.
 pub async fn disable(
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     administration: web::Data<Administration>,
 ) -> Result<HttpResponse, AppError> {
@@ -113,7 +111,7 @@ pub async fn disable(
 
 /// `POST /api/admin/users/{id}/enable`: the user as now stored.
 pub async fn enable(
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     administration: web::Data<Administration>,
 ) -> Result<HttpResponse, AppError> {
@@ -123,7 +121,7 @@ pub async fn enable(
 
 /// `DELETE /api/admin/users/{id}`: 204, the account gone.
 pub async fn delete(
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     client: Client,
     administration: web::Data<Administration>,
@@ -139,7 +137,7 @@ struct EndedBody {
 
 /// `DELETE /api/admin/users/{id}/sessions`: every session ends; how many.
 pub async fn revoke_sessions(
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     client: Client,
     administration: web::Data<Administration>,

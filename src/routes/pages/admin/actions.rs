@@ -8,7 +8,6 @@ use serde::Deserialize;
 use super::user::{failed, Failed};
 use crate::auth::Administration;
 use crate::domain::{Client, FieldError, Roles};
-use crate::error::AppError;
 use crate::routes::extract::{Admin, CsrfForm, FormFields, FormSession};
 use crate::routes::form_error::FormError;
 use crate::routes::respond::see_other;
@@ -48,7 +47,7 @@ fn back_to(id: &str) -> HttpResponse {
 /// `POST /admin/users/{id}/roles` `roles=a,b`
 pub async fn roles(
     CsrfForm(input): CsrfForm<RolesFields>,
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     client: Client,
     forms: FormSession,
@@ -57,7 +56,7 @@ pub async fn roles(
     let typed: String = input.roles.chars().filter(|c| !c.is_whitespace()).collect();
     let changed = match Roles::parse(&typed) {
         Ok(roles) => administration.set_roles(&actor, &id, roles, &client).await,
-        Err(invalid) => Err(invalid_roles(&invalid.to_string())),
+        Err(invalid) => Err(FieldError::from(invalid).into()),
     };
     match changed {
         Ok(_) => {
@@ -69,16 +68,6 @@ pub async fn roles(
             Err(failed(&actor, &id, &forms, &administration, form, error).await)
         }
     }
-}
-
-/// The 422 of a role list `Roles::parse` refused (`why` names the role).
-pub fn invalid_roles(why: &str) -> AppError {
-    FieldError {
-        field: "roles",
-        code: "invalid_roles",
-        message: format!("Roles are ROLE[,ROLE…], each 1 to 32 of a-z 0-9 _ -: {why}."),
-    }
-    .into()
 }
 
 /// `POST /admin/users/{id}/disable`
@@ -104,7 +93,7 @@ pub async fn enable(
 }
 
 async fn set_disabled(
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     forms: FormSession,
     administration: web::Data<Administration>,
@@ -125,7 +114,7 @@ async fn set_disabled(
 /// `POST /admin/users/{id}/delete` `email=` (typed to confirm)
 pub async fn delete(
     CsrfForm(input): CsrfForm<DeleteFields>,
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     client: Client,
     forms: FormSession,
@@ -149,7 +138,7 @@ pub async fn delete(
 /// `POST /admin/users/{id}/sessions/{session}/revoke`
 pub async fn revoke(
     CsrfForm(_): CsrfForm<AdminButton>,
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     path: web::Path<(String, String)>,
     client: Client,
     forms: FormSession,
@@ -166,7 +155,7 @@ pub async fn revoke(
 /// `POST /admin/users/{id}/sessions/revoke`
 pub async fn revoke_all(
     CsrfForm(_): CsrfForm<AdminButton>,
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     client: Client,
     forms: FormSession,
@@ -180,7 +169,7 @@ pub async fn revoke_all(
 /// `POST /admin/users/{id}/reset`
 pub async fn reset(
     CsrfForm(_): CsrfForm<AdminButton>,
-    Admin(actor): Admin,
+    Admin(actor, ..): Admin,
     id: web::Path<String>,
     client: Client,
     forms: FormSession,

@@ -11,7 +11,7 @@ use crate::routes::html;
 /// `GET /admin/events?type=&user=&before=`: events, newest first, paged
 /// backwards (`before` an event's id).
 pub async fn get(
-    _: Admin,
+    admin: Admin,
     query: AdminQuery,
     administration: web::Data<Administration>,
 ) -> Result<HttpResponse, AppError> {
@@ -28,8 +28,10 @@ pub async fn get(
             ],
         )
     });
+    let mut layout = Layout::new("Events", None);
+    layout.access_expires_in = Some(admin.access_expires_in());
     let page = AdminEventsPage {
-        layout: Layout::new("Events", None),
+        layout,
         events: found.events.into_iter().map(event_row).collect(),
         event_filter,
         user_filter,

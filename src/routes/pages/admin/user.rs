@@ -12,12 +12,13 @@ use crate::routes::html;
 /// `GET /admin/users/{id}`: the user, their sessions, roles, events, and
 /// the actions; 404 for an unknown id.
 pub async fn get(
-    Admin(actor): Admin,
+    admin: Admin,
     id: web::Path<String>,
     forms: FormSession,
     administration: web::Data<Administration>,
 ) -> Result<HttpResponse, AppError> {
-    let page = page(&actor, &id, &forms, &administration).await?;
+    let mut page = page(&admin.0, &id, &forms, &administration).await?;
+    page.layout.access_expires_in = Some(admin.access_expires_in());
     html::render(StatusCode::OK, &page)
 }
 

@@ -10,7 +10,7 @@ use crate::routes::html;
 
 /// `GET /admin?query=&page=`: the users, searched and paged.
 pub async fn get(
-    _: Admin,
+    admin: Admin,
     query: AdminQuery,
     forms: FormSession,
     administration: web::Data<Administration>,
@@ -22,8 +22,10 @@ pub async fn get(
             &[("query", query.query.clone()), ("page", page.to_string())],
         )
     };
+    let mut layout = Layout::new("Users", forms.context()?.flash);
+    layout.access_expires_in = Some(admin.access_expires_in());
     let page = AdminUsersPage {
-        layout: Layout::new("Users", forms.context()?.flash),
+        layout,
         previous_url: (found.page > 1).then(|| page_link(found.page.min(found.pages + 1) - 1)),
         next_url: (found.page < found.pages).then(|| page_link(found.page + 1)),
         users: found.users.iter().map(user_row).collect(),
