@@ -35,7 +35,8 @@ async function setRoles(email, roles) {
 }
 
 test("an admin finds a user, disables them, and the user's open page goes to sign-in", async () => {
-  const adminSide = await newContext(browser);
+  // The console works without script: the admin's browser runs none.
+  const adminSide = await newContext(browser, { javaScriptEnabled: false });
   const userSide = await newContext(browser);
   const adminPage = await adminSide.context.newPage();
   const userPage = await userSide.context.newPage();
