@@ -9,7 +9,6 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::OpenIdProvider;
-use crate::auth::audit;
 use crate::clock::now_ms;
 use crate::db::oauth_clients::{self, ClientRow};
 use crate::domain::{ClientName, IdTokenAlg, RedirectUri};
@@ -153,7 +152,7 @@ impl OpenIdProvider {
             .end_of_client(client_id, move |conn| oauth_clients::delete(conn, &id))
             .await?;
         if removed {
-            audit::event(
+            self.sessions.audit().event(
                 "client_removed",
                 &[("client", &client_id), ("sessions", &ended)],
             );
