@@ -9,6 +9,7 @@ mod abuse;
 mod access_tokens;
 mod account;
 mod audit;
+mod audit_events;
 mod binary;
 mod cluster;
 mod crash;
