@@ -66,10 +66,13 @@ async fn sign_up_sign_ins_logout_all_and_disable_are_stored_with_user_address_an
         of_user("sign_in")
     );
     until_counted(&app, &sign_in, 1).await;
-    // A wrong password names no user: it is counted by address and minute.
-    let failed = "SELECT count(*) AS count FROM audit_events \
-                  WHERE event = 'sign_in_failed' AND address = '127.0.0.1' AND count = 1";
-    until_counted(&app, failed, 1).await;
+    // A wrong password for an account is that account's event (its own
+    // login limit bounds them), with where it came from.
+    let failed = format!(
+        "{} AND address = '127.0.0.1' AND device = 'Firefox on Linux'",
+        of_user("sign_in_failed")
+    );
+    until_counted(&app, &failed, 1).await;
     until_counted(&app, &of_user("logout_all"), 1).await;
 
     let output = run(

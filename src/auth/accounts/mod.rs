@@ -145,9 +145,17 @@ impl Accounts {
                 client.address_key(),
             )
             .await?;
+        // A wrong password for an account is that account's event (bounded
+        // by its login limit); for an unknown email, an anonymous one.
+        let known = user.as_ref().map(|u| u.id.clone());
         let Some(user) = user.filter(|_| matches) else {
             attempt.failed();
-            return Err(sign_in_failed(&self.audit, &email, client));
+            return Err(sign_in_failed(
+                &self.audit,
+                known.as_deref(),
+                &email,
+                client,
+            ));
         };
         let rehashed = self.rehash(&user, password, client).await;
         let was_rehashed = rehashed.is_some();
@@ -191,7 +199,12 @@ impl Accounts {
             Err(AppError::InvalidCredentials) => {
                 // The password it matched was changed meanwhile: wrong now.
                 attempt.failed();
-                return Err(sign_in_failed(&self.audit, &email, client));
+                return Err(sign_in_failed(
+                    &self.audit,
+                    known.as_deref(),
+                    &email,
+                    client,
+                ));
             }
             Err(error @ AppError::EmailNotVerified { .. }) => {
                 // The right password: a success for the limits.

@@ -8,19 +8,23 @@ use crate::error::{retry_after_secs, AppError};
 /// 401, with its audit line.
 pub(super) fn sign_in_failed(
     audit: &Audit,
+    user: Option<&str>,
     email: &crate::domain::Email,
     client: &Client,
 ) -> AppError {
     let address = client.address_text();
     let device = Device::of_user_agent(client.user_agent());
-    audit.event(
-        "sign_in_failed",
-        &[
-            ("email", &email.as_str()),
-            ("ip", &address),
-            ("device", &device),
-        ],
-    );
+    let mut fields: Vec<(&str, &dyn std::fmt::Display)> = Vec::new();
+    if let Some(user) = &user {
+        fields.push(("user", user));
+    }
+    let email = email.as_str();
+    fields.extend([
+        ("email", &email as &dyn std::fmt::Display),
+        ("ip", &address),
+        ("device", &device),
+    ]);
+    audit.event("sign_in_failed", &fields);
     AppError::InvalidCredentials
 }
 
