@@ -15,7 +15,7 @@ use std::time::Duration;
 use super::accounts::REMEMBERED_FOR;
 use super::link_token::LinkToken;
 use super::resets::PasswordResets;
-use super::{audit, Sessions};
+use super::Sessions;
 use crate::auth::takeover_links;
 use crate::clock::{ms, now_ms};
 use crate::db::mail_outbox::OutboxRow;
@@ -163,7 +163,7 @@ impl SignInAlerts {
                 }
             })
             .await?;
-        audit::event(
+        self.0.sessions.audit().event(
             "sign_in_disowned",
             &[
                 ("user", &link.user_id),

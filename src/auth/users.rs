@@ -6,7 +6,8 @@
 //! `/api/me` shows the new roles within 2 s and the next access token
 //! carries them.
 
-use super::{audit, Profile};
+use super::audit::{self, AuditEvent};
+use super::Profile;
 use crate::db::users;
 use crate::db::Db;
 use crate::domain::{Email, Roles};
@@ -25,14 +26,25 @@ pub async fn find(db: &Db, email: &Email) -> Result<Option<Profile>, AppError> {
 /// `None` when no user has it.
 pub async fn set_roles(db: &Db, email: &Email, roles: &Roles) -> Result<Option<Profile>, AppError> {
     let (email, stored) = (email.as_str().to_owned(), roles.to_string());
-    let user = db
-        .write(move |conn| match users::set_roles(conn, &email, &stored)? {
-            true => users::find_by_email(conn, &email),
-            false => Ok(None),
+    let changed = db
+        .write(move |conn| {
+            if !users::set_roles(conn, &email, &stored)? {
+                return Ok(None);
+            }
+            let Some(user) = users::find_by_email(conn, &email)? else {
+                return Ok(None);
+            };
+            // Stored with the change: the command may exit before a
+            // writer task would have stored it.
+            let event = AuditEvent::new("roles_set")
+                .user(user.id.clone())
+                .detail("roles", &stored);
+            audit::insert_in(conn, &event)?;
+            Ok(Some((user, event)))
         })
         .await?;
-    if let Some(user) = &user {
-        audit::event("roles_set", &[("user", &user.id), ("roles", roles)]);
-    }
-    Ok(user.map(Profile::from))
+    Ok(changed.map(|(user, event)| {
+        event.log();
+        Profile::from(user)
+    }))
 }

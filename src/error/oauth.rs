@@ -71,7 +71,10 @@ impl From<AppError> for OAuthError {
                 OAuthCode::TemporarilyUnavailable,
                 "The server is busy. Please try again in a moment.",
             ),
-            AppError::InvalidRefreshToken | AppError::Unauthenticated { .. } => OAuthError::new(
+            // A disabled account's code or refresh token: its grant ended.
+            AppError::InvalidRefreshToken
+            | AppError::Unauthenticated { .. }
+            | AppError::AccountDisabled => OAuthError::new(
                 OAuthCode::InvalidGrant,
                 "The grant is invalid or has ended.",
             ),

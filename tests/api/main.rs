@@ -10,6 +10,7 @@ mod access_tokens;
 mod account;
 mod admin;
 mod audit;
+mod audit_events;
 mod binary;
 mod cluster;
 mod crash;

@@ -5,7 +5,7 @@
 
 use super::{rate_limited, Accounts};
 use crate::auth::takeover_links;
-use crate::auth::{audit, Ending, Principal};
+use crate::auth::{Ending, Principal};
 use crate::db::users::{self, User};
 use crate::domain::{Client, CurrentPassword, PasswordChange};
 use crate::error::AppError;
@@ -45,7 +45,7 @@ impl Accounts {
                 takeover_links::void(conn, &id, &email)
             })
             .await?;
-        audit::event(
+        self.audit.event(
             "password_changed",
             &[
                 ("user", &user.id),
@@ -78,7 +78,7 @@ impl Accounts {
             })
             .await?;
         if deleted {
-            audit::event(
+            self.audit.event(
                 "account_deleted",
                 &[
                     ("user", &user.id),
@@ -107,7 +107,7 @@ impl Accounts {
             .login_limits
             .begin(email, client.address_key())
             .await
-            .map_err(|refusal| rate_limited(action, Some(email), client, refusal))?;
+            .map_err(|refusal| rate_limited(&self.audit, action, Some(email), client, refusal))?;
         let id = user_id.to_owned();
         let user = self
             .db
@@ -124,7 +124,7 @@ impl Accounts {
             .await?;
         let Some(checked) = stored.filter(|_| matches) else {
             attempt.failed();
-            audit::event(
+            self.audit.event(
                 "password_check_failed",
                 &[
                     ("action", &action),

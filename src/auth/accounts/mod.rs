@@ -26,15 +26,16 @@ use std::sync::Arc;
 pub use steps::{LoginStep, SecondStep};
 pub use totp::TotpEnrolment;
 
+use super::audit::Audit;
 use super::factors::passkeys::RelyingParty;
 use super::limits::{LimitStore, LoginLimits, RegisterLimits, SecondFactorLimits};
 use super::outbox::Outbox;
 use super::password::{cost_of, PasswordHasher};
-use super::{audit, Sessions};
+use super::Sessions;
 use crate::config::Settings;
 use crate::db::users::{self, User};
 use crate::db::Db;
-use crate::domain::{Amr, Client, Credentials};
+use crate::domain::{Amr, Client, Credentials, Device};
 use crate::error::AppError;
 
 pub struct Accounts {
@@ -44,6 +45,8 @@ pub struct Accounts {
     register_limits: RegisterLimits,
     second_factor_limits: SecondFactorLimits,
     sessions: Arc<Sessions>,
+    /// The audit trail (the sessions' own).
+    audit: Audit,
     outbox: Outbox,
     /// `--require-verified-email`: no session for an unverified address,
     /// and sign-up does not tell whether an email is taken.
@@ -71,6 +74,7 @@ impl Accounts {
             login_limits: LoginLimits::new(settings, limits),
             register_limits: RegisterLimits::new(settings, limits),
             second_factor_limits: SecondFactorLimits::new(settings, limits),
+            audit: sessions.audit(),
             sessions,
             outbox,
             require_verified: settings.require_verified_email,
@@ -124,7 +128,9 @@ impl Accounts {
             .login_limits
             .begin(email.as_str(), client.address_key())
             .await
-            .map_err(|refusal| rate_limited("login", Some(email.as_str()), client, refusal))?;
+            .map_err(|refusal| {
+                rate_limited(&self.audit, "login", Some(email.as_str()), client, refusal)
+            })?;
         let lookup = email.as_str().to_owned();
         let user = self
             .db
@@ -139,9 +145,17 @@ impl Accounts {
                 client.address_key(),
             )
             .await?;
+        // A wrong password for an account is that account's event (bounded
+        // by its login limit); for an unknown email, an anonymous one.
+        let known = user.as_ref().map(|u| u.id.clone());
         let Some(user) = user.filter(|_| matches) else {
             attempt.failed();
-            return Err(sign_in_failed(&email, &address));
+            return Err(sign_in_failed(
+                &self.audit,
+                known.as_deref(),
+                &email,
+                client,
+            ));
         };
         let rehashed = self.rehash(&user, password, client).await;
         let was_rehashed = rehashed.is_some();
@@ -185,12 +199,17 @@ impl Accounts {
             Err(AppError::InvalidCredentials) => {
                 // The password it matched was changed meanwhile: wrong now.
                 attempt.failed();
-                return Err(sign_in_failed(&email, &address));
+                return Err(sign_in_failed(
+                    &self.audit,
+                    known.as_deref(),
+                    &email,
+                    client,
+                ));
             }
             Err(error @ AppError::EmailNotVerified { .. }) => {
                 // The right password: a success for the limits.
                 attempt.succeeded();
-                audit::event(
+                self.audit.event(
                     "sign_in_refused_unverified",
                     &[("email", &email.as_str()), ("ip", &address)],
                 );
@@ -199,7 +218,12 @@ impl Accounts {
             Err(AppError::AccountDisabled) => {
                 // The right password: a success for the limits.
                 attempt.succeeded();
-                return Err(refusals::account_disabled(None, Some(&email), &address));
+                return Err(refusals::account_disabled(
+                    &self.audit,
+                    None,
+                    Some(&email),
+                    &address,
+                ));
             }
             Err(AppError::SecondFactorRequired) => {
                 attempt.succeeded();
@@ -211,14 +235,16 @@ impl Accounts {
         attempt.succeeded();
         alerts.wake_if_put();
         if was_rehashed {
-            audit::event("password_rehashed", &[("user", &signed_in.user.id)]);
+            self.audit
+                .event("password_rehashed", &[("user", &signed_in.user.id)]);
         }
-        audit::event(
+        self.audit.event(
             "sign_in",
             &[
                 ("user", &signed_in.user.id),
                 ("session", &signed_in.session_id),
                 ("ip", &address),
+                ("device", &Device::of_user_agent(client.user_agent())),
             ],
         );
         Ok(LoginStep::SignedIn(Box::new(signed_in)))

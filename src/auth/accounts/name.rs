@@ -4,7 +4,7 @@
 //! and `/auth/verify` show the new name at once.
 
 use super::Accounts;
-use crate::auth::{audit, Principal, Profile};
+use crate::auth::{Principal, Profile};
 use crate::db::users;
 use crate::domain::UserName;
 use crate::error::AppError;
@@ -22,7 +22,7 @@ impl Accounts {
             .await?
             // Deleted meanwhile: as if the session had ended first.
             .ok_or(AppError::Unauthenticated { token_sent: true })?;
-        audit::event(
+        self.audit.event(
             "name_changed",
             &[("user", &user.id), ("session", &principal.session_id())],
         );

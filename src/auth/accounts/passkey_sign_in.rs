@@ -9,7 +9,7 @@ use webauthn_rs::prelude::{DiscoverableAuthentication, PublicKeyCredential};
 
 use super::{alerts, refusals, Accounts};
 use crate::auth::factors::passkeys::{self, Assertion, Ceremony};
-use crate::auth::{audit, LinkToken, SignIn};
+use crate::auth::{LinkToken, SignIn};
 use crate::clock::now_ms;
 use crate::db::passkeys as stored;
 use crate::db::sign_in_tickets;
@@ -81,7 +81,8 @@ impl Accounts {
         let assertion = self.passkey_assertion(challenge, credential)?;
         let address = client.address_text();
         let failed = || {
-            audit::event("passkey_sign_in_failed", &[("ip", &address)]);
+            self.audit
+                .event("passkey_sign_in_failed", &[("ip", &address)]);
             AppError::InvalidPasskey
         };
         let Some(user_id) = assertion.claimed_user() else {
@@ -116,11 +117,16 @@ impl Accounts {
             Ok(signed_in) => signed_in,
             Err(AppError::InvalidPasskey) => return Err(failed()),
             Err(AppError::AccountDisabled) => {
-                return Err(refusals::account_disabled(Some(&claimed), None, &address))
+                return Err(refusals::account_disabled(
+                    &self.audit,
+                    Some(&claimed),
+                    None,
+                    &address,
+                ))
             }
             Err(error @ AppError::EmailNotVerified { .. }) => {
                 if let AppError::EmailNotVerified { user } = &error {
-                    audit::event(
+                    self.audit.event(
                         "sign_in_refused_unverified",
                         &[("user", user), ("ip", &address)],
                     );
@@ -130,7 +136,7 @@ impl Accounts {
             Err(error) => return Err(error),
         };
         notes.wake_if_put();
-        audit::event(
+        self.audit.event(
             "sign_in",
             &[
                 ("user", &signed_in.user.id),

@@ -10,7 +10,7 @@ use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 use super::factor_notices::{put_notice, FactorChange};
 use super::{still_in_force, Accounts};
 use crate::auth::factors::passkeys::Ceremony;
-use crate::auth::{audit, Principal};
+use crate::auth::Principal;
 use crate::clock::{now_ms, Millis};
 use crate::db::passkeys::{self, PasskeyRow};
 use crate::db::users;
@@ -143,7 +143,7 @@ impl Accounts {
         if noticed {
             self.outbox.wake();
         }
-        audit::event(
+        self.audit.event(
             "passkey_added",
             &[
                 ("user", &row.user_id),
@@ -214,7 +214,7 @@ impl Accounts {
         if noticed {
             self.outbox.wake();
         }
-        audit::event(
+        self.audit.event(
             "passkey_removed",
             &[
                 ("user", &user.id),

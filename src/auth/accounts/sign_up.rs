@@ -2,7 +2,6 @@
 //! `--require-verified-email`) its first session, in one transaction.
 
 use super::{alerts, rate_limited, Accounts};
-use crate::auth::audit;
 use crate::auth::outbox::MailKind;
 use crate::auth::SignIn;
 use crate::db::users::{self, NewUser, User};
@@ -34,7 +33,7 @@ impl Accounts {
             .register_limits
             .begin(client.address_key())
             .await
-            .map_err(|refusal| rate_limited("register", None, client, refusal))?;
+            .map_err(|refusal| rate_limited(&self.audit, "register", None, client, refusal))?;
         let NewAccount {
             name,
             email,
@@ -60,7 +59,7 @@ impl Accounts {
             })
             .await?;
         self.outbox.wake();
-        audit::event(
+        self.audit.event(
             "sign_up",
             &[
                 ("user", &signed_in.user.id),
@@ -108,8 +107,10 @@ impl Accounts {
         self.outbox.wake();
         let address = client.address_text();
         match made {
-            Some(user) => audit::event("sign_up", &[("user", &user), ("ip", &address)]),
-            None => audit::event("sign_up_email_taken", &[("ip", &address)]),
+            Some(user) => self
+                .audit
+                .event("sign_up", &[("user", &user), ("ip", &address)]),
+            None => self.audit.event("sign_up_email_taken", &[("ip", &address)]),
         }
         Ok(Registered::CheckYourMail)
     }

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::{alerts, rate_limited, refusals, still_in_force, Accounts};
 use crate::auth::factors::{self, passkeys, recovery, totp, Method, Proof};
-use crate::auth::{audit, LinkToken, SignIn};
+use crate::auth::{LinkToken, SignIn};
 use crate::clock::{now_ms, Millis};
 use crate::db::sign_in_tickets::{self, SignInTicket};
 use crate::db::users::{self, User};
@@ -82,9 +82,9 @@ impl Accounts {
             })
             .await?;
         if was_rehashed {
-            audit::event("password_rehashed", &[("user", &user_id)]);
+            self.audit.event("password_rehashed", &[("user", &user_id)]);
         }
-        audit::event(
+        self.audit.event(
             "second_factor_asked",
             &[("user", &user_id), ("ip", &client.address_text())],
         );
@@ -119,7 +119,13 @@ impl Accounts {
                 self.db
                     .write(move |conn| sign_in_tickets::delete(conn, &dead))
                     .await?;
-                return Err(rate_limited("second_factor", None, client, refusal));
+                return Err(rate_limited(
+                    &self.audit,
+                    "second_factor",
+                    None,
+                    client,
+                    refusal,
+                ));
             }
         };
         if dead {
@@ -171,7 +177,7 @@ impl Accounts {
                 self.db
                     .write(move |conn| sign_in_tickets::count_failure(conn, &wrong))
                     .await?;
-                audit::event(
+                self.audit.event(
                     "second_factor_failed",
                     &[("user", &user_id), ("ip", &client.address_text())],
                 );
@@ -179,7 +185,12 @@ impl Accounts {
             }
             Err(AppError::AccountDisabled) => {
                 let address = client.address_text();
-                return Err(refusals::account_disabled(Some(&user_id), None, &address));
+                return Err(refusals::account_disabled(
+                    &self.audit,
+                    Some(&user_id),
+                    None,
+                    &address,
+                ));
             }
             Err(error) => return Err(error),
         };
@@ -199,7 +210,7 @@ impl Accounts {
             Some(CodeUsed::Passkey) | None => "passkey",
         };
         if method == "recovery" {
-            audit::event(
+            self.audit.event(
                 "recovery_code_used",
                 &[
                     ("user", &signed_in.user.id),
@@ -207,7 +218,7 @@ impl Accounts {
                 ],
             );
         }
-        audit::event(
+        self.audit.event(
             "sign_in",
             &[
                 ("user", &signed_in.user.id),

@@ -9,7 +9,7 @@
 use super::factor_notices::{put_notice, FactorChange};
 use super::{rate_limited, still_in_force, Accounts};
 use crate::auth::factors::{recovery, totp};
-use crate::auth::{audit, Ending, Principal};
+use crate::auth::{Ending, Principal};
 use crate::clock::now_ms;
 use crate::db::totp_secrets::{self, TotpSecret};
 use crate::db::{recovery_codes, sign_in_tickets, users};
@@ -77,7 +77,7 @@ impl Accounts {
             .second_factor_limits
             .begin_confirm(&principal.user.id)
             .await
-            .map_err(|refusal| rate_limited("totp_confirm", None, client, refusal))?;
+            .map_err(|refusal| rate_limited(&self.audit, "totp_confirm", None, client, refusal))?;
         let codes = recovery::generate()?;
         let hashes: Vec<Vec<u8>> = codes.iter().filter_map(|c| recovery::hash(c)).collect();
         let (id, code) = (principal.user.id.clone(), code.to_owned());
@@ -107,7 +107,7 @@ impl Accounts {
         let ended = match confirmed {
             Err(AppError::InvalidConfirmCode) => {
                 attempt.failed();
-                audit::event(
+                self.audit.event(
                     "second_factor_failed",
                     &[
                         ("user", &principal.user.id as &dyn std::fmt::Display),
@@ -131,8 +131,8 @@ impl Accounts {
             ("ip", &client.address_text()),
             ("sessions_ended", &ended),
         ];
-        audit::event("totp_enabled", &fields);
-        audit::event("recovery_codes_made", &fields);
+        self.audit.event("totp_enabled", &fields);
+        self.audit.event("recovery_codes_made", &fields);
         Ok(codes)
     }
 
@@ -172,7 +172,7 @@ impl Accounts {
         if noticed {
             self.outbox.wake();
         }
-        audit::event(
+        self.audit.event(
             "totp_disabled",
             &[("user", &user.id), ("ip", &client.address_text())],
         );
@@ -211,7 +211,7 @@ impl Accounts {
         if noticed {
             self.outbox.wake();
         }
-        audit::event(
+        self.audit.event(
             "recovery_codes_made",
             &[("user", &user.id), ("ip", &client.address_text())],
         );

@@ -13,7 +13,7 @@ use super::Addresses;
 use crate::auth::accounts::{rate_limited, still_in_force, Accounts};
 use crate::auth::outbox::MailKind;
 use crate::auth::takeover_links;
-use crate::auth::{audit, LinkToken, Principal};
+use crate::auth::{LinkToken, Principal};
 use crate::db::email_links::{self, CHANGE, VERIFY};
 use crate::db::{mail_outbox, users};
 use crate::domain::{Client, Email, EmailChange};
@@ -57,7 +57,13 @@ impl Addresses {
             .take(new_email.as_str(), client.address_key())
             .await
             .map_err(|refusal| {
-                rate_limited("change_email", Some(new_email.as_str()), client, refusal)
+                rate_limited(
+                    &self.0.sessions.audit(),
+                    "change_email",
+                    Some(new_email.as_str()),
+                    client,
+                    refusal,
+                )
             })?;
         let (inner, id, from) = (self.0.clone(), user.id.clone(), client.address_text());
         let to = new_email.clone();
@@ -76,7 +82,7 @@ impl Addresses {
             })
             .await?;
         self.0.outbox.wake();
-        audit::event(
+        self.0.sessions.audit().event(
             "email_change_requested",
             &[
                 ("user", &user.id),
@@ -120,7 +126,7 @@ impl Addresses {
             OpenedChange::Changed(_) => "changed",
             OpenedChange::Taken => "taken",
         };
-        audit::event(
+        self.0.sessions.audit().event(
             "email_changed",
             &[("user", &user_id), ("outcome", &outcome)],
         );

@@ -6,7 +6,6 @@
 
 use super::Addresses;
 use crate::auth::accounts::rate_limited;
-use crate::auth::audit;
 use crate::auth::link_token::LinkToken;
 use crate::auth::outbox::MailKind;
 use crate::db::email_links::VERIFY;
@@ -101,7 +100,7 @@ impl Addresses {
                 },
             )
             .await?;
-        audit::event(
+        self.0.sessions.audit().event(
             "email_verified",
             &[("user", &user_id), ("ip", &client.address_text())],
         );
@@ -125,7 +124,15 @@ impl Addresses {
             .limits
             .take(&user.email, client.address_key())
             .await
-            .map_err(|refusal| rate_limited("verify_resend", Some(&user.email), client, refusal))?;
+            .map_err(|refusal| {
+                rate_limited(
+                    &self.0.sessions.audit(),
+                    "verify_resend",
+                    Some(&user.email),
+                    client,
+                    refusal,
+                )
+            })?;
         if user.email_verified {
             return Ok(());
         }

@@ -88,7 +88,8 @@ impl AuditEvent {
         event
     }
 
-    /// The log line, as `audit::event` writes it.
+    /// The log line, as `audit::event` writes it: the named fields, then
+    /// the detail's pairs.
     pub fn log(&self) {
         let named = [
             ("user", &self.user_id),
@@ -97,16 +98,16 @@ impl AuditEvent {
             ("ip", &self.address),
             ("device", &self.device),
         ];
-        let mut fields: Vec<(&str, &dyn Display)> = Vec::new();
-        for (key, value) in &named {
+        let mut line = format!("event={}", one_word(&self.event));
+        for (key, value) in named {
             if let Some(value) = value {
-                fields.push((key, value));
+                line.push_str(&format!(" {key}={}", one_word(value)));
             }
         }
-        let detail = self.detail.clone().unwrap_or_default();
-        let line = format!("event={} {}", one_word(&self.event), detail);
-        let line = line.trim_end();
-        super::log_line(line, &fields);
+        if let Some(detail) = &self.detail {
+            line.push_str(&format!(" {detail}"));
+        }
+        log::info!(target: "sesame::audit", "{line}");
     }
 }
 

@@ -11,7 +11,6 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::OpenIdProvider;
-use crate::auth::audit;
 use crate::clock::now_ms;
 use crate::db::oauth_clients::{self, ClientRow};
 use crate::domain::{ClientName, IdTokenAlg, RedirectUri};
@@ -156,7 +155,7 @@ impl OpenIdProvider {
             .await?;
         self.known_clients.forget(client_id);
         if removed {
-            audit::event(
+            self.sessions.audit().event(
                 "client_removed",
                 &[("client", &client_id), ("sessions", &ended)],
             );

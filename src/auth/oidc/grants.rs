@@ -175,7 +175,7 @@ impl OpenIdProvider {
             Ok(()) | Err(AppError::NotFound) => {}
             Err(other) => other.log_if_unexpected(),
         }
-        crate::auth::audit::event(
+        self.sessions.audit().event(
             "authorization_code_reused",
             &[("client", &row.client_id), ("session", session_id)],
         );

@@ -17,7 +17,7 @@ use super::limits::{ForgotLimits, LimitStore};
 use super::link_token::LinkToken;
 use super::outbox::{MailKind, Outbox};
 use super::password::PasswordHasher;
-use super::{audit, Ending, Sessions};
+use super::{Ending, Sessions};
 use crate::auth::takeover_links;
 use crate::clock::{ms, now_ms};
 use crate::config::Settings;
@@ -70,7 +70,15 @@ impl PasswordResets {
             .limits
             .take(email.as_str(), client.address_key())
             .await
-            .map_err(|refusal| rate_limited("forgot", Some(email.as_str()), client, refusal))?;
+            .map_err(|refusal| {
+                rate_limited(
+                    &self.0.sessions.audit(),
+                    "forgot",
+                    Some(email.as_str()),
+                    client,
+                    refusal,
+                )
+            })?;
         self.0
             .outbox
             .put(MailKind::PasswordReset, &email, &client.address_text())
@@ -144,7 +152,7 @@ impl PasswordResets {
                 }
             })
             .await?;
-        audit::event(
+        self.0.sessions.audit().event(
             "password_reset",
             &[
                 ("user", &user_id),
@@ -184,13 +192,13 @@ impl Inner {
             })
             .await?;
         let Some(user) = user else {
-            audit::event(
+            self.sessions.audit().event(
                 "password_reset_requested",
                 &[("email", &email), ("ip", &address), ("account", &"none")],
             );
             return Ok(None);
         };
-        audit::event(
+        self.sessions.audit().event(
             "password_reset_requested",
             &[("email", &email), ("ip", &address), ("user", &user.id)],
         );

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use super::{Changed, Sessions};
-use crate::auth::audit;
 use crate::clock::now_ms;
 use crate::db::oauth_codes;
 use crate::db::sessions as session_rows;
@@ -66,7 +65,7 @@ impl Sessions {
             )
             .await?;
         for session_id in ended {
-            audit::event(
+            self.audit.event(
                 "session_revoked",
                 &[("session", &session_id), ("reason", &"logout")],
             );
@@ -83,7 +82,8 @@ impl Sessions {
                 writer.revoke_sessions_of_user(conn, &owner, now_ms())
             })
             .await?;
-        audit::event("logout_all", &[("user", &user_id), ("sessions", &count)]);
+        self.audit
+            .event("logout_all", &[("user", &user_id), ("sessions", &count)]);
         Ok(())
     }
 
@@ -140,7 +140,7 @@ impl Sessions {
             })
             .await?;
         if revoked {
-            audit::event(
+            self.audit.event(
                 "session_revoked",
                 &[
                     ("user", &user_id),
@@ -198,7 +198,7 @@ impl Sessions {
             }
         }
         self.db.give_space_back().await?;
-        audit::event(
+        self.audit.event(
             "purge",
             &[
                 ("sessions", &purged.sessions),
@@ -219,7 +219,8 @@ impl Sessions {
             .db
             .write_blocking(|conn| writer.revoke_sessions_of_unverified(conn, now_ms()))?;
         if ended > 0 {
-            audit::event("sessions_of_unverified_ended", &[("sessions", &ended)]);
+            self.audit
+                .event("sessions_of_unverified_ended", &[("sessions", &ended)]);
         }
         Ok(ended)
     }

@@ -4,7 +4,6 @@
 
 use super::rotation::{decide, Decision, Spent};
 use super::{Changed, Sessions, SignIn};
-use crate::auth::audit;
 use crate::auth::refresh_token::{self, RefreshKey};
 use crate::clock::{now_ms, Millis};
 use crate::db::refresh_tokens::{self, RefreshToken};
@@ -108,7 +107,7 @@ impl Sessions {
             Refreshed::Issued { found, at, resent } => {
                 let (session, user) = *found;
                 if resent {
-                    audit::event(
+                    self.audit.event(
                         "refresh_grace_resend",
                         &[("user", &user.id), ("session", &session.id)],
                     );
@@ -119,11 +118,11 @@ impl Sessions {
                 session_id,
                 user_id,
             } => {
-                audit::event(
+                self.audit.event(
                     "refresh_reuse_detected",
                     &[("user", &user_id), ("session", &session_id)],
                 );
-                audit::event(
+                self.audit.event(
                     "session_revoked",
                     &[
                         ("user", &user_id),

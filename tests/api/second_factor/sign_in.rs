@@ -213,3 +213,26 @@ async fn a_ticket_older_than_five_minutes_is_invalid_ticket() {
     let response = app.second_step(&ticket, &code).await;
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_ticket").await;
 }
+
+#[actix_web::test]
+async fn a_ticket_of_an_account_disabled_since_gets_403_account_disabled_at_the_second_step() {
+    let app = spawn_app().await;
+    let enrolled = user_with_totp(&app).await;
+    let email = enrolled.user.email.as_str();
+    let ticket = ticket_for(&app, email, PASSWORD).await;
+    let args = [
+        "users",
+        "disable",
+        email,
+        "--database-url",
+        app.database_url(),
+    ];
+    let output = crate::process::run(app.folder.path(), &args, &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+
+    let step = app.second_step(&ticket, &enrolled.recovery_codes[0]).await;
+    assert_error(step, StatusCode::FORBIDDEN, "account_disabled").await;
+    // The right password now stops before the second step is asked for.
+    let again = app.login(email, PASSWORD).await;
+    assert_error(again, StatusCode::FORBIDDEN, "account_disabled").await;
+}
