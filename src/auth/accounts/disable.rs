@@ -10,18 +10,20 @@ use crate::auth::audit::{self, AuditEvent};
 use crate::auth::{Profile, Sessions};
 use crate::clock::now_ms;
 use crate::db::users;
+use crate::domain::Client;
 use crate::error::AppError;
 
 impl Accounts {
     /// Disables (or enables) the account; the user as it is now, or `None`
-    /// when there is no such user. `actor` is the admin who did it.
+    /// when there is no such user. `by` is the admin who did it, and
+    /// from where (their event's address and device).
     pub async fn set_disabled(
         &self,
         user_id: &str,
         disabled: bool,
-        actor: Option<&str>,
+        by: Option<(&str, &Client)>,
     ) -> Result<Option<Profile>, AppError> {
-        set_disabled(&self.sessions, user_id, disabled, actor).await
+        set_disabled(&self.sessions, user_id, disabled, by).await
     }
 }
 
@@ -31,14 +33,14 @@ pub async fn set_disabled(
     sessions: &Sessions,
     user_id: &str,
     disabled: bool,
-    actor: Option<&str>,
+    by: Option<(&str, &Client)>,
 ) -> Result<Option<Profile>, AppError> {
     let name = if disabled {
         "user_disabled"
     } else {
         "user_enabled"
     };
-    let actor = actor.map(str::to_owned);
+    let by = by.map(|(actor, client)| (actor.to_owned(), client.clone()));
     let write = move |conn: &mut crate::db::Conn, user: Option<users::User>| {
         let Some(mut user) = user else {
             return Ok(None);
@@ -48,10 +50,12 @@ pub async fn set_disabled(
         let at = disabled.then(|| user.disabled_at.unwrap_or(now));
         users::set_disabled_at(conn, &user.id, at)?;
         user.disabled_at = at;
-        let event = AuditEvent::new(name)
+        let mut event = AuditEvent::new(name)
             .user(user.id.clone())
-            .email(user.email.clone())
-            .actor(actor.as_deref());
+            .email(user.email.clone());
+        if let Some((actor, client)) = &by {
+            event = event.actor(Some(actor)).client(client);
+        }
         audit::insert_in(conn, &event)?;
         Ok(Some((user, event)))
     };

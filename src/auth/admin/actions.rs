@@ -51,12 +51,13 @@ impl Administration {
         actor: &Profile,
         id: &str,
         disabled: bool,
+        client: &Client,
     ) -> Result<Profile, AppError> {
         if disabled {
             refuse_self_lockout(actor, id)?;
         }
         self.accounts
-            .set_disabled(id, disabled, Some(&actor.id))
+            .set_disabled(id, disabled, Some((&actor.id, client)))
             .await?
             .ok_or(AppError::NotFound)
     }

@@ -4,4 +4,5 @@
 mod access;
 mod actions;
 mod events;
+mod hostile;
 mod search;

@@ -103,9 +103,12 @@ pub async fn set_roles(
 pub async fn disable(
     Admin(actor, ..): Admin,
     id: web::Path<String>,
+    client: Client,
     administration: web::Data<Administration>,
 ) -> Result<HttpResponse, AppError> {
-    let user = administration.set_disabled(&actor, &id, true).await?;
+    let user = administration
+        .set_disabled(&actor, &id, true, &client)
+        .await?;
     Ok(HttpResponse::Ok().json(AdminUserBody::from(&user)))
 }
 
@@ -113,9 +116,12 @@ pub async fn disable(
 pub async fn enable(
     Admin(actor, ..): Admin,
     id: web::Path<String>,
+    client: Client,
     administration: web::Data<Administration>,
 ) -> Result<HttpResponse, AppError> {
-    let user = administration.set_disabled(&actor, &id, false).await?;
+    let user = administration
+        .set_disabled(&actor, &id, false, &client)
+        .await?;
     Ok(HttpResponse::Ok().json(AdminUserBody::from(&user)))
 }
 

@@ -75,10 +75,11 @@ pub async fn disable(
     CsrfForm(_): CsrfForm<AdminButton>,
     admin: Admin,
     id: web::Path<String>,
+    client: Client,
     forms: FormSession,
     administration: web::Data<Administration>,
 ) -> Result<HttpResponse, FormError> {
-    set_disabled(admin, id, forms, administration, true).await
+    set_disabled(admin, id, client, forms, administration, true).await
 }
 
 /// `POST /admin/users/{id}/enable`
@@ -86,20 +87,25 @@ pub async fn enable(
     CsrfForm(_): CsrfForm<AdminButton>,
     admin: Admin,
     id: web::Path<String>,
+    client: Client,
     forms: FormSession,
     administration: web::Data<Administration>,
 ) -> Result<HttpResponse, FormError> {
-    set_disabled(admin, id, forms, administration, false).await
+    set_disabled(admin, id, client, forms, administration, false).await
 }
 
 async fn set_disabled(
     Admin(actor, ..): Admin,
     id: web::Path<String>,
+    client: Client,
     forms: FormSession,
     administration: web::Data<Administration>,
     disabled: bool,
 ) -> Result<HttpResponse, FormError> {
-    match administration.set_disabled(&actor, &id, disabled).await {
+    match administration
+        .set_disabled(&actor, &id, disabled, &client)
+        .await
+    {
         Ok(_) => {
             forms.flash(match disabled {
                 true => "The account is disabled: every session of it has ended.",
