@@ -34,7 +34,9 @@ impl Accounts {
             .register_limits
             .begin(client.address_key())
             .await
-            .map_err(|refusal| rate_limited("register", None, client, refusal))?;
+            .map_err(|refusal| {
+                rate_limited(self.db.metrics(), "register", None, client, refusal)
+            })?;
         let NewAccount {
             name,
             email,

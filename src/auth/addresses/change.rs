@@ -57,7 +57,13 @@ impl Addresses {
             .take(new_email.as_str(), client.address_key())
             .await
             .map_err(|refusal| {
-                rate_limited("change_email", Some(new_email.as_str()), client, refusal)
+                rate_limited(
+                    self.0.db.metrics(),
+                    "change_email",
+                    Some(new_email.as_str()),
+                    client,
+                    refusal,
+                )
             })?;
         let (inner, id, from) = (self.0.clone(), user.id.clone(), client.address_text());
         let to = new_email.clone();

@@ -125,7 +125,15 @@ impl Addresses {
             .limits
             .take(&user.email, client.address_key())
             .await
-            .map_err(|refusal| rate_limited("verify_resend", Some(&user.email), client, refusal))?;
+            .map_err(|refusal| {
+                rate_limited(
+                    self.0.db.metrics(),
+                    "verify_resend",
+                    Some(&user.email),
+                    client,
+                    refusal,
+                )
+            })?;
         if user.email_verified {
             return Ok(());
         }

@@ -70,7 +70,15 @@ impl PasswordResets {
             .limits
             .take(email.as_str(), client.address_key())
             .await
-            .map_err(|refusal| rate_limited("forgot", Some(email.as_str()), client, refusal))?;
+            .map_err(|refusal| {
+                rate_limited(
+                    self.0.db.metrics(),
+                    "forgot",
+                    Some(email.as_str()),
+                    client,
+                    refusal,
+                )
+            })?;
         self.0
             .outbox
             .put(MailKind::PasswordReset, &email, &client.address_text())
