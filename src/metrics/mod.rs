@@ -90,8 +90,8 @@ impl Metrics {
             limit_refusals: counter_vec(
                 &registry,
                 "sesame_limit_refusals_total",
-                "Requests refused by a limit (429), by limiter.",
-                &["limiter"],
+                "Requests refused by a limit (429), by the action refused.",
+                &["action"],
             ),
             bcrypt: BcryptMetrics {
                 queue_depth: register(
@@ -135,6 +135,7 @@ impl Metrics {
             ),
             registry,
         };
+        families.start_at_zero();
         Metrics {
             families: Arc::new(families),
         }
@@ -163,11 +164,12 @@ impl Metrics {
         self.families.reuse_detections.inc();
     }
 
-    /// A request refused by `limiter` (429).
-    pub fn limit_refused(&self, limiter: &str) {
+    /// A request refused by a limit (429): `action` is what it tried
+    /// (`login`, `register`, `forgot`, `change_password`…).
+    pub fn limit_refused(&self, action: &str) {
         self.families
             .limit_refusals
-            .with_label_values(&[limiter])
+            .with_label_values(&[action])
             .inc();
     }
 
@@ -199,6 +201,38 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Metrics::new()
+    }
+}
+
+/// The label values every scrape shows from the start, at 0, so that a
+/// rate over them works before the first event (others appear when seen).
+const SIGN_IN_METHODS: &[&str] = &["password", "passkey", "second_step"];
+const SIGN_IN_RESULTS: &[&str] = &[
+    "success",
+    "failure",
+    "limited",
+    "unverified",
+    "busy",
+    "error",
+];
+const REFRESH_RESULTS: &[&str] = &["success", "refused", "busy", "error"];
+const LIMITED_ACTIONS: &[&str] = &["login", "register", "forgot", "second_factor"];
+
+impl Families {
+    fn start_at_zero(&self) {
+        for method in SIGN_IN_METHODS {
+            for result in SIGN_IN_RESULTS {
+                self.sign_ins.with_label_values(&[method, result]);
+            }
+        }
+        self.sign_ins
+            .with_label_values(&["password", "second_factor_asked"]);
+        for result in REFRESH_RESULTS {
+            self.refreshes.with_label_values(&[result]);
+        }
+        for action in LIMITED_ACTIONS {
+            self.limit_refusals.with_label_values(&[action]);
+        }
     }
 }
 

@@ -25,21 +25,22 @@ pub async fn time_requests(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    // Kept (a cheap handle) for a failure, which gives the request back.
-    let request = req.request().clone();
+    // Read before the call: a failure gives no request back. The pattern
+    // comes from the app's resource map, whatever the routing does.
+    let Some(metrics) = req.app_data::<web::Data<Metrics>>().cloned() else {
+        return next.call(req).await;
+    };
+    let route = req.match_pattern();
     let answered = next.call(req).await;
     let status = match &answered {
         Ok(response) => response.status(),
         Err(error) => error.as_response_error().status_code(),
     };
-    if let Some(metrics) = request.app_data::<web::Data<Metrics>>() {
-        let route = request.match_pattern();
-        metrics.request(
-            route.as_deref().unwrap_or(UNMATCHED),
-            status.as_u16(),
-            started.elapsed().as_secs_f64(),
-        );
-    }
+    metrics.request(
+        route.as_deref().unwrap_or(UNMATCHED),
+        status.as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
     answered
 }
 
