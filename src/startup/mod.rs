@@ -268,10 +268,15 @@ impl Application {
             metrics,
             ..
         } = self;
+        // A server runs only while polled: the metrics one beside this one.
+        let metrics = metrics.map(|(_, metrics)| {
+            let handle = metrics.handle();
+            (handle, actix_web::rt::spawn(metrics))
+        });
         let stopped = server.await;
-        if let Some((_, metrics)) = metrics {
-            metrics.handle().stop(true).await;
-            metrics.await.ok();
+        if let Some((handle, serving)) = metrics {
+            handle.stop(true).await;
+            serving.await.ok();
         }
         maintenance.stop();
         sending.stop().await;

@@ -28,6 +28,9 @@ const FAMILIES: &[&str] = &[
     "sesame_database_errors",
 ];
 
+/// Debian's Python, where `python3-prometheus-client` installs (tests/run.sh).
+const PYTHON: &str = "/usr/bin/python3";
+
 /// The parser's view of a scrape: each family's type and samples.
 const PARSE: &str = r#"
 import json, sys
@@ -87,14 +90,14 @@ async fn scrape(app: &TestApp) -> Scraped {
 }
 
 async fn parse(text: &str) -> Scraped {
-    let mut python = tokio::process::Command::new("python3")
+    let mut python = tokio::process::Command::new(PYTHON)
         .args(["-c", PARSE])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .expect("python3 runs (with python3-prometheus-client)");
+        .unwrap_or_else(|e| panic!("{PYTHON} runs (is python3-prometheus-client installed?): {e}"));
     let mut stdin = python.stdin.take().unwrap();
     stdin.write_all(text.as_bytes()).await.unwrap();
     drop(stdin);
