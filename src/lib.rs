@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod metrics;
 pub mod offload;
 pub mod pages;
 pub mod routes;

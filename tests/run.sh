@@ -21,7 +21,8 @@
 # python3-cryptography (apt; the software passkey of
 # tests/api/hostile_passkeys.rs), python3-jwt (apt; PyJWT, which verifies
 # an RS256 ID token through the JWKS in src/auth/access_token/tests.rs), openssl
-# (apt; the TLS tests' certificates), and
+# (apt; the TLS tests' certificates), python3-prometheus-client (apt; the parser
+# of the scrapes in tests/api/metrics.rs), and
 # the browser suite's npm packages (playwright-core, jose, otplib,
 # openid-client) at the versions in tests/browser/package-lock.json (npm ci).
 set -euo pipefail
@@ -46,6 +47,7 @@ installed postgresql || apt_install postgresql
 /usr/bin/python3 -c 'import pyotp' 2>/dev/null || apt_install python3-pyotp
 /usr/bin/python3 -c 'import cryptography' 2>/dev/null || apt_install python3-cryptography
 /usr/bin/python3 -c 'import jwt' 2>/dev/null || apt_install python3-jwt
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || apt_install python3-prometheus-client
 command -v openssl >/dev/null 2>&1 || apt_install openssl
 
 # One PostgreSQL cluster for the whole run, stopped and removed at exit

@@ -9,7 +9,8 @@
 //! BENCH_LIMITER_ATTEMPTS (1000000) sign-ins for the login limits' memory,
 //! BENCH_ONLY (unset: every row) `postgres` for the PostgreSQL rows and the
 //! SQLite `me`, `refresh` and `login` rows they compare to, or `sqlite` for
-//! every row but the PostgreSQL ones.
+//! every row but the PostgreSQL ones, or `metrics` for `me` with metrics on
+//! and off alone.
 //!
 //! `run` is the order of the measurements; each row is measured in
 //! `scenarios/`, `storage.rs` holds what uses sesame's library directly,
@@ -30,8 +31,8 @@ use std::time::Duration;
 use cluster::{wait_for_listeners, Cluster};
 use scenarios::postgres::Figures;
 use scenarios::{
-    backchannel, disk, forgot, limiter, login, me, memory, oidc_tokens, pg_refresh, postgres,
-    print_table, propagation, refresh, scale, second_step, startup, storm, verify, Row,
+    backchannel, disk, forgot, limiter, login, me, memory, metrics, oidc_tokens, pg_refresh,
+    postgres, print_table, propagation, refresh, scale, second_step, startup, storm, verify, Row,
     CONNECTIONS,
 };
 use server::{temp_database, Sesame};
@@ -67,6 +68,8 @@ enum Only {
     Core,
     /// The token endpoint's rows alone (`/oauth/token` beside `refresh`).
     Tokens,
+    /// `me` with metrics on beside `me` with them off.
+    Metrics,
 }
 
 async fn run() {
@@ -80,8 +83,11 @@ async fn run() {
         Ok("sqlite") => Only::Sqlite,
         Ok("core") => Only::Core,
         Ok("tokens") => Only::Tokens,
+        Ok("metrics") => Only::Metrics,
         Ok(other) => {
-            panic!("BENCH_ONLY={other}: give postgres, sqlite, core or tokens, or leave it unset")
+            panic!(
+                "BENCH_ONLY={other}: give postgres, sqlite, core, tokens or metrics, or leave it unset"
+            )
         }
     };
     let folder = tempfile::tempdir().expect("a temporary folder");
@@ -104,6 +110,10 @@ async fn run() {
         "1000000",
     ];
 
+    if only == Only::Metrics {
+        print_table(&[metrics::measure(&folder, &flags, USER, seconds).await]);
+        return;
+    }
     // One server for the first four rows, in this order: the storm's idle
     // baseline reuses `me`'s sessions, and start-up then reopens its database.
     let db = temp_database(&folder, "main.db");
@@ -148,6 +158,7 @@ async fn run() {
     };
 
     if only != Only::Postgres {
+        rows.push(metrics::measure(&folder, &flags, USER, seconds).await);
         rows.push(startup::measure(&db));
         rows.push(memory::measure(&folder, seconds).await);
         rows.push(scale::measure(&folder, &flags, bulk, seconds, &empty).await);

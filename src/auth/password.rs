@@ -18,6 +18,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use crate::domain::password::MAX_BYTES;
 use crate::domain::{AddressKey, Password};
 use crate::error::AppError;
+use crate::metrics::BcryptMetrics;
 use crate::offload::BcryptPool;
 
 /// Hashes waiting for a core beyond those running; past it logins get 503.
@@ -36,11 +37,12 @@ pub struct PasswordHasher {
 }
 
 impl PasswordHasher {
-    pub fn new(cost: u32) -> Self {
+    pub fn new(cost: u32, metrics: BcryptMetrics) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         PasswordHasher {
             cost,
-            pool: BcryptPool::new(cores, cores * MAX_QUEUED_PER_CORE, cores * SHARE_PER_CORE),
+            pool: BcryptPool::new(cores, cores * MAX_QUEUED_PER_CORE, cores * SHARE_PER_CORE)
+                .counted_in(metrics),
             dummy_cost: Arc::new(AtomicU32::new(cost)),
             dummies: Arc::default(),
         }
@@ -148,7 +150,7 @@ mod tests {
 
     #[actix_web::test]
     async fn verifies_only_the_right_password() {
-        let hasher = PasswordHasher::new(4);
+        let hasher = PasswordHasher::new(4, crate::metrics::Metrics::new().bcrypt());
         let hash = hasher
             .hash(Password::parse("correct horse".into()).unwrap(), None)
             .await
@@ -180,7 +182,7 @@ mod tests {
 
     #[test]
     fn the_dummy_is_made_at_the_cost_asked_for() {
-        let hasher = PasswordHasher::new(4);
+        let hasher = PasswordHasher::new(4, crate::metrics::Metrics::new().bcrypt());
         assert_eq!(cost_of(&hasher.dummy_hash(5)), Some(5));
         assert_eq!(cost_of("not a hash"), None);
     }

@@ -67,6 +67,8 @@ pub struct Settings {
     pub sign_in_alerts: bool,
     /// How long a mail that cannot be delivered is retried (0: tried once).
     pub mail_retry_for: Duration,
+    /// Where Prometheus' metrics are served (`GET /metrics`); `None`: nowhere.
+    pub metrics_bind: Option<String>,
     /// From `SESAME_SIGNING_KEY` (an Ed25519 private key, PKCS#8 PEM), as
     /// PKCS#8 DER; when given, it is the only key and never rotated.
     pub signing_key: Option<Secret>,

@@ -210,3 +210,8 @@ pub fn next_due(conn: &mut Conn, now: Millis) -> Result<Option<Millis>, AppError
         .first(conn)?;
     Ok(next.map(|at| at.saturating_sub(now)))
 }
+
+/// How many mails wait in the outbox, due or not (for the metrics' scrape).
+pub fn count(conn: &mut Conn) -> Result<i64, AppError> {
+    Ok(mail_outbox::table.count().get_result(conn)?)
+}

@@ -46,6 +46,7 @@ use std::time::Duration;
 
 use crate::config::Database;
 use crate::error::AppError;
+use crate::metrics::Metrics;
 use crate::offload::Gate;
 use conn::{in_transaction, Begin, Manager};
 use pool_threads::PoolThreads;
@@ -73,6 +74,9 @@ pub struct Db {
     /// for five seconds (a spurious 503); here they wait in line, at most
     /// `WRITE_WAIT`. PostgreSQL writes run side by side, locking rows.
     writing: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// This server's metrics: its database errors counted here, and handed
+    /// to every owner, which all hold a `Db` already.
+    metrics: Metrics,
     /// Last, so that the last handle's pool is dropped before the threads
     /// are waited for (see `pool_threads`): once every handle is gone, no
     /// thread of the pool's runs any more.
@@ -91,16 +95,23 @@ impl Db {
                 pool: open::open_sqlite(file, &threads)?,
                 gate: Gate::new(open::SQLITE_POOL_SIZE as usize, MAX_QUEUED),
                 writing: Some(Arc::new(tokio::sync::Mutex::new(()))),
+                metrics: Metrics::new(),
                 _threads: threads,
             },
             Database::Postgres(url) => Db {
                 pool: open::open_postgres(url, &threads)?,
                 gate: Gate::new(open::POSTGRES_POOL_SIZE as usize, MAX_QUEUED),
                 writing: None,
+                metrics: Metrics::new(),
                 _threads: threads,
             },
         };
         Ok((db, SessionWriter::new()))
+    }
+
+    /// This server's metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// Whether this database is shared with other instances (PostgreSQL).
@@ -124,6 +135,7 @@ impl Db {
                 unreachable_is_busy(&mut conn, read)
             })
             .await?
+            .inspect_err(|error| self.count_if_failed(error))
     }
 
     /// Runs `work` in one write transaction (see `Begin::Write`). Committed
@@ -157,6 +169,16 @@ impl Db {
                 written
             })
             .await?
+            .inspect_err(|error| self.count_if_failed(error))
+    }
+
+    /// A query that failed unexpectedly (`AppError::Unexpected`, what a
+    /// Diesel error maps to) counts as a database error; a refusal a query
+    /// raised on purpose, or busy, does not.
+    fn count_if_failed(&self, error: &AppError) {
+        if matches!(error, AppError::Unexpected(_)) {
+            self.metrics.database_error();
+        }
     }
 
     /// `work` in one write transaction, on this thread: for start-up and

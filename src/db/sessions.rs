@@ -202,3 +202,14 @@ impl SessionWriter {
         Ok((sessions, usize::try_from(tokens).unwrap_or(usize::MAX)))
     }
 }
+
+/// How many sessions are alive at `now`: not revoked, not past either end
+/// (for the metrics' scrape).
+pub fn count_alive(conn: &mut Conn, now: Millis) -> Result<i64, AppError> {
+    Ok(sessions::table
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::idle_expires_at.gt(now))
+        .filter(sessions::expires_at.gt(now))
+        .count()
+        .get_result(conn)?)
+}

@@ -13,11 +13,13 @@
 
 use std::hash::Hash;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use tokio::sync::oneshot;
 
 use super::round_robin::{Full, RoundRobin};
 use crate::error::AppError;
+use crate::metrics::BcryptMetrics;
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -27,12 +29,15 @@ const NICENESS: libc::c_int = 10;
 /// bcrypt's threads and their queue, where clients (by key) take turns.
 pub struct BcryptPool<K> {
     handle: Arc<Handle<K>>,
+    /// The queue's depth and each job's wait, when counted.
+    metrics: Option<BcryptMetrics>,
 }
 
 impl<K> Clone for BcryptPool<K> {
     fn clone(&self) -> Self {
         BcryptPool {
             handle: Arc::clone(&self.handle),
+            metrics: self.metrics.clone(),
         }
     }
 }
@@ -80,6 +85,15 @@ impl<K: Hash + Eq + Clone + Send + 'static> BcryptPool<K> {
         }
         BcryptPool {
             handle: Arc::new(Handle { shared }),
+            metrics: None,
+        }
+    }
+
+    /// The same pool, its queue's depth and waits counted in `metrics`.
+    pub fn counted_in(self, metrics: BcryptMetrics) -> Self {
+        BcryptPool {
+            metrics: Some(metrics),
+            ..self
         }
     }
 
@@ -91,7 +105,11 @@ impl<K: Hash + Eq + Clone + Send + 'static> BcryptPool<K> {
         T: Send + 'static,
     {
         let (answer, answered) = oneshot::channel();
+        let waiting = self.metrics.clone().map(Waiting::new);
         let job: Job = Box::new(move || {
+            if let Some(waiting) = waiting {
+                waiting.taken();
+            }
             let _ = answer.send(work());
         });
         let shared = &self.handle.shared;
@@ -107,6 +125,36 @@ impl<K: Hash + Eq + Clone + Send + 'static> BcryptPool<K> {
         // A job dropped unrun was pushed out of a full queue for another
         // client's (or it panicked): either way, busy.
         answered.await.map_err(|_| AppError::Busy)
+    }
+}
+
+/// A job in the queue, for the metrics: counted in the depth until it is
+/// taken or dropped unrun (refused, or pushed out), its wait observed when
+/// a thread takes it.
+struct Waiting {
+    metrics: BcryptMetrics,
+    since: Instant,
+}
+
+impl Waiting {
+    fn new(metrics: BcryptMetrics) -> Self {
+        metrics.queue_depth.inc();
+        Waiting {
+            metrics,
+            since: Instant::now(),
+        }
+    }
+
+    fn taken(self) {
+        self.metrics
+            .wait
+            .observe(self.since.elapsed().as_secs_f64());
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.metrics.queue_depth.dec();
     }
 }
 

@@ -11,6 +11,7 @@ mod forward_auth;
 mod health;
 mod html;
 mod jwks;
+pub mod metrics;
 mod oauth;
 mod pages;
 mod respond;

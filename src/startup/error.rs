@@ -26,6 +26,8 @@ pub enum StartupError {
     Mail(#[from] crate::mail::MailError),
     #[error("--bind (SESAME_BIND): cannot listen on {0}: {1}")]
     Bind(String, std::io::Error),
+    #[error("--metrics-bind (SESAME_METRICS_BIND): cannot listen on {0}: {1}")]
+    MetricsBind(String, std::io::Error),
     #[error("no database at {0}: run the server first, or pass --database-url")]
     NoDatabase(String),
 }

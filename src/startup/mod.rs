@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod http;
 mod maintenance;
+mod metrics;
 mod open;
 mod users;
 
@@ -21,7 +22,9 @@ use crate::auth::keys::KeyRing;
 use crate::auth::oidc::backchannel::{BackchannelSender, BackchannelSending, WakesOnEnds};
 use crate::auth::oidc::OpenIdProvider;
 use crate::auth::outbox::{Outbox, Sender, Sending};
-use crate::auth::{Accounts, Addresses, Administration, LimitStore, PasswordResets, SignInAlerts};
+use crate::auth::{
+    Accounts, Addresses, Administration, LimitStore, PasswordResets, Scrape, SignInAlerts,
+};
 use crate::config::{default_public_url, secure_cookies_refused, Database, Settings};
 use crate::db::server_lock::ServerLock;
 use crate::db::{Db, Listener};
@@ -55,6 +58,8 @@ pub struct Application {
     sending: Sending,
     /// Sends the back-channel logouts.
     backchannel: BackchannelSending,
+    /// `--metrics-bind`: its bound address and server, stopped after this one.
+    metrics: Option<(SocketAddr, Server)>,
 }
 
 impl Application {
@@ -65,6 +70,7 @@ impl Application {
         let bind_error = |e| StartupError::Bind(settings.bind.clone(), e);
         let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
+        let metrics_listener = metrics::bind(settings.metrics_bind.as_deref())?;
         // Then a SQLite file's lock, before touching the database itself.
         let lock = match &settings.database {
             Database::Sqlite(file) => Some(ServerLock::acquire(file, WAIT_FOR_PREVIOUS)?),
@@ -195,6 +201,8 @@ impl Application {
         // Not even formatted when RUST_LOG leaves it out.
         let access_log_enabled =
             log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info);
+        let timed = metrics_listener.is_some();
+        let counted = web::Data::new(db.metrics().clone());
 
         let server = HttpServer::new(move || {
             App::new()
@@ -205,6 +213,9 @@ impl Application {
                 .wrap(http::security_headers())
                 .wrap(from_fn(http::content_security_policy))
                 .wrap(Condition::new(access_log_enabled, http::access_log()))
+                // Outermost: the time of the whole answer, refusals included.
+                .wrap(Condition::new(timed, from_fn(metrics::time_requests)))
+                .app_data(counted.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(accounts.clone())
                 .app_data(administration.clone())
@@ -222,6 +233,12 @@ impl Application {
         .listen(listener)
         .map_err(bind_error)?
         .run();
+        let metrics = match metrics_listener {
+            Some((listener, bound)) => {
+                Some((bound, metrics::serve(listener, Scrape::new(db.clone()))?))
+            }
+            None => None,
+        };
         log::info!("listening on http://{address}");
         Ok(Application {
             address,
@@ -232,12 +249,18 @@ impl Application {
             maintenance,
             sending,
             backchannel,
+            metrics,
         })
     }
 
     /// The address actually bound.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The metrics listener's address, when `--metrics-bind` gave one.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(address, _)| *address)
     }
 
     /// A handle to stop the server (as SIGTERM or Ctrl-C do).
@@ -257,9 +280,19 @@ impl Application {
             maintenance,
             sending,
             backchannel,
+            metrics,
             ..
         } = self;
+        // A server runs only while polled: the metrics one beside this one.
+        let metrics = metrics.map(|(_, metrics)| {
+            let handle = metrics.handle();
+            (handle, actix_web::rt::spawn(metrics))
+        });
         let stopped = server.await;
+        if let Some((handle, serving)) = metrics {
+            handle.stop(true).await;
+            serving.await.ok();
+        }
         maintenance.stop();
         sending.stop().await;
         backchannel.stop().await;

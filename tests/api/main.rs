@@ -34,6 +34,7 @@ mod load;
 mod login;
 mod logout;
 mod mail_tls;
+mod metrics;
 mod oidc;
 mod pages;
 mod passkeys;

@@ -8,6 +8,7 @@ pub mod limiter;
 pub mod login;
 pub mod me;
 pub mod memory;
+pub mod metrics;
 pub mod oidc_tokens;
 pub mod pg_refresh;
 pub mod postgres;

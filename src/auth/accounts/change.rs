@@ -107,7 +107,16 @@ impl Accounts {
             .login_limits
             .begin(email, client.address_key())
             .await
-            .map_err(|refusal| rate_limited(&self.audit, action, Some(email), client, refusal))?;
+            .map_err(|refusal| {
+                rate_limited(
+                    &self.audit,
+                    self.db.metrics(),
+                    action,
+                    Some(email),
+                    client,
+                    refusal,
+                )
+            })?;
         let id = user_id.to_owned();
         let user = self
             .db

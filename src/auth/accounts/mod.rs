@@ -4,6 +4,7 @@
 
 mod alerts;
 mod change;
+mod counted;
 mod disable;
 mod factor_notices;
 mod name;
@@ -66,7 +67,7 @@ impl Accounts {
         limits: &LimitStore,
         outbox: Outbox,
     ) -> Self {
-        let hasher = PasswordHasher::new(settings.bcrypt_cost);
+        let hasher = PasswordHasher::new(settings.bcrypt_cost, db.metrics().bcrypt());
         hasher.use_dummy_cost(settings.bcrypt_cost);
         Accounts {
             db,
@@ -122,6 +123,18 @@ impl Accounts {
         credentials: Credentials,
         client: &Client,
     ) -> Result<LoginStep, AppError> {
+        let step = self.check_password(credentials, client).await;
+        let result = counted::login_result(&step);
+        self.db.metrics().sign_in("password", result);
+        step
+    }
+
+    /// `login`, uncounted.
+    async fn check_password(
+        &self,
+        credentials: Credentials,
+        client: &Client,
+    ) -> Result<LoginStep, AppError> {
         let Credentials { email, password } = credentials;
         let address = client.address_text();
         let attempt = self
@@ -129,7 +142,14 @@ impl Accounts {
             .begin(email.as_str(), client.address_key())
             .await
             .map_err(|refusal| {
-                rate_limited(&self.audit, "login", Some(email.as_str()), client, refusal)
+                rate_limited(
+                    &self.audit,
+                    self.db.metrics(),
+                    "login",
+                    Some(email.as_str()),
+                    client,
+                    refusal,
+                )
             })?;
         let lookup = email.as_str().to_owned();
         let user = self

@@ -78,6 +78,19 @@ impl Accounts {
         credential: PublicKeyCredential,
         client: &Client,
     ) -> Result<SignIn, AppError> {
+        let signed_in = self.check_passkey(challenge, credential, client).await;
+        let result = super::counted::result_of(&signed_in);
+        self.db.metrics().sign_in("passkey", result);
+        signed_in
+    }
+
+    /// `sign_in_with_passkey`, uncounted.
+    async fn check_passkey(
+        &self,
+        challenge: PasskeyChallenge,
+        credential: PublicKeyCredential,
+        client: &Client,
+    ) -> Result<SignIn, AppError> {
         let assertion = self.passkey_assertion(challenge, credential)?;
         let address = client.address_text();
         let failed = || {

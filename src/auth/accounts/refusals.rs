@@ -1,9 +1,11 @@
-//! How a refused sign-in or a limit is answered, each with its audit line.
+//! How a refused sign-in or a limit is answered, each with its audit line
+//! (and a limit's refusal counted, by the action it limits).
 
 use crate::auth::audit::Audit;
 use crate::auth::limits::Refusal;
 use crate::domain::{Client, Device};
 use crate::error::{retry_after_secs, AppError};
+use crate::metrics::Metrics;
 
 /// 401, with its audit line.
 pub(super) fn sign_in_failed(
@@ -52,6 +54,7 @@ pub(super) fn account_disabled(
 /// 429, with its audit line (or 503 when the shared limits cannot be reached).
 pub(in crate::auth) fn rate_limited(
     audit: &Audit,
+    metrics: &Metrics,
     action: &str,
     email: Option<&str>,
     client: &Client,
@@ -61,6 +64,7 @@ pub(in crate::auth) fn rate_limited(
         Refusal::Wait(wait) => wait,
         Refusal::Unavailable(error) => return error,
     };
+    metrics.limit_refused(action);
     let (address, wait) = (client.address_text(), retry_after_secs(retry_after));
     let mut fields: Vec<(&str, &dyn std::fmt::Display)> = vec![("action", &action)];
     if let Some(email) = &email {

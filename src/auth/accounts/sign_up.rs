@@ -33,7 +33,16 @@ impl Accounts {
             .register_limits
             .begin(client.address_key())
             .await
-            .map_err(|refusal| rate_limited(&self.audit, "register", None, client, refusal))?;
+            .map_err(|refusal| {
+                rate_limited(
+                    &self.audit,
+                    self.db.metrics(),
+                    "register",
+                    None,
+                    client,
+                    refusal,
+                )
+            })?;
         let NewAccount {
             name,
             email,

@@ -100,6 +100,19 @@ impl Accounts {
         proof: Proof,
         client: &Client,
     ) -> Result<SignIn, AppError> {
+        let signed_in = self.check_second_step(ticket, proof, client).await;
+        let result = super::counted::result_of(&signed_in);
+        self.db.metrics().sign_in("second_step", result);
+        signed_in
+    }
+
+    /// `second_step`, uncounted.
+    async fn check_second_step(
+        &self,
+        ticket: &str,
+        proof: Proof,
+        client: &Client,
+    ) -> Result<SignIn, AppError> {
         let token_hash = LinkToken::presented(ticket)
             .map_err(|_| AppError::InvalidTicket)?
             .hash();
@@ -121,6 +134,7 @@ impl Accounts {
                     .await?;
                 return Err(rate_limited(
                     &self.audit,
+                    self.db.metrics(),
                     "second_factor",
                     None,
                     client,

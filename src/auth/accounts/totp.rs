@@ -77,7 +77,16 @@ impl Accounts {
             .second_factor_limits
             .begin_confirm(&principal.user.id)
             .await
-            .map_err(|refusal| rate_limited(&self.audit, "totp_confirm", None, client, refusal))?;
+            .map_err(|refusal| {
+                rate_limited(
+                    &self.audit,
+                    self.db.metrics(),
+                    "totp_confirm",
+                    None,
+                    client,
+                    refusal,
+                )
+            })?;
         let codes = recovery::generate()?;
         let hashes: Vec<Vec<u8>> = codes.iter().filter_map(|c| recovery::hash(c)).collect();
         let (id, code) = (principal.user.id.clone(), code.to_owned());

@@ -59,6 +59,7 @@ impl Addresses {
             .map_err(|refusal| {
                 rate_limited(
                     &self.0.sessions.audit(),
+                    self.0.db.metrics(),
                     "change_email",
                     Some(new_email.as_str()),
                     client,

@@ -127,6 +127,7 @@ impl Addresses {
             .map_err(|refusal| {
                 rate_limited(
                     &self.0.sessions.audit(),
+                    self.0.db.metrics(),
                     "verify_resend",
                     Some(&user.email),
                     client,

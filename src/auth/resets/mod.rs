@@ -73,6 +73,7 @@ impl PasswordResets {
             .map_err(|refusal| {
                 rate_limited(
                     &self.0.sessions.audit(),
+                    self.0.db.metrics(),
                     "forgot",
                     Some(email.as_str()),
                     client,

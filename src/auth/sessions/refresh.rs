@@ -43,6 +43,20 @@ impl Sessions {
         token: &str,
         client_id: Option<&str>,
     ) -> Result<SignIn, AppError> {
+        let refreshed = self.rotate(token, client_id).await;
+        // A reuse is `refused` here, and counted apart as a detection.
+        let result = match &refreshed {
+            Ok(_) => "success",
+            Err(AppError::InvalidRefreshToken) => "refused",
+            Err(AppError::Busy) => "busy",
+            Err(_) => "error",
+        };
+        self.db.metrics().refresh(result);
+        refreshed
+    }
+
+    /// `refresh_for`, uncounted.
+    async fn rotate(&self, token: &str, client_id: Option<&str>) -> Result<SignIn, AppError> {
         let expected_client = client_id.map(str::to_owned);
         let Some(presented) = self.refresh_key.open(token) else {
             return Err(AppError::InvalidRefreshToken);
@@ -118,6 +132,7 @@ impl Sessions {
                 session_id,
                 user_id,
             } => {
+                self.db.metrics().reuse_detected();
                 self.audit.event(
                     "refresh_reuse_detected",
                     &[("user", &user_id), ("session", &session_id)],

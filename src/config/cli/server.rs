@@ -135,6 +135,10 @@ pub struct ServerArgs {
     /// How long a mail that cannot be delivered is retried; 0s: tried once.
     #[arg(long, env = "SESAME_MAIL_RETRY_FOR", default_value = "24h", value_name = "DURATION", value_parser = duration)]
     pub mail_retry_for: Duration,
+
+    /// Serve Prometheus metrics (GET /metrics) on this address only; unset: none. Keep it private.
+    #[arg(long, env = "SESAME_METRICS_BIND", value_name = "ADDR", value_parser = socket_address)]
+    pub metrics_bind: Option<String>,
 }
 
 impl ServerArgs {
@@ -176,6 +180,7 @@ impl ServerArgs {
             require_verified_email: self.require_verified_email,
             sign_in_alerts: self.sign_in_alerts,
             mail_retry_for: self.mail_retry_for,
+            metrics_bind: self.metrics_bind,
             signing_key: None,
             refresh_secret: None,
         };

@@ -64,6 +64,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// The database, as `--database-url` takes it.
     database_url: String,
+    /// `--metrics-bind`'s bound address, when the settings gave one.
+    pub metrics_address: Option<std::net::SocketAddr>,
     handle: ServerHandle,
     server: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
     /// The PostgreSQL database made for this app, deleted with it.
@@ -145,8 +147,10 @@ fn start(
     let app = Application::build(settings.clone()).expect("the application builds");
     let api = Api::new(format!("http://{}", app.address()));
     let handle = app.handle();
+    let metrics_address = app.metrics_address();
     let server = actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
+        metrics_address,
         api,
         settings,
         folder,
