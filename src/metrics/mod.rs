@@ -142,6 +142,12 @@ impl Metrics {
     }
 
     /// One answered request: `route` is the matched pattern or `unmatched`.
+    /// The route a request to `path` is timed under, if that is known
+    /// from the path alone (`/api/me`): see `Requests::known_route`.
+    pub fn known_route(&self, path: &str) -> Option<std::sync::Arc<str>> {
+        self.families.requests.known_route(path)
+    }
+
     pub fn request(&self, route: &str, status: u16, seconds: f64) {
         self.families.requests.observe(route, status, seconds);
     }
@@ -278,6 +284,16 @@ mod tests {
             .render(gauges)
             .contains("sesame_sign_ins_total{method=\"password\",result=\"success\"} 1"));
         assert!(!two.render(gauges).contains("result=\"success\"} 1"));
+    }
+
+    #[test]
+    fn a_timed_route_is_known_by_its_own_path_alone() {
+        let metrics = Metrics::new();
+        assert!(metrics.known_route("/api/me").is_none());
+        metrics.request("/api/me", 200, 0.001);
+        metrics.request("/api/passkeys/{id}", 204, 0.001);
+        assert_eq!(metrics.known_route("/api/me").as_deref(), Some("/api/me"));
+        assert!(metrics.known_route("/api/passkeys/a").is_none());
     }
 
     #[test]

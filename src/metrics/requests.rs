@@ -5,13 +5,13 @@
 //! numbers, so the map stays small whatever strangers request.
 
 use std::collections::HashMap;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use prometheus::{Histogram, HistogramVec};
 
 pub(super) struct Requests {
     family: HistogramVec,
-    handles: RwLock<HashMap<Box<str>, HashMap<u16, Histogram>>>,
+    handles: RwLock<HashMap<Arc<str>, HashMap<u16, Histogram>>>,
 }
 
 impl Requests {
@@ -20,6 +20,16 @@ impl Requests {
             family,
             handles: RwLock::default(),
         }
+    }
+
+    /// The kept route whose pattern is this very path (a static route's
+    /// path is its own pattern; a path equal to any kept pattern matches
+    /// it), without walking the app's routes to match it again.
+    pub(super) fn known_route(&self, path: &str) -> Option<Arc<str>> {
+        let handles = self.handles.read().unwrap_or_else(PoisonError::into_inner);
+        handles
+            .get_key_value(path)
+            .map(|(route, _)| Arc::clone(route))
     }
 
     pub(super) fn observe(&self, route: &str, status: u16, seconds: f64) {

@@ -30,17 +30,17 @@ pub async fn time_requests(
     let Some(metrics) = req.app_data::<web::Data<Metrics>>().cloned() else {
         return next.call(req).await;
     };
-    let route = req.match_pattern();
+    // A static route is known by its path; others walk the routes.
+    let route = metrics.known_route(req.path()).unwrap_or_else(|| {
+        req.match_pattern()
+            .map_or_else(|| UNMATCHED.into(), std::sync::Arc::from)
+    });
     let answered = next.call(req).await;
     let status = match &answered {
         Ok(response) => response.status(),
         Err(error) => error.as_response_error().status_code(),
     };
-    metrics.request(
-        route.as_deref().unwrap_or(UNMATCHED),
-        status.as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
+    metrics.request(&route, status.as_u16(), started.elapsed().as_secs_f64());
     answered
 }
 
