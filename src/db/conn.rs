@@ -76,6 +76,23 @@ pub(super) fn in_transaction<T>(
     begin: Begin,
     work: impl FnOnce(&mut Conn) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
+    begin_transaction(conn, begin)?;
+    match work(conn) {
+        Ok(done) => {
+            each_backend!(conn, |c| AnsiTransactionManager::commit_transaction(c))?;
+            Ok(done)
+        }
+        Err(error) => {
+            // A rollback that fails leaves the connection broken; the pool
+            // drops it.
+            let _ = each_backend!(conn, |c| AnsiTransactionManager::rollback_transaction(c));
+            Err(error)
+        }
+    }
+}
+
+/// Begins a transaction as `begin` says.
+pub(super) fn begin_transaction(conn: &mut Conn, begin: Begin) -> diesel::QueryResult<()> {
     match (&mut *conn, begin) {
         (Conn::Sqlite(c), Begin::Read) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN"),
         (Conn::Sqlite(c), Begin::Write) => {
@@ -87,18 +104,6 @@ pub(super) fn in_transaction<T>(
         ),
         (Conn::Postgres(c), Begin::Write) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")
-        }
-    }?;
-    match work(conn) {
-        Ok(done) => {
-            each_backend!(conn, |c| AnsiTransactionManager::commit_transaction(c))?;
-            Ok(done)
-        }
-        Err(error) => {
-            // A rollback that fails leaves the connection broken; the pool
-            // drops it.
-            let _ = each_backend!(conn, |c| AnsiTransactionManager::rollback_transaction(c));
-            Err(error)
         }
     }
 }

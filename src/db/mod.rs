@@ -12,6 +12,7 @@ pub mod audit_events;
 pub mod backchannel_logouts;
 mod conn;
 pub mod email_links;
+mod group_commit;
 pub mod known_devices;
 mod listen;
 pub mod mail_outbox;
@@ -49,6 +50,7 @@ use crate::error::AppError;
 use crate::metrics::Metrics;
 use crate::offload::Gate;
 use conn::{in_transaction, Begin, Manager};
+use group_commit::GroupCommit;
 use pool_threads::PoolThreads;
 
 pub(crate) use conn::each_backend;
@@ -66,14 +68,13 @@ const WRITE_WAIT: Duration = Duration::from_secs(5);
 pub struct Db {
     pool: Pool<Manager>,
     gate: Gate,
-    /// SQLite only: one write transaction at a time in this process, in the
-    /// order asked (a fair async lock), taken *before* a place at the gate,
-    /// so waiting writers never hold up reads. SQLite allows one writer
-    /// anyway, but its busy handler lets waiting writers poll with growing
-    /// sleeps, so under a steady stream of writes one could lose every race
-    /// for five seconds (a spurious 503); here they wait in line, at most
-    /// `WRITE_WAIT`. PostgreSQL writes run side by side, locking rows.
-    writing: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// SQLite only: the process's one writer, which commits the writes
+    /// asked for together in one transaction (see `group_commit`). SQLite
+    /// allows one writer anyway, and its busy handler would let waiting
+    /// writers poll with growing sleeps; here they wait in line, at most
+    /// `WRITE_WAIT`, and share an fsync. PostgreSQL writes run side by
+    /// side, locking rows.
+    writer: Option<Arc<GroupCommit>>,
     /// This server's metrics: its database errors counted here, and handed
     /// to every owner, which all hold a `Db` already.
     metrics: Metrics,
@@ -91,17 +92,23 @@ impl Db {
         // Waited for even when opening fails half way.
         let threads = Arc::new(PoolThreads::new());
         let db = match database {
-            Database::Sqlite(file) => Db {
-                pool: open::open_sqlite(file, &threads)?,
-                gate: Gate::new(open::SQLITE_POOL_SIZE as usize, MAX_QUEUED),
-                writing: Some(Arc::new(tokio::sync::Mutex::new(()))),
-                metrics: Metrics::new(),
-                _threads: threads,
-            },
+            Database::Sqlite(file) => {
+                let (pool, metrics) = (open::open_sqlite(file, &threads)?, Metrics::new());
+                let writer =
+                    GroupCommit::start(pool.clone(), metrics.writes(), MAX_QUEUED, WRITE_WAIT)
+                        .map_err(OpenError::Writer)?;
+                Db {
+                    pool,
+                    gate: Gate::new(open::SQLITE_POOL_SIZE as usize, MAX_QUEUED),
+                    writer: Some(Arc::new(writer)),
+                    metrics,
+                    _threads: threads,
+                }
+            }
             Database::Postgres(url) => Db {
                 pool: open::open_postgres(url, &threads)?,
                 gate: Gate::new(open::POSTGRES_POOL_SIZE as usize, MAX_QUEUED),
-                writing: None,
+                writer: None,
                 metrics: Metrics::new(),
                 _threads: threads,
             },
@@ -116,7 +123,7 @@ impl Db {
 
     /// Whether this database is shared with other instances (PostgreSQL).
     pub fn is_shared(&self) -> bool {
-        self.writing.is_none()
+        self.writer.is_none()
     }
 
     /// Runs read-only queries on a pooled connection, off the async workers,
@@ -149,27 +156,39 @@ impl Db {
     }
 
     /// `write`, then `after` as soon as the transaction is over (committed or
-    /// not), on the same blocking thread: it runs even when the request that
-    /// asked for the write is dropped while waiting for it.
+    /// not), on the thread that ran it, before the answer: it runs even when
+    /// the request that asked for the write is dropped while waiting for it.
+    /// On SQLite the transaction may hold other writes too, each in a
+    /// savepoint of its own (`group_commit`): `work`'s error rolls back its
+    /// own changes alone, and its answer waits for the commit.
     pub async fn write_then<T, F, A>(&self, work: F, after: A) -> Result<T, AppError>
     where
         F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
         A: FnOnce() + Send + 'static,
     {
-        let (pool, turn) = (self.pool.clone(), self.turn_to_write().await?);
-        self.gate
-            .run(move || {
-                let written = pool.get().map_err(|_| AppError::Busy).and_then(|mut conn| {
-                    let written = in_transaction(&mut conn, Begin::Write, work);
-                    unreachable_is_busy(&mut conn, written)
-                });
-                drop(turn);
-                after();
-                written
-            })
-            .await?
-            .inspect_err(|error| self.count_if_failed(error))
+        let written = match &self.writer {
+            Some(writer) => writer.write(work, after).await,
+            None => {
+                let (pool, writes) = (self.pool.clone(), self.metrics.writes());
+                self.gate
+                    .run(move || {
+                        let written =
+                            pool.get().map_err(|_| AppError::Busy).and_then(|mut conn| {
+                                let written = in_transaction(&mut conn, Begin::Write, work);
+                                if written.is_ok() {
+                                    writes.committed(1);
+                                }
+                                unreachable_is_busy(&mut conn, written)
+                            });
+                        after();
+                        written
+                    })
+                    .await
+                    .and_then(|written| written)
+            }
+        };
+        written.inspect_err(|error| self.count_if_failed(error))
     }
 
     /// A query that failed unexpectedly (`AppError::Unexpected`, what a
@@ -194,22 +213,21 @@ impl Db {
     /// Once no query is running any more, nor any waiting to (the server
     /// has stopped): only then may another server take over the file.
     pub async fn until_idle(&self) {
+        if let Some(writer) = &self.writer {
+            writer.until_idle().await;
+        }
         self.gate.until_idle().await;
     }
 
-    /// This process's turn to write (SQLite); 503 when it does not come in
-    /// time. PostgreSQL needs none.
-    pub(super) async fn turn_to_write(
-        &self,
-    ) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, AppError> {
-        let Some(writing) = &self.writing else {
-            return Ok(None);
-        };
-        let turn = Arc::clone(writing).lock_owned();
-        actix_web::rt::time::timeout(WRITE_WAIT, turn)
-            .await
-            .map(Some)
-            .map_err(|_| AppError::Busy)
+    /// `work` outside any transaction, by itself, on SQLite's writer (when
+    /// it is SQLite): for what must not run in one, such as
+    /// `incremental_vacuum`. `None` on PostgreSQL.
+    pub(super) async fn write_alone<T, F>(&self, work: F) -> Option<Result<T, AppError>>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        Some(self.writer.as_ref()?.alone(work).await)
     }
 
     /// Whether the database answers a query that reads it (on SQLite,

@@ -14,23 +14,19 @@ impl Db {
     /// pages at a time, each step a write of its own, so other writes go on.
     /// PostgreSQL's autovacuum does this by itself.
     pub async fn give_space_back(&self) -> Result<(), AppError> {
-        if self.is_shared() {
-            return Ok(());
-        }
         loop {
-            let (pool, _turn) = (self.pool.clone(), self.turn_to_write().await?);
-            let free_pages = self
-                .gate
-                .run(move || {
-                    let mut conn = pool.get().map_err(|_| AppError::Busy)?;
-                    let Conn::Sqlite(conn) = &mut *conn else {
-                        return Ok(0);
-                    };
-                    conn.batch_execute(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))?;
-                    free_pages(conn)
-                })
-                .await??;
-            if free_pages == 0 {
+            let step = self.write_alone(|conn| {
+                let Conn::Sqlite(conn) = conn else {
+                    return Ok(0);
+                };
+                conn.batch_execute(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))?;
+                free_pages(conn)
+            });
+            // PostgreSQL's autovacuum does this by itself.
+            let Some(free_pages) = step.await else {
+                return Ok(());
+            };
+            if free_pages? == 0 {
                 return Ok(());
             }
         }

@@ -8,6 +8,7 @@
 //! matched, never the path a stranger typed.
 
 mod requests;
+mod writes;
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use prometheus::{
 };
 
 use requests::Requests;
+pub use writes::WriteMetrics;
 
 /// The counters and histograms of one server.
 #[derive(Clone)]
@@ -35,6 +37,7 @@ struct Families {
     mail_outbox: IntGauge,
     sessions_alive: IntGauge,
     database_errors: IntCounter,
+    writes: WriteMetrics,
 }
 
 /// The bcrypt pool's: how many jobs wait, and how long each waited.
@@ -133,6 +136,7 @@ impl Metrics {
                     "Database queries that failed unexpectedly (not a refusal, not busy).",
                 ),
             ),
+            writes: WriteMetrics::register(&registry),
             registry,
         };
         families.start_at_zero();
@@ -182,6 +186,11 @@ impl Metrics {
     /// A query that failed unexpectedly.
     pub fn database_error(&self) {
         self.families.database_errors.inc();
+    }
+
+    /// The commits and the writes they held.
+    pub fn writes(&self) -> WriteMetrics {
+        self.families.writes.clone()
     }
 
     /// The bcrypt pool's gauge and histogram.

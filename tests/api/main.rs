@@ -22,6 +22,7 @@ mod exit_status;
 mod first_use;
 mod forms;
 mod forward_auth;
+mod group_commit;
 mod health;
 mod helpers;
 mod hostile;

@@ -48,11 +48,11 @@ struct Family {
     samples: Vec<(String, HashMap<String, String>, f64)>,
 }
 
-struct Scraped(HashMap<String, Family>);
+pub(crate) struct Scraped(HashMap<String, Family>);
 
 impl Scraped {
     /// The value of sample `name` whose labels include `labels`; 0 if none.
-    fn value(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
+    pub(crate) fn value(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
         self.0
             .values()
             .flat_map(|family| &family.samples)
@@ -67,12 +67,12 @@ impl Scraped {
     }
 }
 
-fn with_metrics(settings: &mut sesame::config::Settings) {
+pub(crate) fn with_metrics(settings: &mut sesame::config::Settings) {
     settings.metrics_bind = Some("127.0.0.1:0".into());
 }
 
 /// `GET /metrics` on the app's metrics address, parsed.
-async fn scrape(app: &TestApp) -> Scraped {
+pub(crate) async fn scrape(app: &TestApp) -> Scraped {
     let address = app.metrics_address.expect("a metrics address");
     let response = reqwest::get(format!("http://{address}/metrics"))
         .await

@@ -21,6 +21,8 @@ pub enum OpenError {
     Connect(String),
     #[error("cannot migrate the database: {}", one_line(.0))]
     Migrate(String),
+    #[error("cannot start the database's writer thread: {0}")]
+    Writer(std::io::Error),
 }
 
 /// libpq's messages run over several lines; a stop is one line.

@@ -16,7 +16,8 @@ use crate::db::pool_threads::PoolThreads;
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
-/// Connections in the pool; also how many queries run at once.
+/// How many reads run at once; the pool has one connection more, for the
+/// writer (`group_commit`).
 pub const POOL_SIZE: u32 = 8;
 /// The write-ahead log is cut back to this size after each checkpoint, so
 /// a burst of writes does not leave a large file behind.
@@ -30,7 +31,7 @@ pub fn open_pool(file: &SqliteFile, threads: &PoolThreads) -> Result<Pool<Manage
     create_private(file)?;
     let path = file.path().to_str().ok_or(OpenError::NotUtf8)?;
     let pool = Pool::builder()
-        .max_size(POOL_SIZE)
+        .max_size(POOL_SIZE + 1)
         .thread_pool(threads.for_pool())
         // Failures are answered (503) and logged where they happen, once.
         .error_handler(Box::new(NopErrorHandler))
