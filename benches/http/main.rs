@@ -34,7 +34,6 @@ mod storage;
 use std::time::Duration;
 
 use cluster::{wait_for_listeners, Cluster};
-use scenarios::pinned::Cpus;
 use scenarios::postgres::Figures;
 use scenarios::{
     backchannel, disk, forgot, limiter, login, me, memory, metrics, oidc_tokens, pg_refresh,
@@ -63,7 +62,7 @@ fn main() {
         return;
     }
     // Pinned before the runtime is built, so its threads inherit the CPU.
-    let cpus = match std::env::var("BENCH_ONLY").as_deref() {
+    let server_cpu = match std::env::var("BENCH_ONLY").as_deref() {
         Ok("speed") => pinned::pin_load_generator(),
         _ => None,
     };
@@ -71,7 +70,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
-    runtime.block_on(run(cpus));
+    runtime.block_on(run(server_cpu));
 }
 
 /// Which rows a run measures (BENCH_ONLY).
@@ -90,7 +89,8 @@ enum Only {
     Speed,
 }
 
-async fn run(cpus: Option<Cpus>) {
+/// `server_cpu`: where BENCH_ONLY=speed pins the servers (None: unpinned).
+async fn run(server_cpu: Option<usize>) {
     let seconds = Duration::from_secs(setting("BENCH_SECONDS", 5));
     let cost = u32::try_from(setting("BENCH_COST", 10)).expect("a bcrypt cost");
     let bulk = setting("BENCH_SESSIONS", 1_000_000);
@@ -130,7 +130,7 @@ async fn run(cpus: Option<Cpus>) {
     ];
 
     if only == Only::Speed {
-        print_table(&speed::measure(&folder, USER, cpus, seconds).await);
+        print_table(&speed::measure(&folder, USER, server_cpu, seconds).await);
         return;
     }
     if only == Only::Metrics {

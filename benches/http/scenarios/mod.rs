@@ -64,8 +64,8 @@ pub fn print_table(rows: &[Row]) {
 /// round of each by `key` (with every round's errors): on a noisy machine,
 /// alternating makes both sides see the same conditions.
 pub async fn alternately(
-    mut first: impl AsyncFnMut() -> Stats,
-    mut second: impl AsyncFnMut() -> Stats,
+    first: impl AsyncFnMut() -> Stats,
+    second: impl AsyncFnMut() -> Stats,
     key: fn(&Stats) -> f64,
 ) -> (Stats, Stats) {
     let (firsts, seconds) = every_round(first, second).await;

@@ -14,17 +14,11 @@ use crate::server::start_baseline;
 /// bare Actix server: `main` then serves it (`serve_baseline`) and nothing else.
 pub const SERVE_BASELINE: &str = "BENCH_SERVE_BASELINE";
 
-/// The CPUs the servers and the load generator run on.
-#[derive(Clone, Copy)]
-pub struct Cpus {
-    pub server: usize,
-    pub load: usize,
-}
-
 /// Pins this process's threads to the second CPU it may use and returns
-/// the two CPUs; called before the runtime is built, so its threads inherit
-/// the pinning. On fewer than two CPUs nothing is pinned, and it says so.
-pub fn pin_load_generator() -> Option<Cpus> {
+/// the first, for the servers; called before the runtime is built, so its
+/// threads inherit the pinning. On fewer than two CPUs nothing is pinned
+/// (and it says so).
+pub fn pin_load_generator() -> Option<usize> {
     let allowed = allowed_cpus();
     let [server, load, ..] = allowed[..] else {
         println!("fewer than 2 CPUs: servers and load generator run unpinned, sharing them");
@@ -32,7 +26,7 @@ pub fn pin_load_generator() -> Option<Cpus> {
     };
     pin_this_thread(load);
     println!("pinned: servers under test on CPU {server}, load generator on CPU {load}");
-    Some(Cpus { server, load })
+    Some(server)
 }
 
 /// The CPUs this process may run on, in order.

@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use super::pinned::Cpus;
 use super::{durable_refresh, fsync, me_pinned, Row, CONNECTIONS};
 use crate::server::{temp_database, Sesame};
 use crate::setup::{register, sessions};
@@ -25,10 +24,9 @@ const FLAGS: [&str; 6] = [
 pub async fn measure(
     folder: &tempfile::TempDir,
     email: &str,
-    cpus: Option<Cpus>,
+    cpu: Option<usize>,
     seconds: Duration,
 ) -> Vec<Row> {
-    let cpu = cpus.map(|c| c.server);
     println!("speed rows: bcrypt cost 4 here (the sessions' sign-ins are not measured)");
     let sesame = Sesame::start_pinned(temp_database(folder, "speed.db"), &FLAGS, cpu);
     register(sesame.address, email).await;
