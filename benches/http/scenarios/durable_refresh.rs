@@ -26,6 +26,12 @@ const EXPRESS_REFRESHES_PER_S: f64 = 538.0;
 /// Issue 24's goal for many sessions at once: ≥ 20× Express (10,760/s).
 const TIMES_EXPRESS: f64 = 20.0;
 
+/// What a lone refresh does beyond a lone `me` and one commit (signing the
+/// new access token, its reads and statements): about 0.2 ms measured on a
+/// busy 2-CPU machine before group commit, so a wait added before the
+/// commit (group commit's window, up to 2 ms) shows above it.
+const REFRESH_OWN_WORK: Duration = Duration::from_micros(500);
+
 /// (concurrent sessions, row name, goal).
 const LEVELS: [(usize, &str, &str); 4] = [
     (1, "durable refresh, 1 session (pinned, fsync on)", LONE),
@@ -108,15 +114,17 @@ pub async fn measure(
         );
         let met = stats.errors == 0
             && match (count, &lone_me) {
-                // Not slower than one commit plus the HTTP path (a lone `me`).
+                // Not slower than one commit plus the HTTP path (a lone
+                // `me`, and the refresh's own work).
                 (1, Some(me)) => {
-                    let bound = ceiling.commit() + me.percentile(0.5);
+                    let bound = ceiling.commit() + me.percentile(0.5) + REFRESH_OWN_WORK;
                     line += &format!(
-                        " | p50 {}, p99 {}; one commit {} + lone `me` p50 {} = {}",
+                        " | p50 {}, p99 {}; bound: one commit {} + lone `me` p50 {} + {} = {}",
                         ms(stats.percentile(0.5)),
                         ms(stats.percentile(0.99)),
                         ms(ceiling.commit()),
                         ms(me.percentile(0.5)),
+                        ms(REFRESH_OWN_WORK),
                         ms(bound)
                     );
                     stats.percentile(0.5) <= bound
