@@ -78,32 +78,7 @@ pub async fn measure(
     let mut rows = Vec::new();
     let mut lone_rate = 0.0;
     for (count, name, goal) in LEVELS {
-        let tokens: Vec<_> = sessions(sesame, email, count, "refreshToken")
-            .await
-            .into_iter()
-            .map(|t| Arc::new(Mutex::new(t)))
-            .collect();
-        let refresh = async || {
-            let clients = tokens.iter().map(|t| Rotating(Arc::clone(t))).collect();
-            drive(sesame, clients, seconds).await
-        };
-        let (rounds, lone_me) = if count == 1 {
-            // Beside a lone `me`: the HTTP path without a write.
-            let access = sessions(sesame, email, 1, "accessToken").await;
-            let (refreshes, mes) = every_round(refresh, async || {
-                drive(sesame, me_each(&access), seconds).await
-            })
-            .await;
-            (refreshes, Some(median_by(mes, Stats::throughput)))
-        } else {
-            let mut rounds = Vec::new();
-            for _ in 0..ROUNDS {
-                rounds.push(refresh().await);
-            }
-            (rounds, None)
-        };
-        let each = each_rate(&rounds);
-        let stats = median_by(rounds, Stats::throughput);
+        let (stats, each, lone_me) = level(sesame, email, count, seconds).await;
         let rate = stats.throughput();
         let (of_ceiling, times_express) =
             (rate / ceiling.per_second, rate / EXPRESS_REFRESHES_PER_S);
@@ -153,4 +128,38 @@ pub async fn measure(
         });
     }
     rows
+}
+
+/// `count` new sessions rotating, ROUNDS times: the median round, every
+/// round's rate, and for one session a lone `me` measured alternately (the
+/// HTTP path without a write).
+async fn level(
+    sesame: SocketAddr,
+    email: &str,
+    count: usize,
+    seconds: Duration,
+) -> (Stats, String, Option<Stats>) {
+    let tokens: Vec<_> = sessions(sesame, email, count, "refreshToken")
+        .await
+        .into_iter()
+        .map(|t| Arc::new(Mutex::new(t)))
+        .collect();
+    let refresh = async || {
+        let clients = tokens.iter().map(|t| Rotating(Arc::clone(t))).collect();
+        drive(sesame, clients, seconds).await
+    };
+    let (rounds, lone_me) = if count == 1 {
+        let access = sessions(sesame, email, 1, "accessToken").await;
+        let lone = async || drive(sesame, me_each(&access), seconds).await;
+        let (refreshes, mes) = every_round(refresh, lone).await;
+        (refreshes, Some(median_by(mes, Stats::throughput)))
+    } else {
+        let mut rounds = Vec::new();
+        for _ in 0..ROUNDS {
+            rounds.push(refresh().await);
+        }
+        (rounds, None)
+    };
+    let each = each_rate(&rounds);
+    (median_by(rounds, Stats::throughput), each, lone_me)
 }
