@@ -10,7 +10,12 @@
 //! BENCH_ONLY (unset: every row) `postgres` for the PostgreSQL rows and the
 //! SQLite `me`, `refresh` and `login` rows they compare to, or `sqlite` for
 //! every row but the PostgreSQL ones, or `metrics` for `me` with metrics on
-//! and off alone.
+//! and off alone, or `speed` for issue 24's rows alone: each server under
+//! test pinned to one CPU (one worker) and this load generator to another
+//! (unpinned, and said, on fewer than 2 CPUs), `me` against bare Actix in a
+//! pinned process of its own, the fsync-per-commit ceiling on the same disk,
+//! and durable refresh at 1, 8, 32 and 128 sessions against it and Express;
+//! medians of three runs (`scenarios/speed.rs`). The other modes are unpinned.
 //!
 //! `run` is the order of the measurements; each row is measured in
 //! `scenarios/`, `storage.rs` holds what uses sesame's library directly,
@@ -32,8 +37,8 @@ use cluster::{wait_for_listeners, Cluster};
 use scenarios::postgres::Figures;
 use scenarios::{
     backchannel, disk, forgot, limiter, login, me, memory, metrics, oidc_tokens, pg_refresh,
-    postgres, print_table, propagation, refresh, scale, second_step, startup, storm, verify, Row,
-    CONNECTIONS,
+    pinned, postgres, print_table, propagation, refresh, scale, second_step, speed, startup, storm,
+    verify, Row, CONNECTIONS,
 };
 use server::{temp_database, Sesame};
 use setup::{sessions, start_with_user};
@@ -51,11 +56,21 @@ fn setting(name: &str, default: u64) -> u64 {
 }
 
 fn main() {
+    // This binary re-run as the pinned bare Actix server (BENCH_ONLY=speed).
+    if std::env::var_os(pinned::SERVE_BASELINE).is_some() {
+        pinned::serve_baseline();
+        return;
+    }
+    // Pinned before the runtime is built, so its threads inherit the CPU.
+    let server_cpu = match std::env::var("BENCH_ONLY").as_deref() {
+        Ok("speed") => pinned::pin_load_generator(),
+        _ => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a runtime");
-    runtime.block_on(run());
+    runtime.block_on(run(server_cpu));
 }
 
 /// Which rows a run measures (BENCH_ONLY).
@@ -70,9 +85,12 @@ enum Only {
     Tokens,
     /// `me` with metrics on beside `me` with them off.
     Metrics,
+    /// Issue 24's pinned rows alone.
+    Speed,
 }
 
-async fn run() {
+/// `server_cpu`: where BENCH_ONLY=speed pins the servers (None: unpinned).
+async fn run(server_cpu: Option<usize>) {
     let seconds = Duration::from_secs(setting("BENCH_SECONDS", 5));
     let cost = u32::try_from(setting("BENCH_COST", 10)).expect("a bcrypt cost");
     let bulk = setting("BENCH_SESSIONS", 1_000_000);
@@ -84,9 +102,10 @@ async fn run() {
         Ok("core") => Only::Core,
         Ok("tokens") => Only::Tokens,
         Ok("metrics") => Only::Metrics,
+        Ok("speed") => Only::Speed,
         Ok(other) => {
             panic!(
-                "BENCH_ONLY={other}: give postgres, sqlite, core, tokens or metrics, or leave it unset"
+                "BENCH_ONLY={other}: give postgres, sqlite, core, tokens, metrics or speed, or leave it unset"
             )
         }
     };
@@ -110,6 +129,10 @@ async fn run() {
         "1000000",
     ];
 
+    if only == Only::Speed {
+        print_table(&speed::measure(&folder, USER, server_cpu, seconds).await);
+        return;
+    }
     if only == Only::Metrics {
         print_table(&[metrics::measure(&folder, &flags, USER, seconds).await]);
         return;

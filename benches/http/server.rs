@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::scenarios::pinned::pin_child;
+
 /// The sesame binary measured: this build's, or `BENCH_SESAME` (another
 /// build, say the one before a change, measured by the same benchmark).
 pub fn binary() -> String {
@@ -26,7 +28,13 @@ impl Sesame {
     /// Starts `sesame` on `database` (a SQLite file's path or a PostgreSQL
     /// URL) with extra flags; returns once it listens.
     pub fn start(database: impl AsRef<OsStr>, flags: &[&str]) -> Sesame {
-        let mut child = spawn(database.as_ref(), "127.0.0.1:0", flags, Stdio::piped());
+        Sesame::start_pinned(database, flags, None)
+    }
+
+    /// `start`, the process pinned to `cpu` if given (BENCH_ONLY=speed).
+    pub fn start_pinned(database: impl AsRef<OsStr>, flags: &[&str], cpu: Option<usize>) -> Sesame {
+        let bind = "127.0.0.1:0";
+        let mut child = spawn(database.as_ref(), bind, flags, Stdio::piped(), cpu);
         let stderr = child.stderr.take().expect("stderr");
         let mut lines = BufReader::new(stderr).lines();
         let address = loop {
@@ -70,8 +78,10 @@ impl Drop for Sesame {
 }
 
 /// The release binary on `database`, listening on `bind`, logging warnings.
-fn spawn(database: &OsStr, bind: &str, flags: &[&str], stderr: Stdio) -> Child {
-    Command::new(binary())
+fn spawn(database: &OsStr, bind: &str, flags: &[&str], stderr: Stdio, cpu: Option<usize>) -> Child {
+    let mut command = Command::new(binary());
+    pin_child(&mut command, cpu);
+    command
         .args(["--bind", bind, "--database-url"])
         .arg(database)
         .args(flags)
@@ -101,7 +111,7 @@ pub fn time_to_healthy(database: &Path) -> Duration {
         .port();
     let bind = format!("127.0.0.1:{port}");
     let started = Instant::now();
-    let mut child = spawn(database.as_os_str(), &bind, &[], Stdio::null());
+    let mut child = spawn(database.as_os_str(), &bind, &[], Stdio::null(), None);
     let healthy = loop {
         if healthz_ok(&bind) {
             break started.elapsed();

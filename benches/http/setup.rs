@@ -53,7 +53,7 @@ async fn call(address: SocketAddr, path: &str, body: Value) -> Value {
     serde_json::from_slice(&bytes).expect("JSON")
 }
 
-async fn register(address: SocketAddr, email: &str) -> Value {
+pub async fn register(address: SocketAddr, email: &str) -> Value {
     call(
         address,
         "/auth/register",

@@ -3,19 +3,24 @@
 
 pub mod backchannel;
 pub mod disk;
+pub mod durable_refresh;
 pub mod forgot;
+pub mod fsync;
 pub mod limiter;
 pub mod login;
 pub mod me;
+pub mod me_pinned;
 pub mod memory;
 pub mod metrics;
 pub mod oidc_tokens;
 pub mod pg_refresh;
+pub mod pinned;
 pub mod postgres;
 pub mod propagation;
 pub mod refresh;
 pub mod scale;
 pub mod second_step;
+pub mod speed;
 pub mod startup;
 pub mod storm;
 pub mod verify;
@@ -59,16 +64,34 @@ pub fn print_table(rows: &[Row]) {
 /// round of each by `key` (with every round's errors): on a noisy machine,
 /// alternating makes both sides see the same conditions.
 pub async fn alternately(
-    mut first: impl AsyncFnMut() -> Stats,
-    mut second: impl AsyncFnMut() -> Stats,
+    first: impl AsyncFnMut() -> Stats,
+    second: impl AsyncFnMut() -> Stats,
     key: fn(&Stats) -> f64,
 ) -> (Stats, Stats) {
+    let (firsts, seconds) = every_round(first, second).await;
+    (median_by(firsts, key), median_by(seconds, key))
+}
+
+/// `alternately`'s ROUNDS rounds of each, all kept (in the order measured).
+pub async fn every_round(
+    mut first: impl AsyncFnMut() -> Stats,
+    mut second: impl AsyncFnMut() -> Stats,
+) -> (Vec<Stats>, Vec<Stats>) {
     let (mut firsts, mut seconds) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         firsts.push(first().await);
         seconds.push(second().await);
     }
-    (median_by(firsts, key), median_by(seconds, key))
+    (firsts, seconds)
+}
+
+/// Each round's throughput, as the progress lines show a median's rounds.
+pub fn each_rate(rounds: &[Stats]) -> String {
+    let rates: Vec<String> = rounds
+        .iter()
+        .map(|r| format!("{:.0}", r.throughput()))
+        .collect();
+    format!("rounds {} req/s", rates.join(" / "))
 }
 
 pub fn ms(d: Duration) -> String {
