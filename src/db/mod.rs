@@ -7,6 +7,12 @@
 //!
 //! The queries that write session and refresh-token rows are methods of the
 //! one `SessionWriter` that `Db::open` hands out (see `session_writer`).
+//!
+//! The queries of every refresh and of a session looked up cold run on the
+//! backend's own connection (`each_backend!`), not through `Conn`: Diesel's
+//! multi-backend connection writes a query's SQL out again at every
+//! execution, even when its prepared statement is cached, where the
+//! backend's own connection finds the statement by the query's type.
 
 pub mod audit_events;
 pub mod backchannel_logouts;

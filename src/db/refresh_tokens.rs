@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::schema::refresh_tokens;
-use super::{Conn, SessionWriter};
+use super::{each_backend, Conn, SessionWriter};
 use crate::clock::Millis;
 use crate::error::AppError;
 
@@ -19,11 +19,12 @@ pub struct RefreshToken {
 }
 
 pub fn find(conn: &mut Conn, token_hash: &[u8]) -> Result<Option<RefreshToken>, AppError> {
-    Ok(refresh_tokens::table
+    // On every refresh: on the backend's own connection (see `db`).
+    Ok(each_backend!(conn, |c| refresh_tokens::table
         .find(token_hash)
         .select(RefreshToken::as_select())
-        .get_result(conn)
-        .optional()?)
+        .get_result(c)
+        .optional())?)
 }
 
 /// Writes: only `auth::Sessions` holds the writer (see `session_writer`).
@@ -33,9 +34,9 @@ impl SessionWriter {
         conn: &mut Conn,
         token: &RefreshToken,
     ) -> Result<(), AppError> {
-        diesel::insert_into(refresh_tokens::table)
+        each_backend!(conn, |c| diesel::insert_into(refresh_tokens::table)
             .values(token)
-            .execute(conn)?;
+            .execute(c))?;
         Ok(())
     }
 
@@ -46,13 +47,13 @@ impl SessionWriter {
         token_hash: &[u8],
         at: Millis,
     ) -> Result<bool, AppError> {
-        let updated = diesel::update(
+        let updated = each_backend!(conn, |c| diesel::update(
             refresh_tokens::table
                 .find(token_hash)
                 .filter(refresh_tokens::spent_at.is_null()),
         )
         .set(refresh_tokens::spent_at.eq(at))
-        .execute(conn)?;
+        .execute(c))?;
         Ok(updated == 1)
     }
 
@@ -65,11 +66,11 @@ impl SessionWriter {
         session_id: &str,
         generation: i64,
     ) -> Result<usize, AppError> {
-        Ok(diesel::delete(
+        Ok(each_backend!(conn, |c| diesel::delete(
             refresh_tokens::table
                 .filter(refresh_tokens::session_id.eq(session_id))
                 .filter(refresh_tokens::generation.lt(generation)),
         )
-        .execute(conn)?)
+        .execute(c))?)
     }
 }

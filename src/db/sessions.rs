@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::backchannel_logouts::EndedSession;
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
-use super::{Conn, SessionWriter};
+use super::{each_backend, Conn, SessionWriter};
 use crate::clock::Millis;
 use crate::error::AppError;
 
@@ -47,13 +47,14 @@ impl Session {
 pub fn find_with_user(conn: &mut Conn, id: &str) -> Result<Option<(Session, User)>, AppError> {
     // This runs on every authenticated request. Each lookup here is by a
     // unique key, so no `LIMIT ?` (`first`): SQLite re-prepares a statement
-    // whenever a LIMIT parameter is bound again.
-    Ok(sessions::table
+    // whenever a LIMIT parameter is bound again. Run on the backend's own
+    // connection (see `db`).
+    Ok(each_backend!(conn, |c| sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(id))
         .select((sessions::all_columns, users::all_columns))
-        .get_result::<(Session, User)>(conn)
-        .optional()?)
+        .get_result::<(Session, User)>(c)
+        .optional())?)
 }
 
 /// The session if it belongs to the user.
@@ -124,7 +125,7 @@ impl SessionWriter {
         now: Millis,
         idle_expires_at: Millis,
     ) -> Result<bool, AppError> {
-        let updated = diesel::update(
+        let updated = each_backend!(conn, |c| diesel::update(
             sessions::table
                 .find(id)
                 .filter(sessions::generation.eq(from_generation)),
@@ -134,7 +135,7 @@ impl SessionWriter {
             sessions::last_used_at.eq(now),
             sessions::idle_expires_at.eq(idle_expires_at),
         ))
-        .execute(conn)?;
+        .execute(c))?;
         Ok(updated == 1)
     }
 
