@@ -103,13 +103,15 @@ fn with_security_headers<B>(mut response: ServiceResponse<B>) -> ServiceResponse
         POLICY
     };
     let headers = response.headers_mut();
+    // `append` where absent is `insert`, without the removed values
+    // `insert` hands back.
     for (name, value) in EVERY_ANSWER {
         if !headers.contains_key(&name) {
-            headers.insert(name, value);
+            headers.append(name, value);
         }
     }
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(
+        headers.append(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(policy),
         );
