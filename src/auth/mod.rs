@@ -47,5 +47,7 @@ pub use link_token::LinkToken;
 pub use profile::Profile;
 pub use resets::PasswordResets;
 pub use scrape::Scrape;
-pub use sessions::{AppSession, AppSessionFacts, Ending, Principal, Purged, Sessions, SignIn};
+pub use sessions::{
+    AppSession, AppSessionFacts, Ending, FromMemory, Principal, Purged, Sessions, SignIn,
+};
 pub use sign_in_alerts::SignInAlerts;

@@ -210,8 +210,7 @@ impl Application {
                 .wrap(from_fn(refuse_cross_site))
                 // Outermost but the log: every answer gets the headers,
                 // the cross-site refusals included.
-                .wrap(http::security_headers())
-                .wrap(from_fn(http::content_security_policy))
+                .wrap(http::SecurityHeaders)
                 .wrap(Condition::new(access_log_enabled, http::access_log()))
                 // Outermost: the time of the whole answer, refusals included.
                 .wrap(Condition::new(timed, from_fn(metrics::time_requests)))

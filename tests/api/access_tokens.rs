@@ -277,3 +277,61 @@ async fn a_revoked_sessions_access_token_is_refused_at_once() {
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
     assert_refused(app.me(&user.access_token).await).await;
 }
+
+/// The headers every answer gets (docs/API.md, "Headers on every answer").
+fn assert_every_answers_headers(response: &Response) {
+    let headers = response.headers();
+    for (name, value) in [
+        ("cache-control", "no-store"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "same-origin"),
+        ("x-frame-options", "DENY"),
+        (
+            "content-security-policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    ] {
+        assert_eq!(headers[name], value, "{name}");
+    }
+}
+
+#[actix_web::test]
+async fn me_answered_from_memory_keeps_its_body_and_every_header_by_bearer_or_cookie() {
+    let app = spawn_app().await;
+    let email = "ada@example.com";
+    let response = app.register("Ada \"the\" Countess", email, PASSWORD).await;
+    let user = TestUser::from_sign_in(email, response).await;
+    // The first request reads the session; the next ones find it in memory.
+    for request in [
+        app.me(&user.access_token),
+        app.me(&user.access_token),
+        app.me_with(Headers::new().cookie(&format!("accessToken={}", user.access_token))),
+    ] {
+        let response = request.await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_every_answers_headers(&response);
+        assert_eq!(response.headers()["content-type"], "application/json");
+        let body: Value = response.json().await.unwrap();
+        let created_at = body["createdAt"].as_str().expect("createdAt").to_owned();
+        assert_eq!(
+            body,
+            json!({
+                "id": user.id,
+                "name": "Ada \"the\" Countess",
+                "email": email,
+                "createdAt": created_at,
+                "roles": [],
+                "emailVerified": false,
+                "secondFactor": {"totp": false, "passkeys": 0, "recoveryCodesLeft": 0},
+            })
+        );
+    }
+    // A remembered token with another payload under its signature is no token.
+    let (head, signature) = user.access_token.rsplit_once('.').unwrap();
+    let (header, _) = head.split_once('.').unwrap();
+    let forged = format!("{header}.e30.{signature}");
+    let response = app.me(&forged).await;
+    assert_every_answers_headers(&response);
+    assert_refused(response).await;
+}

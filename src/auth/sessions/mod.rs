@@ -32,7 +32,7 @@ use crate::domain::Amr;
 use crate::error::AppError;
 use cache::SessionCache;
 pub use end::{Ending, Purged};
-pub use verify::TokenSession;
+pub use verify::{FromMemory, TokenSession};
 
 /// The lifetimes that govern sessions, in milliseconds.
 #[derive(Debug, Clone, Copy)]

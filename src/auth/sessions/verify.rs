@@ -6,6 +6,7 @@ use super::cache::{KnownSession, Lookup};
 use super::refresh::spending;
 use super::rotation::{decide, Decision};
 use super::{Principal, Sessions};
+use crate::auth::access_token::AccessClaims;
 use crate::auth::refresh_token;
 use crate::clock::{now_ms, Millis};
 use crate::db::sessions::{self as session_rows, Session};
@@ -25,48 +26,79 @@ pub struct TokenSession {
     pub expires_at: Millis,
 }
 
+/// What memory alone says of an access token (`authenticate_from_memory`).
+pub enum FromMemory {
+    /// The answer `authenticate` gives.
+    Answer(Result<Principal, AppError>),
+    /// A valid token whose session must be read (`read_session`).
+    ReadSession {
+        claims: Arc<AccessClaims>,
+        epoch: u64,
+    },
+}
+
+/// The principal of a valid token whose session is as `session` says.
+fn accept(session: &KnownSession, claims: Arc<AccessClaims>) -> Result<Principal, AppError> {
+    // A disabled account's sessions are ended with it; one read just
+    // before that (within the cache's freshness) is refused too.
+    let user = &session.user;
+    if user.id == claims.sub && !user.disabled && session.is_active(now_ms()) {
+        Ok(Principal {
+            user: Arc::clone(user),
+            claims,
+        })
+    } else {
+        Err(AppError::Unauthenticated { token_sent: true })
+    }
+}
+
 impl Sessions {
     /// The user and session behind an access token, if it is valid and its
     /// session is still active (a revoked session's tokens stop at once).
     /// The session comes from memory when it can (see `cache`).
     pub async fn authenticate(&self, access_token: &str) -> Result<Principal, AppError> {
-        let invalid = AppError::Unauthenticated { token_sent: true };
-        let Some(claims) = self.access.verify(access_token, now_ms()) else {
-            return Err(invalid);
-        };
-        let session = match self.cache.get(&claims.sid) {
-            Lookup::Known(session) => session,
-            Lookup::Unknown { epoch } => {
-                let session_id = claims.sid.clone();
-                let found = self
-                    .db
-                    .read(move |conn| session_rows::find_with_user(conn, &session_id))
-                    .await?;
-                let Some((session, user)) = found else {
-                    return Err(invalid);
-                };
-                let known = Arc::new(KnownSession {
-                    revoked: session.revoked_at.is_some(),
-                    ends_at: session.ends_at(),
-                    user: Arc::new(user.into()),
-                    read_at: std::time::Instant::now(),
-                });
-                self.cache
-                    .remember(claims.sid.clone(), Arc::clone(&known), epoch);
-                known
-            }
-        };
-        // A disabled account's sessions are ended with it; one read just
-        // before that (within the cache's freshness) is refused too.
-        let user = &session.user;
-        if user.id == claims.sub && !user.disabled && session.is_active(now_ms()) {
-            Ok(Principal {
-                user: Arc::clone(&session.user),
-                claims,
-            })
-        } else {
-            Err(invalid)
+        match self.authenticate_from_memory(access_token) {
+            FromMemory::Answer(answer) => answer,
+            FromMemory::ReadSession { claims, epoch } => self.read_session(claims, epoch).await,
         }
+    }
+
+    /// `authenticate`'s answer when memory has it: the token checked (or
+    /// remembered as checked) and its session known; else what to read.
+    /// Neither awaits nor copies the token: most requests end here.
+    pub fn authenticate_from_memory(&self, access_token: &str) -> FromMemory {
+        let Some(claims) = self.access.verify(access_token, now_ms()) else {
+            return FromMemory::Answer(Err(AppError::Unauthenticated { token_sent: true }));
+        };
+        match self.cache.get(&claims.sid) {
+            Lookup::Known(session) => FromMemory::Answer(accept(&session, claims)),
+            Lookup::Unknown { epoch } => FromMemory::ReadSession { claims, epoch },
+        }
+    }
+
+    /// The rest of `authenticate` for a session not in memory.
+    pub async fn read_session(
+        &self,
+        claims: Arc<AccessClaims>,
+        epoch: u64,
+    ) -> Result<Principal, AppError> {
+        let session_id = claims.sid.clone();
+        let found = self
+            .db
+            .read(move |conn| session_rows::find_with_user(conn, &session_id))
+            .await?;
+        let Some((session, user)) = found else {
+            return Err(AppError::Unauthenticated { token_sent: true });
+        };
+        let known = Arc::new(KnownSession {
+            revoked: session.revoked_at.is_some(),
+            ends_at: session.ends_at(),
+            user: Arc::new(user.into()),
+            read_at: std::time::Instant::now(),
+        });
+        self.cache
+            .remember(claims.sid.clone(), Arc::clone(&known), epoch);
+        accept(&known, claims)
     }
 
     /// The user a request is signed in as: by a valid access token, else by

@@ -1,32 +1,14 @@
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use super::me_body::me_json;
 use crate::auth::{Accounts, Profile};
 use crate::domain::{Client, CurrentPassword, UserName};
 use crate::error::AppError;
 use crate::routes::cookies::CookiePolicy;
 use crate::routes::extract::{Json, SignedIn, SignedInOrApp};
-use crate::routes::respond::{signed_out, UserBody};
-
-/// The user as the sign-in body gives it, and their roles.
-#[derive(Serialize)]
-struct MeBody<'a> {
-    #[serde(flatten)]
-    user: UserBody,
-    roles: &'a [String],
-    #[serde(rename = "emailVerified")]
-    email_verified: bool,
-    #[serde(rename = "secondFactor")]
-    second_factor: SecondFactorBody,
-}
-
-#[derive(Serialize)]
-struct SecondFactorBody {
-    totp: bool,
-    passkeys: u32,
-    #[serde(rename = "recoveryCodesLeft")]
-    recovery_codes_left: u32,
-}
+use crate::routes::respond::signed_out;
 
 /// `GET /api/me`
 pub async fn get(SignedInOrApp(principal): SignedInOrApp) -> HttpResponse {
@@ -50,18 +32,16 @@ pub async fn patch(
     Ok(me(&user))
 }
 
-/// The `/api/me` body of `user`.
+/// The `/api/me` answer for `user`.
 fn me(user: &Profile) -> HttpResponse {
-    HttpResponse::Ok().json(MeBody {
-        user: UserBody::from(user),
-        roles: &user.roles,
-        email_verified: user.email_verified,
-        second_factor: SecondFactorBody {
-            totp: user.second_factor.totp,
-            passkeys: user.second_factor.passkeys,
-            recovery_codes_left: user.second_factor.recovery_codes_left,
-        },
-    })
+    // As `HttpResponseBuilder::json` would, without making its content type
+    // from a `Mime` at each request.
+    HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ))
+        .body(me_json(user))
 }
 
 #[derive(Deserialize)]

@@ -2,5 +2,6 @@
 
 pub mod admin;
 pub mod me;
+mod me_body;
 pub mod passkeys;
 pub mod sessions;

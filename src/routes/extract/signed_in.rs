@@ -5,10 +5,11 @@
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use futures_util::future::LocalBoxFuture;
+use futures_util::future::{Either, LocalBoxFuture};
+use std::future::{ready, Ready};
 
-use super::tokens::access_token;
-use crate::auth::{Principal, Sessions};
+use super::tokens::{access_token, bearer};
+use crate::auth::{FromMemory, Principal, Sessions};
 use crate::error::AppError;
 
 /// A request with a valid access token of an active session of sesame's
@@ -26,17 +27,35 @@ pub struct MaybeSignedIn(pub Option<Principal>);
 
 impl FromRequest for SignedInOrApp {
     type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+    type Future =
+        Either<Ready<Result<Self, AppError>>, LocalBoxFuture<'static, Result<Self, AppError>>>;
 
+    /// Answered at once when memory knows the token and its session (no
+    /// copy of the token, no boxed future); else the session is read.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = access_token(req);
-        let sessions = req.app_data::<web::Data<Sessions>>().cloned();
-        Box::pin(async move {
-            let token = token.ok_or(AppError::Unauthenticated { token_sent: false })?;
-            let sessions =
-                sessions.ok_or_else(|| AppError::unexpected("Sessions is not registered"))?;
-            sessions.authenticate(&token).await.map(SignedInOrApp)
-        })
+        let Some(sessions) = req.app_data::<web::Data<Sessions>>() else {
+            let missing = AppError::unexpected("Sessions is not registered");
+            return Either::Left(ready(Err(missing)));
+        };
+        let from_memory = match bearer(req) {
+            Some(token) => sessions.authenticate_from_memory(token),
+            None => match access_token(req) {
+                Some(token) => sessions.authenticate_from_memory(&token),
+                None => FromMemory::Answer(Err(AppError::Unauthenticated { token_sent: false })),
+            },
+        };
+        match from_memory {
+            FromMemory::Answer(answer) => Either::Left(ready(answer.map(SignedInOrApp))),
+            FromMemory::ReadSession { claims, epoch } => {
+                let sessions = sessions.clone();
+                Either::Right(Box::pin(async move {
+                    sessions
+                        .read_session(claims, epoch)
+                        .await
+                        .map(SignedInOrApp)
+                }))
+            }
+        }
     }
 }
 
