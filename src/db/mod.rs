@@ -16,6 +16,7 @@
 
 pub mod audit_events;
 pub mod backchannel_logouts;
+mod cached_updates;
 mod conn;
 pub mod email_links;
 mod group_commit;

@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use super::cached_updates::SpendToken;
 use super::schema::refresh_tokens;
 use super::{each_backend, Conn, SessionWriter};
 use crate::clock::Millis;
@@ -47,13 +48,8 @@ impl SessionWriter {
         token_hash: &[u8],
         at: Millis,
     ) -> Result<bool, AppError> {
-        let updated = each_backend!(conn, |c| diesel::update(
-            refresh_tokens::table
-                .find(token_hash)
-                .filter(refresh_tokens::spent_at.is_null()),
-        )
-        .set(refresh_tokens::spent_at.eq(at))
-        .execute(c))?;
+        let spend = SpendToken { token_hash, at };
+        let updated = each_backend!(conn, |c| spend.execute(c))?;
         Ok(updated == 1)
     }
 

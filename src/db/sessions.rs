@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use super::backchannel_logouts::EndedSession;
+use super::cached_updates::AdvanceSession;
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
 use super::{each_backend, Conn, SessionWriter};
@@ -125,17 +126,14 @@ impl SessionWriter {
         now: Millis,
         idle_expires_at: Millis,
     ) -> Result<bool, AppError> {
-        let updated = each_backend!(conn, |c| diesel::update(
-            sessions::table
-                .find(id)
-                .filter(sessions::generation.eq(from_generation)),
-        )
-        .set((
-            sessions::generation.eq(from_generation + 1),
-            sessions::last_used_at.eq(now),
-            sessions::idle_expires_at.eq(idle_expires_at),
-        ))
-        .execute(c))?;
+        let advance = AdvanceSession {
+            id,
+            from: from_generation,
+            next: from_generation + 1,
+            now,
+            idle_expires_at,
+        };
+        let updated = each_backend!(conn, |c| advance.execute(c))?;
         Ok(updated == 1)
     }
 
