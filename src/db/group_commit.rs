@@ -14,8 +14,11 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use diesel::backend::Backend;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::r2d2::Pool;
+use diesel::{QueryResult, RunQueryDsl};
 use tokio::sync::{oneshot, Notify};
 
 use super::conn::{begin_transaction, each_backend, Begin, Conn, Manager};
@@ -369,29 +372,54 @@ fn in_savepoint<T>(
     conn: &mut Conn,
     work: impl FnOnce(&mut Conn) -> Result<T, AppError>,
 ) -> (Result<T, AppError>, Option<AppError>) {
-    if let Err(error) = each_backend!(&mut *conn, |c| AnsiTransactionManager::begin_transaction(c))
-    {
+    if let Err(error) = each_backend!(&mut *conn, |c| TakeSavepoint.execute(c)) {
         let broke = AppError::from(error);
         return (Err(same_error(&broke)), Some(broke));
     }
     let outcome = caught(conn, work);
     let ended = match outcome {
-        Ok(_) => each_backend!(&mut *conn, |c| AnsiTransactionManager::commit_transaction(
-            c
-        )),
-        Err(_) => each_backend!(
-            &mut *conn,
-            |c| AnsiTransactionManager::rollback_transaction(c)
-        ),
+        Ok(_) => each_backend!(&mut *conn, |c| ReleaseSavepoint.execute(c)),
+        Err(_) => each_backend!(&mut *conn, |c| RollBackToSavepoint
+            .execute(c)
+            .and_then(|_| ReleaseSavepoint.execute(c))),
     };
     match ended {
-        Ok(()) => (outcome, None),
+        Ok(_) => (outcome, None),
         Err(error) => {
             let broke = AppError::from(error);
             (Err(same_error(&broke)), Some(broke))
         }
     }
 }
+
+/// A statement of no parameters, kept prepared in the connection's cache
+/// (found by its type): `batch_execute`, as Diesel takes a savepoint,
+/// parses its SQL again every time, twice for every write.
+macro_rules! kept_prepared {
+    ($name:ident, $sql:literal) => {
+        struct $name;
+
+        impl QueryId for $name {
+            type QueryId = $name;
+            const HAS_STATIC_QUERY_ID: bool = true;
+        }
+
+        impl<DB: Backend> QueryFragment<DB> for $name {
+            fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+                out.push_sql($sql);
+                Ok(())
+            }
+        }
+
+        impl<C> RunQueryDsl<C> for $name {}
+    };
+}
+
+// Each write's savepoint. A write that takes one of its own (Diesel's
+// `transaction`) nests it inside, under another name.
+kept_prepared!(TakeSavepoint, "SAVEPOINT sesame_write");
+kept_prepared!(ReleaseSavepoint, "RELEASE sesame_write");
+kept_prepared!(RollBackToSavepoint, "ROLLBACK TO sesame_write");
 
 /// `work` on the connection; a panic in it is that write's error, never the
 /// writer's end.
