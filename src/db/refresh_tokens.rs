@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::cached_updates::SpendToken;
 use super::schema::refresh_tokens;
+use super::sessions::pg_refresh;
 use super::{each_backend, Conn, SessionWriter};
 use crate::clock::Millis;
 use crate::error::AppError;
@@ -28,8 +29,53 @@ pub fn find(conn: &mut Conn, token_hash: &[u8]) -> Result<Option<RefreshToken>, 
         .optional())?)
 }
 
+/// A rotation's writes: the token `spent_hash` spent at `now`, its session
+/// moved from `from_generation` to `next`'s, the session's tokens older
+/// than the one spent pruned, and `next` issued.
+pub struct TokenRotation<'a> {
+    pub spent_hash: &'a [u8],
+    pub from_generation: i64,
+    pub now: Millis,
+    pub idle_expires_at: Millis,
+    pub next: RefreshToken,
+}
+
+/// Whether a rotation's spend and advance each touched their row: if not
+/// both, the caller must roll back (never half-rotate).
+pub struct Rotated {
+    pub spent: bool,
+    pub advanced: bool,
+}
+
 /// Writes: only `auth::Sessions` holds the writer (see `session_writer`).
 impl SessionWriter {
+    /// The rotation's four writes in the caller's transaction: on
+    /// PostgreSQL in one statement (one round trip, `pg_refresh::rotate`),
+    /// all four whatever the first two found; on SQLite one by one, none
+    /// after a spend or advance that found nothing.
+    pub fn rotate(&self, conn: &mut Conn, rotation: TokenRotation) -> Result<Rotated, AppError> {
+        if let Conn::Postgres(pg) = conn {
+            let (spent, advanced) = pg_refresh::rotate(pg, rotation)?;
+            return Ok(Rotated { spent, advanced });
+        }
+        let session_id = &rotation.next.session_id;
+        let spent = self.spend_refresh_token(conn, rotation.spent_hash, rotation.now)?;
+        let advanced = self.advance_session(
+            conn,
+            session_id,
+            rotation.from_generation,
+            rotation.now,
+            rotation.idle_expires_at,
+        )?;
+        if !(spent && advanced) {
+            return Ok(Rotated { spent, advanced });
+        }
+        // The token spent before this one is no longer needed.
+        self.prune_refresh_tokens_before(conn, session_id, rotation.from_generation)?;
+        self.insert_refresh_token(conn, &rotation.next)?;
+        Ok(Rotated { spent, advanced })
+    }
+
     pub fn insert_refresh_token(
         &self,
         conn: &mut Conn,

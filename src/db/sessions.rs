@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::backchannel_logouts::EndedSession;
 use super::cached_updates::AdvanceSession;
+use super::refresh_tokens::{self as refresh_token_rows, RefreshToken};
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
 use super::{each_backend, Conn, SessionWriter};
@@ -84,29 +85,33 @@ pub fn list_active_of_user(
         .load(conn)?)
 }
 
+pub(super) mod pg_refresh;
+
 /// Any number works, the same in every instance ("purge" in ASCII).
 const PURGE_LOCK: i64 = 0x0070_7572_6765;
 
 /// Writes: only `auth::Sessions` holds the writer (see `session_writer`).
 impl SessionWriter {
     /// The session and its user, the session's row locked until the
-    /// transaction ends: a decision on it (a rotation) is taken by one
-    /// transaction at a time, on any instance. SQLite's write transaction
-    /// holds the whole database already.
-    pub fn lock_with_user(
+    /// transaction ends, and the row of the token `token_hash` (`None`:
+    /// gone) as it is once the session is locked: a decision on them (a
+    /// rotation) is taken by one transaction at a time, on any instance.
+    /// On PostgreSQL in one round trip (`pg_refresh`); SQLite's write
+    /// transaction holds the whole database already.
+    pub fn lock_with_user_and_token(
         &self,
         conn: &mut Conn,
         id: &str,
-    ) -> Result<Option<(Session, User)>, AppError> {
+        token_hash: &[u8],
+    ) -> Result<Option<(Session, User, Option<RefreshToken>)>, AppError> {
         if let Conn::Postgres(pg) = conn {
-            sessions::table
-                .find(id)
-                .select(sessions::id)
-                .for_update()
-                .get_result::<String>(pg)
-                .optional()?;
+            return pg_refresh::lock_with_user_and_token(pg, id, token_hash);
         }
-        find_with_user(conn, id)
+        let Some((session, user)) = find_with_user(conn, id)? else {
+            return Ok(None);
+        };
+        let token = refresh_token_rows::find(conn, token_hash)?;
+        Ok(Some((session, user, token)))
     }
 
     pub fn insert_session(&self, conn: &mut Conn, session: &Session) -> Result<(), AppError> {

@@ -6,7 +6,7 @@ use super::rotation::{decide, Decision, Spent};
 use super::{Changed, Sessions, SignIn};
 use crate::auth::refresh_token::{self, RefreshKey};
 use crate::clock::{now_ms, Millis};
-use crate::db::refresh_tokens::{self, RefreshToken};
+use crate::db::refresh_tokens::{self, RefreshToken, TokenRotation};
 use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::db::{Conn, SessionWriter};
@@ -69,7 +69,9 @@ impl Sessions {
                 // The session is locked for the decision (on any instance),
                 // and the clock read only once it is: waiting for the lock
                 // must not stretch the grace window or a session's life.
-                let Some((session, user)) = writer.lock_with_user(conn, &presented.session_id)?
+                // The presented token's row comes with it, as of the lock.
+                let Some((session, user, token)) =
+                    writer.lock_with_user_and_token(conn, &presented.session_id, &token_hash)?
                 else {
                     return Ok(Refreshed::Refused);
                 };
@@ -85,7 +87,7 @@ impl Sessions {
                     writer.revoke_session(conn, &session.id, now)?;
                     return Ok(Refreshed::Refused);
                 }
-                let spent = spending(conn, &token_hash)?;
+                let spent = spent_of(token);
                 let decision = decide(
                     presented.generation,
                     spent,
@@ -162,10 +164,15 @@ fn issued(session: Session, user: User, at: Millis, resent: bool) -> Refreshed {
 
 /// Whether and when the token with this hash was spent.
 pub(super) fn spending(conn: &mut Conn, token_hash: &[u8]) -> Result<Spent, AppError> {
-    Ok(match refresh_tokens::find(conn, token_hash)? {
+    Ok(spent_of(refresh_tokens::find(conn, token_hash)?))
+}
+
+/// Whether and when the token whose row this is (`None`: gone) was spent.
+fn spent_of(row: Option<RefreshToken>) -> Spent {
+    match row {
         Some(row) => row.spent_at.map_or(Spent::No, Spent::At),
         None => Spent::LongAgo,
-    })
+    }
 }
 
 /// Spending the session's current token and issuing the next.
@@ -178,41 +185,39 @@ struct Rotation<'a> {
 
 impl Rotation<'_> {
     /// Four writes in the caller's transaction, all or none: spend, advance,
-    /// prune what is older than the token spent, insert the next.
+    /// prune what is older than the token spent, insert the next
+    /// (`SessionWriter::rotate`: on PostgreSQL in one statement).
     fn apply(
         &self,
         conn: &mut Conn,
         writer: &SessionWriter,
         mut session: Session,
     ) -> Result<Session, AppError> {
-        let spent = writer.spend_refresh_token(conn, self.spent_hash, self.now)?;
-        let advanced = writer.advance_session(
+        let next = self.key.token_for(&session.id, session.generation + 1);
+        let rotated = writer.rotate(
             conn,
-            &session.id,
-            session.generation,
-            self.now,
-            self.idle_expires_at,
+            TokenRotation {
+                spent_hash: self.spent_hash,
+                from_generation: session.generation,
+                now: self.now,
+                idle_expires_at: self.idle_expires_at,
+                next: RefreshToken {
+                    token_hash: refresh_token::hash(&next),
+                    session_id: session.id.clone(),
+                    generation: session.generation + 1,
+                    created_at: self.now,
+                    spent_at: None,
+                },
+            },
         )?;
-        if !(spent && advanced) {
-            // Cannot happen under the write lock; never half-rotate.
+        if !(rotated.spent && rotated.advanced) {
+            // Cannot happen under the lock; never half-rotate (the caller's
+            // transaction rolls back whatever was written).
             return Err(AppError::unexpected("refresh token rotated concurrently"));
         }
-        // The token spent before this one is no longer needed.
-        writer.prune_refresh_tokens_before(conn, &session.id, session.generation)?;
         session.generation += 1;
         session.last_used_at = self.now;
         session.idle_expires_at = self.idle_expires_at;
-        let next = self.key.token_for(&session.id, session.generation);
-        writer.insert_refresh_token(
-            conn,
-            &RefreshToken {
-                token_hash: refresh_token::hash(&next),
-                session_id: session.id.clone(),
-                generation: session.generation,
-                created_at: self.now,
-                spent_at: None,
-            },
-        )?;
         Ok(session)
     }
 }
