@@ -33,6 +33,8 @@ pub struct Presented {
 }
 
 impl RefreshKey {
+    /// Once, at start-up: HMAC takes a key of any length, so keying cannot
+    /// fail (the `expect` below never fires, and never on a request).
     pub fn new(secret: Secret) -> Self {
         RefreshKey(
             Hmac::<Sha256>::new_from_slice(secret.expose()).expect("HMAC accepts any key length"),
