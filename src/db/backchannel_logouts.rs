@@ -6,7 +6,8 @@
 //! sessions (the `SessionWriter`'s revokes and deletes), so a session that
 //! ends is announced to its app exactly when the end commits, and never for
 //! a write rolled back. A session that simply idles out, or reaches its
-//! maximum age, ends by no write: nothing is queued for it.
+//! maximum age, ends by no write: the sender ends those of listening apps
+//! within the second (`app_session_ends`), which queues them here.
 //!
 //! A row is waiting (`claimed_until` NULL) or being sent by one instance
 //! (`claimed_until` its lease: past it, another may claim it), like the mail

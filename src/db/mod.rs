@@ -14,6 +14,7 @@
 //! execution, even when its prepared statement is cached, where the
 //! backend's own connection finds the statement by the query's type.
 
+pub mod app_session_ends;
 pub mod audit_events;
 pub mod backchannel_logouts;
 mod cached_updates;

@@ -185,6 +185,9 @@ impl Sessions {
             sessions: 0,
             refresh_tokens: 0,
         };
+        // What ran out is ended first, as of the same `now`: no app that
+        // listens loses its logout to the purge.
+        self.end_run_out_app_sessions(now).await?;
         loop {
             let (sessions, refresh_tokens) = self
                 .change(Changed::Nothing, move |conn, writer| {

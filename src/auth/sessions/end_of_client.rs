@@ -1,10 +1,12 @@
-//! Ending every session of an app (`sesame clients remove`): a write that
-//! learns which sessions it ends only as it runs.
+//! Ending app sessions by a write that learns which it ends only as it
+//! runs: every session of an app (`sesame clients remove`), and those of
+//! listening apps that ran out (idle, or at their maximum age), so that
+//! their apps get a back-channel logout as for any other end.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::Sessions;
-use crate::clock::now_ms;
+use crate::clock::{now_ms, Millis};
 use crate::db::{Conn, SessionWriter, SessionsChanged};
 use crate::error::AppError;
 
@@ -29,6 +31,27 @@ impl Sessions {
             Ok(((work(conn)?, ended.len()), ended))
         })
         .await
+    }
+
+    /// Ends the sessions of apps with a back-channel logout URI that ran out
+    /// by `now` and are not ended yet, a batch at a time, each announced and
+    /// its logout queued in its transaction; how many ended. The sender runs
+    /// it each second, the purge before it deletes what ran out.
+    pub async fn end_run_out_app_sessions(&self, now: Millis) -> Result<usize, AppError> {
+        const BATCH: i64 = 500;
+        let mut ended = 0;
+        loop {
+            let batch = self
+                .change_found(move |conn, writer| {
+                    let ids = writer.end_run_out_app_sessions(conn, now, BATCH)?;
+                    Ok((ids.len(), ids))
+                })
+                .await?;
+            ended += batch;
+            if batch < usize::try_from(BATCH).unwrap_or(usize::MAX) {
+                return Ok(ended);
+            }
+        }
     }
 
     /// `change`, for a write that learns which sessions it changes only as

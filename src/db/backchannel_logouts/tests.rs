@@ -62,6 +62,12 @@ fn fixture() -> Fixture {
 impl Fixture {
     /// A session of `user`, of the app `client` (`None`: sesame's own).
     fn session(&self, id: &str, user: &str, client: Option<&str>) {
+        self.session_ending(id, user, client, (NOW * 10, NOW * 10));
+    }
+
+    /// `session`, with its two ends: (idle, maximum age).
+    fn session_ending(&self, id: &str, user: &str, client: Option<&str>, ends: (Millis, Millis)) {
+        let (idle_expires_at, expires_at) = ends;
         let session = Session {
             id: id.into(),
             user_id: user.into(),
@@ -69,8 +75,8 @@ impl Fixture {
             generation: 0,
             created_at: 0,
             last_used_at: 0,
-            idle_expires_at: NOW * 10,
-            expires_at: NOW * 10,
+            idle_expires_at,
+            expires_at,
             revoked_at: None,
             amr: "pwd".into(),
             client_id: client.map(str::to_owned),
@@ -188,4 +194,37 @@ fn a_queued_logout_is_claimed_once_and_comes_back_when_its_lease_lapses() {
     assert!(claim(NOW + 69_999).is_empty());
     assert_eq!(f.db.write_blocking(next_due).unwrap(), Some(NOW + 70_000));
     assert_eq!(claim(NOW + 70_000)[0].attempts, 1);
+}
+
+#[test]
+fn the_sessions_of_listening_apps_that_ran_out_are_ended_and_queued_once() {
+    use crate::db::app_session_ends::any_run_out;
+    let f = fixture();
+    let alive = (NOW + 1, NOW * 10);
+    f.session_ending("idle", "ann", Some("listens"), (NOW, NOW * 10));
+    f.session_ending("aged", "bob", Some("listens"), (NOW * 10, NOW));
+    f.session_ending("alive", "ann", Some("listens"), alive);
+    f.session_ending("deaf", "ann", Some("deaf"), (NOW, NOW));
+    f.session_ending("own", "ann", None, (NOW, NOW));
+    f.session_ending("revoked", "bob", Some("listens"), (NOW, NOW));
+    f.db.write_blocking(|conn| f.writer.revoke_session(conn, "revoked", 0))
+        .unwrap();
+    let queued_by_revoke = f.queued();
+    let any = |at: Millis| f.db.write_blocking(|conn| any_run_out(conn, at)).unwrap();
+    assert!(!any(NOW - 1));
+    assert!(any(NOW));
+    let mut ended =
+        f.db.write_blocking(|conn| f.writer.end_run_out_app_sessions(conn, NOW, 100))
+            .unwrap();
+    ended.sort();
+    assert_eq!(ended, ["aged", "idle"]);
+    let mut expected = queued_by_revoke;
+    expected.extend([row("listens", "ann", "idle"), row("listens", "bob", "aged")]);
+    expected.sort();
+    assert_eq!(f.queued(), expected);
+    assert!(!any(NOW), "they stay ended");
+    let again =
+        f.db.write_blocking(|conn| f.writer.end_run_out_app_sessions(conn, NOW, 100))
+            .unwrap();
+    assert!(again.is_empty(), "ended twice");
 }

@@ -195,12 +195,18 @@ impl TestApp {
     /// `restart`, with some settings changed.
     pub async fn restart_with(mut self, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         adjust(&mut self.settings);
+        self.restart_after(async {}).await
+    }
+
+    /// `restart`, with `between` run while no server runs.
+    pub async fn restart_after(self, between: impl std::future::Future<Output = ()>) -> TestApp {
         self.handle.stop(true).await;
         // Stopped for good (the database is free) before the next one starts.
         self.server
             .await
             .expect("the server task ended")
             .expect("the server stopped cleanly");
+        between.await;
         start(self.settings, self.folder, self.database_url, self.made)
     }
 

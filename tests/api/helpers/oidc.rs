@@ -177,7 +177,7 @@ impl TestApp {
     }
 
     /// The tokens `code` (with its PKCE verifier) is exchanged for.
-    async fn exchange(&self, client: &TestClient, code: &(String, String)) -> AppTokens {
+    pub async fn exchange(&self, client: &TestClient, code: &(String, String)) -> AppTokens {
         AppTokens::of(
             self.token(
                 client,

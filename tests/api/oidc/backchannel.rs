@@ -11,9 +11,9 @@ use serde_json::Value;
 use super::receiver::{Delivery, Receiver};
 use crate::helpers::*;
 
-const WITHIN: Duration = Duration::from_secs(5);
+pub(super) const WITHIN: Duration = Duration::from_secs(5);
 /// How long a test waits to be sure nothing (more) comes.
-const QUIET: Duration = Duration::from_millis(1500);
+pub(super) const QUIET: Duration = Duration::from_millis(1500);
 
 async fn issuer(app: &TestApp) -> String {
     let response = app
@@ -30,7 +30,7 @@ async fn issuer(app: &TestApp) -> String {
 
 /// An app that listens at `receiver`, and a user signed in to it: the
 /// user, the app's tokens and its session's id (the ID token's `sid`).
-async fn signed_in_app(
+pub(super) async fn signed_in_app(
     app: &TestApp,
     receiver: &Receiver,
     scope: &str,
@@ -81,7 +81,7 @@ async fn verified_claims(app: &TestApp, token: &str) -> Value {
 }
 
 /// The logout token says who and which session, as the standard asks.
-async fn assert_logout_of(
+pub(super) async fn assert_logout_of(
     app: &TestApp,
     delivery: &Delivery,
     client: &TestClient,
@@ -244,7 +244,7 @@ async fn with_two_instances_a_logout_arrives_within_a_second_exactly_once() {
 }
 
 /// Until `n` instances' listeners are connected to the database.
-async fn wait_for_listeners(url: &str, n: i64) {
+pub(super) async fn wait_for_listeners(url: &str, n: i64) {
     use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl};
     #[derive(QueryableByName)]
     struct Count {

@@ -3,6 +3,7 @@
 
 mod authorize_errors;
 mod backchannel;
+mod backchannel_expiry;
 mod clients;
 mod flow;
 mod grants;

@@ -10,21 +10,23 @@
 //! `backchannel_queued`), when the listener hears any instance's session
 //! announcement (PostgreSQL: `WakesOnEnds`, after the commit, so a session
 //! ended on another instance is delivered within the second), when one of
-//! its sends ends, and at least every `POLL`.
+//! its sends ends, and at least every `POLL`. Every `SWEEP` it also ends
+//! the app sessions that ran out (idle, or at their maximum age), which no
+//! write ended, so their apps are told too (`db::app_session_ends`).
 
 mod attempt;
 mod token;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use super::OpenIdProvider;
 use crate::clock::{ms, now_ms};
-use crate::db::backchannel_logouts;
+use crate::db::{app_session_ends, backchannel_logouts};
 use crate::db::{Hears, SessionsChanged};
 use crate::error::AppError;
 
@@ -34,6 +36,9 @@ pub use token::{LOGOUT_EVENT, TOKEN_TYPE};
 const MAX_SENDING: usize = 16;
 /// At least this often the queue is looked at (retries due, a lease lapsed).
 const POLL: Duration = Duration::from_secs(1);
+/// How often the app sessions that ran out are looked for: what ran out is
+/// told within the second.
+const SWEEP: Duration = Duration::from_millis(500);
 /// How long a claimed row is this instance's: past it (the instance died),
 /// another may claim it.
 const LEASE: Duration = Duration::from_secs(60);
@@ -89,8 +94,16 @@ impl BackchannelSender {
         let mut sends = JoinSet::new();
         // The first round claims at once: rows may wait from before a restart.
         let mut woken = true;
+        let mut swept = Instant::now();
+        let mut sweep_due = true;
         while !self.stopping.load(Ordering::SeqCst) {
             while sends.try_join_next().is_some() {}
+            if sweep_due || swept.elapsed() >= SWEEP {
+                (swept, sweep_due) = (Instant::now(), false);
+                if let Err(error) = self.end_run_out().await {
+                    error.log_if_unexpected();
+                }
+            }
             let wait = match self.round(&mut sends, woken).await {
                 Ok(wait) => wait,
                 Err(error) => {
@@ -98,11 +111,28 @@ impl BackchannelSender {
                     POLL
                 }
             };
+            let wait = wait.min(SWEEP.saturating_sub(swept.elapsed()));
             woken = tokio::time::timeout(wait, self.queued.notified())
                 .await
                 .is_ok();
         }
         while sends.join_next().await.is_some() {}
+    }
+
+    /// Ends the app sessions that ran out (idle, or at their maximum age)
+    /// since the last look, so their logouts are queued like any other:
+    /// one read on the indexes of the open app sessions when none did.
+    async fn end_run_out(&self) -> Result<(), AppError> {
+        let now = now_ms();
+        let any = self
+            .oidc
+            .db
+            .read(move |conn| app_session_ends::any_run_out(conn, now))
+            .await?;
+        if any {
+            self.oidc.sessions.end_run_out_app_sessions(now).await?;
+        }
+        Ok(())
     }
 
     /// Claims what there is room for and starts sending it; how long to

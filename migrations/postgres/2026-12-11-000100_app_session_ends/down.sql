@@ -1,0 +1,2 @@
+DROP INDEX sessions_of_apps_idle_end;
+DROP INDEX sessions_of_apps_max_end;

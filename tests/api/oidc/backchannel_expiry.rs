@@ -1,0 +1,189 @@
+//! Back-channel logout for the app sessions that end by running out: idle
+//! past `refresh-ttl`, or at `session-max-age` however refreshed. No write
+//! ends them, yet their apps are told within the second, as for any other
+//! end ("when a session ends for any reason").
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::backchannel::{assert_logout_of, wait_for_listeners, QUIET, WITHIN};
+use super::receiver::{Delivery, Receiver};
+use crate::helpers::*;
+use crate::process::run;
+
+const IDLE: Duration = Duration::from_secs(2);
+const MAX_AGE: Duration = Duration::from_secs(3);
+/// How soon after its end a session's logout must arrive.
+const TOLD_WITHIN: Duration = Duration::from_secs(1);
+
+fn sid_of(tokens: &AppTokens) -> String {
+    claims_of(&tokens.id_token)["sid"]
+        .as_str()
+        .expect("a sid")
+        .to_owned()
+}
+
+/// Signs `user` in to `client`: the tokens, and the instants just before
+/// and just after the app's session opened (its ends are counted from it).
+async fn opened(
+    app: &TestApp,
+    user: &TestUser,
+    client: &TestClient,
+    scope: &str,
+) -> (AppTokens, Instant, Instant) {
+    let code = app.code_for(user, client, scope, "n").await;
+    let before = Instant::now();
+    let tokens = app.exchange(client, &code).await;
+    (tokens, before, Instant::now())
+}
+
+/// Refreshes the app session of `refresh_token` every 300 ms until a
+/// logout arrives (`give_up` after `opened_before`); the delivery, when it
+/// came, and the refresh token last given.
+async fn refreshing_until_a_logout(
+    app: &TestApp,
+    client: &TestClient,
+    receiver: &mut Receiver,
+    mut refresh_token: String,
+    opened_before: Instant,
+    give_up: Duration,
+) -> (Delivery, Instant, String) {
+    loop {
+        assert!(opened_before.elapsed() < give_up, "no logout came");
+        let refreshed = app.refresh_app(client, &refresh_token).await;
+        // Refused past its maximum age, its logout then on its way.
+        if refreshed.status() == StatusCode::OK {
+            refresh_token = AppTokens::of(refreshed)
+                .await
+                .refresh_token
+                .expect("a rotated refresh token");
+        }
+        if let Some(delivery) = receiver.next(Duration::from_millis(300)).await {
+            return (delivery, Instant::now(), refresh_token);
+        }
+    }
+}
+
+fn assert_told_in_time(arrived: Instant, before: Instant, after: Instant, end: Duration) {
+    assert!(
+        arrived >= before + end,
+        "told {:?} after it opened, before it ran out",
+        arrived - before
+    );
+    assert!(
+        arrived <= after + end + TOLD_WITHIN,
+        "told {:?} after it ran out",
+        arrived - (after + end)
+    );
+    eprintln!(
+        "told at most {:?} after it ran out",
+        arrived - (before + end)
+    );
+}
+
+#[actix_web::test]
+async fn an_app_session_that_idles_out_is_told_within_a_second_and_a_used_one_is_not() {
+    let _cpu = cpu_to_myself().await;
+    let app = spawn_app_with(|s| s.refresh_ttl = IDLE).await;
+    let mut receiver = Receiver::start(0).await;
+    let client = app
+        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
+        .await;
+    let user = app.new_user().await;
+    let (idle, before, after) = opened(&app, &user, &client, "openid offline_access").await;
+    let (used, _, _) = opened(&app, &user, &client, "openid offline_access").await;
+    let (delivery, arrived, refresh_token) = refreshing_until_a_logout(
+        &app,
+        &client,
+        &mut receiver,
+        used.refresh_token.clone().expect("offline_access"),
+        before,
+        IDLE + WITHIN,
+    )
+    .await;
+    assert_told_in_time(arrived, before, after, IDLE);
+    assert_logout_of(&app, &delivery, &client, &user, &sid_of(&idle)).await;
+    // The session kept in use is not told, and still refreshes.
+    let refreshed = app.refresh_app(&client, &refresh_token).await;
+    assert_eq!(refreshed.status(), StatusCode::OK);
+    assert!(receiver.next(QUIET).await.is_none(), "more than the one");
+}
+
+#[actix_web::test]
+async fn an_app_session_at_its_maximum_age_is_told_however_it_was_refreshed() {
+    let _cpu = cpu_to_myself().await;
+    let app = spawn_app_with(|s| s.session_max_age = MAX_AGE).await;
+    let mut receiver = Receiver::start(0).await;
+    let client = app
+        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
+        .await;
+    let user = app.new_user().await;
+    let (tokens, before, after) = opened(&app, &user, &client, "openid offline_access").await;
+    let (delivery, arrived, refresh_token) = refreshing_until_a_logout(
+        &app,
+        &client,
+        &mut receiver,
+        tokens.refresh_token.clone().expect("offline_access"),
+        before,
+        MAX_AGE + WITHIN,
+    )
+    .await;
+    assert_told_in_time(arrived, before, after, MAX_AGE);
+    assert_logout_of(&app, &delivery, &client, &user, &sid_of(&tokens)).await;
+    let refused = app.refresh_app(&client, &refresh_token).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_grant");
+    assert!(receiver.next(QUIET).await.is_none(), "told twice");
+}
+
+/// PostgreSQL, two instances both looking for what ran out: told once.
+#[actix_web::test]
+async fn with_two_instances_a_session_that_ran_out_is_told_once() {
+    let _cpu = cpu_to_myself().await;
+    let url = fresh_database();
+    let settings = |s: &mut sesame::config::Settings| {
+        s.public_url = Some("https://sesame.example".into());
+        s.refresh_ttl = IDLE;
+    };
+    let a = spawn_app_at(&url, settings).await;
+    let _b = spawn_app_at(&url, settings).await;
+    wait_for_listeners(&url, 2).await;
+    let mut receiver = Receiver::start(0).await;
+    let client = a
+        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
+        .await;
+    let user = a.new_user().await;
+    let (tokens, before, after) = opened(&a, &user, &client, "openid offline_access").await;
+    let delivery = receiver.next(IDLE + WITHIN).await.expect("a logout");
+    assert_told_in_time(Instant::now(), before, after, IDLE);
+    assert_logout_of(&a, &delivery, &client, &user, &sid_of(&tokens)).await;
+    assert!(receiver.next(QUIET).await.is_none(), "told twice");
+}
+
+/// A session that ran out while no server ran: `sesame purge` ends it (and
+/// queues its logout) before it deletes it; the next server tells the app.
+#[actix_web::test]
+async fn a_purge_while_no_server_runs_loses_no_logout() {
+    let app = spawn_app_with(|s| s.refresh_ttl = IDLE).await;
+    let mut receiver = Receiver::start(0).await;
+    let client = app
+        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
+        .await;
+    let user = app.new_user().await;
+    let (tokens, _, _) = opened(&app, &user, &client, "openid offline_access").await;
+    let (url, folder) = (app.database_url().to_owned(), app.folder.path().to_owned());
+    let app = app
+        .restart_after(async move {
+            tokio::time::sleep(IDLE + Duration::from_millis(200)).await;
+            let purge = ["purge", "--database-url", url.as_str()];
+            let output = run(&folder, &purge, &[("RUST_LOG", "warn")]).await;
+            assert_eq!(output.status.code(), Some(0), "{output:?}");
+        })
+        .await;
+    let delivery = receiver.next(WITHIN).await.expect("a logout");
+    assert_logout_of(&app, &delivery, &client, &user, &sid_of(&tokens)).await;
+    assert!(receiver.next(QUIET).await.is_none(), "told twice");
+}
