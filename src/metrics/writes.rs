@@ -4,7 +4,7 @@
 
 use prometheus::{IntCounter, Registry};
 
-use super::register;
+use super::families::register;
 
 /// Committed write transactions, and the writes they held.
 #[derive(Clone)]

@@ -7,24 +7,22 @@ mod http;
 mod maintenance;
 mod metrics;
 mod open;
+mod owners;
+mod run;
 mod users;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::{Server, ServerHandle};
+use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 
-use crate::auth::factors::passkeys::RelyingParty;
 use crate::auth::keys::KeyRing;
 use crate::auth::oidc::backchannel::{BackchannelSender, BackchannelSending, WakesOnEnds};
-use crate::auth::oidc::OpenIdProvider;
 use crate::auth::outbox::{Outbox, Sender, Sending};
-use crate::auth::{
-    Accounts, Addresses, Administration, LimitStore, PasswordResets, Scrape, SignInAlerts,
-};
+use crate::auth::{LimitStore, Scrape};
 use crate::config::{default_public_url, secure_cookies_refused, Database, Settings};
 use crate::db::server_lock::ServerLock;
 use crate::db::{Db, Listener};
@@ -32,6 +30,7 @@ use crate::routes::cookies::CookiePolicy;
 use crate::routes::cross_site::refuse_cross_site;
 use crate::routes::MAX_BODY_BYTES;
 use open::{open, Opened};
+use owners::{Owners, Parts};
 
 pub use clients::{add_client, list_clients, remove_client, ClientsError};
 pub use commands::{list_keys, purge_once, revoke_key, rotate_keys};
@@ -117,16 +116,6 @@ impl Application {
             .clone()
             .unwrap_or_else(|| default_public_url(address));
         log::info!("public address {public_url} (the links in mail; --public-url sets it)");
-        let accounts = web::Data::new(
-            Accounts::new(
-                db.clone(),
-                Arc::clone(&sessions),
-                &settings,
-                &limits,
-                outbox.clone(),
-            )
-            .with_relying_party(RelyingParty::for_public_url(&public_url)),
-        );
         if secure_cookies_refused(&public_url, settings.cookie_secure) {
             log::warn!(
                 "--cookie-secure is on, but the public address {public_url} is plain http:// \
@@ -136,57 +125,29 @@ impl Application {
                  network only, pass --cookie-secure false"
             );
         }
-        let resets = web::Data::new(PasswordResets::new(
-            db.clone(),
-            Arc::clone(&sessions),
-            accounts.password_hasher(),
-            &settings,
-            &limits,
-            outbox.clone(),
-            public_url.clone(),
-        ));
-        let addresses = web::Data::new(Addresses::new(
-            db.clone(),
-            Arc::clone(&sessions),
-            &settings,
-            &limits,
-            outbox.clone(),
-            public_url.clone(),
-        ));
-        let oidc = web::Data::new(OpenIdProvider::new(
-            db.clone(),
-            Arc::clone(&sessions),
-            &public_url,
-        ));
-        let backchannel = BackchannelSender::spawn(oidc.clone().into_inner(), backchannel_queued);
-        let alerts = web::Data::new(SignInAlerts::new(
-            db.clone(),
-            Arc::clone(&sessions),
-            resets.get_ref().clone(),
-            public_url,
-        ));
+        let owners = Arc::new(Owners::make(Parts {
+            db: &db,
+            sessions,
+            settings: &settings,
+            limits: &limits,
+            outbox: &outbox,
+            public_url: &public_url,
+        }));
+        let backchannel =
+            BackchannelSender::spawn(owners.oidc.clone().into_inner(), backchannel_queued);
         let sending = Sender::spawn(
             outbox,
             mailer,
-            resets.get_ref().clone(),
-            addresses.get_ref().clone(),
-            alerts.get_ref().clone(),
+            owners.resets.get_ref().clone(),
+            owners.addresses.get_ref().clone(),
+            owners.alerts.get_ref().clone(),
         );
-        let audit = web::Data::new(sessions.audit());
-        let administration = web::Data::new(Administration::new(
-            db.clone(),
-            Arc::clone(&sessions),
-            accounts.clone().into_inner(),
-            resets.get_ref().clone(),
-            sessions.audit(),
-        ));
-        let sessions = web::Data::from(sessions);
         let maintenance = maintenance::spawn(
-            accounts.clone(),
-            resets.clone(),
-            alerts.clone(),
-            oidc.clone(),
-            sessions.clone(),
+            owners.accounts.clone(),
+            owners.resets.clone(),
+            owners.alerts.clone(),
+            owners.oidc.clone(),
+            owners.sessions.clone(),
             key_ring,
             maintenance::Purging {
                 every: settings.purge_interval,
@@ -216,14 +177,7 @@ impl Application {
                 .wrap(Condition::new(timed, from_fn(metrics::time_requests)))
                 .app_data(counted.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-                .app_data(accounts.clone())
-                .app_data(administration.clone())
-                .app_data(resets.clone())
-                .app_data(addresses.clone())
-                .app_data(alerts.clone())
-                .app_data(oidc.clone())
-                .app_data(sessions.clone())
-                .app_data(audit.clone())
+                .configure(|app| owners.share(app))
                 .app_data(cookies.clone())
                 .app_data(proxies.clone())
                 .configure(crate::routes::configure)
@@ -250,57 +204,5 @@ impl Application {
             backchannel,
             metrics,
         })
-    }
-
-    /// The address actually bound.
-    pub fn address(&self) -> SocketAddr {
-        self.address
-    }
-
-    /// The metrics listener's address, when `--metrics-bind` gave one.
-    pub fn metrics_address(&self) -> Option<SocketAddr> {
-        self.metrics.as_ref().map(|(address, _)| *address)
-    }
-
-    /// A handle to stop the server (as SIGTERM or Ctrl-C do).
-    pub fn handle(&self) -> ServerHandle {
-        self.server.handle()
-    }
-
-    /// Serves until stopped; the database is free for another server once
-    /// this returns, and not before its last write is over (a request cut
-    /// short by the shutdown timeout may have left one running).
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let Application {
-            server,
-            lock,
-            listener,
-            db,
-            maintenance,
-            sending,
-            backchannel,
-            metrics,
-            ..
-        } = self;
-        // A server runs only while polled: the metrics one beside this one.
-        let metrics = metrics.map(|(_, metrics)| {
-            let handle = metrics.handle();
-            (handle, actix_web::rt::spawn(metrics))
-        });
-        let stopped = server.await;
-        if let Some((handle, serving)) = metrics {
-            handle.stop(true).await;
-            serving.await.ok();
-        }
-        maintenance.stop();
-        sending.stop().await;
-        backchannel.stop().await;
-        drop(listener);
-        db.until_idle().await;
-        // The connections close before the lock's file does: closing any of a
-        // file's descriptors drops the `fcntl` locks SQLite holds on it.
-        drop(db);
-        drop(lock);
-        stopped
     }
 }
