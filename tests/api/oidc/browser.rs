@@ -15,6 +15,15 @@ pub struct Browser<'a> {
 }
 
 impl<'a> Browser<'a> {
+    /// A browser not signed in.
+    pub fn new(app: &'a TestApp) -> Browser<'a> {
+        Browser {
+            app,
+            forms: None,
+            access_token: None,
+        }
+    }
+
     /// A browser signed in with `access_token`.
     pub fn signed_in(app: &'a TestApp, access_token: &str) -> Browser<'a> {
         Browser {
@@ -115,6 +124,14 @@ pub fn sign_in_asked(page: &Page) -> String {
     let location = page.location.clone().expect("a redirect");
     assert!(location.starts_with("/login?next="), "{location}");
     location
+}
+
+/// The sign-in link of a 401 "Signing you in" page.
+pub fn login_link_in(page: &Page) -> String {
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{}", page.html);
+    let start = page.html.find("/login?next=").expect("a sign-in link");
+    let link = page.html[start..].split('"').next().unwrap_or_default();
+    link.replace("&#x2f;", "/").replace("&amp;", "&")
 }
 
 /// The claims of the ID token `code` is exchanged for.

@@ -51,6 +51,15 @@ async fn prompt_login_asks_a_signed_in_user_to_sign_in_again_and_tells_the_new_a
         "{claims} after {before}"
     );
     assert_eq!(claims["sub"], user.id);
+
+    // Not signed in at all: the one sign-in on the way does, no second one.
+    let mut browser = Browser::new(&app);
+    let pkce = Pkce::new();
+    let path = authorize_path(&client, &pkce, &[("prompt", "login")]);
+    let login = login_link_in(&browser.get(&path).await);
+    let answer = browser.sign_in(&login, &user.email).await;
+    let done = browser.get(&answer.location.expect("back")).await;
+    code_in(&done);
 }
 
 #[actix_web::test]

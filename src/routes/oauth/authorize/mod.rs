@@ -26,7 +26,7 @@ use crate::routes::extract::{FormSession, MaybeSignedIn};
 use crate::routes::html;
 use consent_page::consent_page;
 use params::read_params;
-use reauthentication::sign_in_again_first;
+use reauthentication::{note_sign_in_trip, sign_in_again_first};
 use redirects::LOGIN_REQUIRED;
 
 pub async fn get(
@@ -46,6 +46,8 @@ pub async fn get(
             let (code, description) = LOGIN_REQUIRED;
             return Ok(error_redirect(&oidc, &request, code, description));
         }
+        // Its script may refresh a session that is too old: it is asked again then.
+        note_sign_in_trip(&request, &params, &forms)?;
         return html::unauthorized(&format!("/oauth/authorize?{}", req.query_string()));
     };
     if let Some(answer) = sign_in_again_first(&oidc, &request, &params, &principal, &forms).await? {

@@ -2,7 +2,8 @@
 //! `auth::oidc::reauthentication`): a sign-in too old for the request sends
 //! the browser to the sign-in page (its second step included) and back
 //! here, the trip kept in the form session; `prompt=none` gets
-//! `login_required` instead.
+//! `login_required` instead. A browser not signed in at all keeps the trip
+//! too, so that the sign-in it is about to make is not asked for twice.
 
 use actix_web::HttpResponse;
 
@@ -44,8 +45,21 @@ pub async fn sign_in_again_first(
         let (code, description) = LOGIN_REQUIRED;
         return Ok(Some(error_redirect(oidc, request, code, description)));
     }
-    forms.keep_sign_in_trip(&this_request, now_ms())?;
+    note_sign_in_trip(request, params, forms)?;
     forms.flash("The app asks you to sign in again.");
     let back = authorize_path(params);
     Ok(Some(see_other(&login_url(Some(&back))).finish()))
+}
+
+/// Keeps the trip of a request that asks for a fresh sign-in and is about
+/// to send the browser to sign in (a sign-in from before now will not do).
+pub fn note_sign_in_trip(
+    request: &AuthorizationRequest,
+    params: &AuthorizeParams,
+    forms: &FormSession,
+) -> Result<(), AppError> {
+    if request.fresh_sign_in.asked() {
+        forms.keep_sign_in_trip(&fingerprint(params), now_ms())?;
+    }
+    Ok(())
 }
