@@ -107,7 +107,7 @@ fn unauthorized_page(page: UnauthorizedPage) -> Result<HttpResponse, AppError> {
 }
 
 /// `/login?next=…`, or `/login`.
-fn login_url(next: Option<&str>) -> String {
+pub fn login_url(next: Option<&str>) -> String {
     match next {
         Some(next) => format!("/login?next={}", urlencode(next)),
         None => "/login".to_owned(),

@@ -68,7 +68,8 @@ function signedInPage(session) {
  * `localhost`, so neither sees the other's cookies); resolves { url,
  * callback, signedOut, discover, sessions, errors, stop }. Call
  * `discover(issuer, { clientId, clientSecret }, alg)` once registered.
- * Routes: `/login` (to sesame), `/callback`, `/refresh`, `/logout`
+ * Routes: `/login` (to sesame; `/login?prompt=login` asks it for a new
+ * sign-in), `/callback`, `/refresh`, `/logout`
  * (sesame's end-session endpoint), `/signed-out`.
  */
 export async function startRelyingParty() {
@@ -96,6 +97,7 @@ export async function startRelyingParty() {
           code_challenge_method: "S256",
           state: flow.state,
           nonce: flow.nonce,
+          ...(url.searchParams.get("prompt") === "login" ? { prompt: "login" } : {}),
         });
         return respond(302, "", { Location: to.href, "Set-Cookie": `rp=${flowId}; Path=/; HttpOnly; SameSite=Lax` });
       }

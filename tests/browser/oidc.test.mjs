@@ -3,7 +3,8 @@
 // the real `sesame clients add`: sign-in with a password and an
 // authenticator code, consent, the callback's ID token verified by
 // openid-client through the discovered JWKS, userinfo, refresh, and
-// RP-initiated logout. A screenshot of the consent page.
+// RP-initiated logout, and `prompt=login` asking a signed-in user to sign in
+// again. A screenshot of the consent page.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -264,6 +265,35 @@ test("a public app asking for EdDSA ID tokens gets them, verified by openid-clie
     await page.waitForSelector("#refreshes:text-is('1'), #rp-error");
     const refreshed = await relyingPartyPage(page, rp, watch);
     assert.equal(refreshed.alg, "EdDSA");
+  } finally {
+    await context.close();
+    await rp.stop();
+  }
+});
+
+test("an app on openid-client asking prompt=login gets sesame's sign-in page again, then an ID token with the new auth_time", async () => {
+  const rp = await startRelyingParty();
+  const { context, watch } = await newContext(browser);
+  try {
+    const user = await newUser();
+    const registered = await addClient(server, "Payroll", ["--redirect-uri", rp.callback, "--skip-consent"]);
+    await rp.discover(server.url, registered, "RS256");
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    await page.goto(rp.url + "/login");
+    await reach(page, server.url + "/login?next=", watch);
+    await signInOnPage(page, user.email);
+    const first = await relyingPartyPage(page, rp, watch);
+
+    // Signed in at sesame, yet asked again; a new second, so auth_time (whole seconds) shows it.
+    await new Promise((later) => setTimeout(later, 1010 - (Date.now() % 1000)));
+    await page.goto(rp.url + "/login?prompt=login");
+    await reach(page, server.url + "/login?next=", watch);
+    assert.match(new URL(page.url()).searchParams.get("next"), /[?&]prompt=login(&|$)/);
+    await signInOnPage(page, user.email);
+    const again = await relyingPartyPage(page, rp, watch);
+    assert.equal(again.claims.sub, user.id);
+    assert.ok(again.claims.auth_time > first.claims.auth_time, `${again.claims.auth_time} after ${first.claims.auth_time}`);
   } finally {
     await context.close();
     await rp.stop();

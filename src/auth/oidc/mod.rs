@@ -1,8 +1,9 @@
 //! sesame as an OpenID Connect provider for the apps a team runs
 //! (docs/OIDC.md): registered clients (`clients.rs`), the authorization
-//! codes (`codes.rs`), what a user allowed each app (`consent.rs`), the
-//! token endpoint's grants (`grants.rs`: an app's sign-in is a sesame
-//! session of its own, `sessions.client_id`), the ID token
+//! codes (`codes.rs`), what a user allowed each app (`consent.rs`), how old
+//! a sign-in a request takes (`reauthentication.rs`: `prompt=login`,
+//! `max_age`), the token endpoint's grants (`grants.rs`: an app's sign-in
+//! is a sesame session of its own, `sessions.client_id`), the ID token
 //! (`id_token.rs`), RFC 7662 introspection and RFC 7009 revocation
 //! (`introspection.rs`), RP-initiated logout (`logout.rs`) and the
 //! back-channel logouts sent when a session of an app ends
@@ -20,6 +21,7 @@ mod id_token;
 mod introspection;
 mod known_clients;
 mod logout;
+mod reauthentication;
 mod request;
 
 use std::sync::Arc;
@@ -29,6 +31,7 @@ pub use grants::{CodeExchange, Tokens};
 pub use id_token::UserClaims;
 pub use introspection::{Introspection, TokenKind};
 pub use logout::{CheckedLogout, Hint, LogoutError, LogoutRefusal, LogoutRequest};
+pub use reauthentication::{FreshSignIn, SignInAge};
 pub use request::{AuthorizationRequest, AuthorizeParams, Prompt};
 
 use super::Sessions;

@@ -1,12 +1,13 @@
 //! An authorization request (`/oauth/authorize`), checked: RFC 6749 4.1.1
 //! with PKCE (RFC 7636, S256 only; required of public clients) and OpenID
-//! Connect's `openid` scope and `nonce`. The client and its redirect URI are
-//! checked first by the caller (an error about them must never redirect);
-//! every other error here is one to redirect with.
+//! Connect's `openid` scope, `nonce`, `prompt` and `max_age`. The client
+//! and its redirect URI are checked first by the caller (an error about
+//! them must never redirect); every other error here is one to redirect
+//! with.
 
 use serde::{Deserialize, Serialize};
 
-use super::OidcClient;
+use super::{FreshSignIn, OidcClient};
 use crate::domain::Scopes;
 use crate::error::{OAuthCode, OAuthError};
 
@@ -23,6 +24,7 @@ pub struct AuthorizeParams {
     pub code_challenge: Option<String>,
     pub code_challenge_method: Option<String>,
     pub prompt: Option<String>,
+    pub max_age: Option<String>,
 }
 
 /// What `prompt` asks (OpenID Connect Core 3.1.2.1).
@@ -46,6 +48,8 @@ pub struct AuthorizationRequest {
     pub nonce: Option<String>,
     pub code_challenge: Option<String>,
     pub prompt: Prompt,
+    /// `prompt=login` and `max_age`.
+    pub fresh_sign_in: FreshSignIn,
 }
 
 /// What a request may carry at most, each: bounds what a code row holds.
@@ -98,8 +102,8 @@ impl AuthorizationRequest {
             }
             (None, Some(_)) => return Err(invalid("code_challenge is missing.")),
         };
-        // A space-separated list; `none` only alone (Core 3.1.2.1). `login`
-        // and `select_account` are not acted on: `auth_time` tells the app.
+        // A space-separated list; `none` only alone (Core 3.1.2.1).
+        // `select_account` is not acted on: the browser has one account.
         let asked: Vec<&str> = params.prompt.as_deref().unwrap_or("").split(' ').collect();
         let prompt = if asked.contains(&"none") {
             if asked.len() > 1 {
@@ -113,6 +117,17 @@ impl AuthorizationRequest {
         } else {
             Prompt::Usual
         };
+        let max_age = match params.max_age.as_deref() {
+            None => None,
+            Some(seconds) => Some(
+                parse_max_age(seconds)
+                    .ok_or(invalid("max_age must be a number of seconds (0 or more)."))?,
+            ),
+        };
+        let fresh_sign_in = FreshSignIn {
+            login: asked.contains(&"login"),
+            max_age,
+        };
         Ok(AuthorizationRequest {
             client,
             redirect_uri,
@@ -121,6 +136,7 @@ impl AuthorizationRequest {
             nonce: params.nonce.clone(),
             code_challenge,
             prompt,
+            fresh_sign_in,
         })
     }
 }
@@ -131,4 +147,13 @@ fn is_s256_challenge(challenge: &str) -> bool {
         && challenge
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A non-negative integer, digits only; one too large for `u64` is as good
+/// as forever.
+fn parse_max_age(seconds: &str) -> Option<u64> {
+    if seconds.is_empty() || !seconds.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(seconds.parse().unwrap_or(u64::MAX))
 }

@@ -4,11 +4,14 @@
 mod authorize_errors;
 mod backchannel;
 mod backchannel_expiry;
+mod browser;
 mod clients;
+mod consent_bound;
 mod flow;
 mod grants;
 mod hostile;
 mod introspect;
 mod logout;
+mod reauthentication;
 mod receiver;
 mod revoke;

@@ -27,6 +27,7 @@ mod link_tokens;
 mod passkey_ceremony;
 mod pending_totp;
 mod sign_in_ticket;
+mod sign_in_trip;
 
 pub use sign_in_ticket::KeptTicket;
 
