@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use diesel::connection::SimpleConnection;
+
 use super::*;
 
 #[actix_web::test]

@@ -1,5 +1,6 @@
 //! The route table (the only one) and the thin handlers behind it.
 
+mod admin_routes;
 mod api;
 mod auth;
 pub mod cookies;
@@ -11,20 +12,18 @@ mod forward_auth;
 mod health;
 mod html;
 mod jwks;
+mod methods;
 pub mod metrics;
 mod oauth;
 mod pages;
 mod respond;
 mod static_files;
 
-use actix_web::guard::{self, GuardContext};
-use actix_web::http::header::ContentType;
-use actix_web::middleware::from_fn;
-use actix_web::{web, Resource, Route};
+use actix_web::web;
 
-use extract::body::Kind;
 pub use extract::body::MAX_BODY_BYTES;
 pub use html::CONTENT_SECURITY_POLICY;
+use methods::{form_post, get, resource, DELETE, GET, GET_POST, POST};
 
 /// Every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -194,82 +193,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/api/sessions/{id}", DELETE).route(web::delete().to(api::sessions::delete)))
     .service(resource("/oauth/revoke", POST).route(web::post().to(oauth::revoke::post)))
     .service(resource("/oauth/introspect", POST).route(web::post().to(oauth::introspect::post)))
-    .configure(admin_pages)
-    .configure(admin_api)
+    .configure(admin_routes::pages)
+    .configure(admin_routes::api)
     .default_service(web::to(fallback::not_found));
-}
-
-/// `/admin…`: the console's pages, every one behind the admin gate.
-fn admin_pages(cfg: &mut web::ServiceConfig) {
-    use pages::admin::{actions, events, user, users};
-    cfg.service(
-        web::scope("/admin")
-            .wrap(from_fn(extract::admin_gate))
-            .service(resource("", GET).route(get().to(users::get)))
-            .service(resource("/events", GET).route(get().to(events::get)))
-            .service(resource("/users/{id}", GET).route(get().to(user::get)))
-            .service(resource("/users/{id}/roles", POST).route(web::post().to(actions::roles)))
-            .service(resource("/users/{id}/disable", POST).route(web::post().to(actions::disable)))
-            .service(resource("/users/{id}/enable", POST).route(web::post().to(actions::enable)))
-            .service(resource("/users/{id}/delete", POST).route(web::post().to(actions::delete)))
-            .service(resource("/users/{id}/reset", POST).route(web::post().to(actions::reset)))
-            .service(
-                resource("/users/{id}/sessions/revoke", POST)
-                    .route(web::post().to(actions::revoke_all)),
-            )
-            .service(
-                resource("/users/{id}/sessions/{session}/revoke", POST)
-                    .route(web::post().to(actions::revoke)),
-            ),
-    );
-}
-
-/// `/api/admin/*`: the console as JSON, every route behind the admin gate.
-fn admin_api(cfg: &mut web::ServiceConfig) {
-    use api::admin::{events, users};
-    cfg.service(
-        web::scope("/api/admin")
-            .wrap(from_fn(extract::admin_gate))
-            .service(resource("/users", GET).route(get().to(users::list)))
-            .service(
-                resource("/users/{id}", "GET, HEAD, DELETE")
-                    .route(get().to(users::get))
-                    .route(web::delete().to(users::delete)),
-            )
-            .service(resource("/users/{id}/roles", "PUT").route(web::put().to(users::set_roles)))
-            .service(resource("/users/{id}/disable", POST).route(web::post().to(users::disable)))
-            .service(resource("/users/{id}/enable", POST).route(web::post().to(users::enable)))
-            .service(
-                resource("/users/{id}/sessions", DELETE)
-                    .route(web::delete().to(users::revoke_sessions)),
-            )
-            .service(resource("/events", GET).route(get().to(events::list))),
-    );
-}
-
-const GET: &str = "GET, HEAD";
-const POST: &str = "POST";
-/// A mailed link's page: shown on GET, its button posted.
-const GET_POST: &str = "GET, HEAD, POST";
-const DELETE: &str = "DELETE";
-
-/// A resource that answers 405, as JSON with `Allow`, to other methods.
-fn resource(path: &str, allow: &'static str) -> Resource {
-    web::resource(path).default_service(web::to(move || fallback::method_not_allowed(allow)))
-}
-
-/// GET, and HEAD (the same answer without its body).
-fn get() -> Route {
-    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
-}
-
-/// A POST with a form body (from a page); other POSTs fall through to the
-/// JSON handler of the same URL.
-fn form_post() -> Route {
-    web::post().guard(guard::fn_guard(is_form))
-}
-
-fn is_form(ctx: &GuardContext) -> bool {
-    let mime = ctx.header::<ContentType>().map(|ContentType(mime)| mime);
-    Kind::of(mime.as_ref()) == Kind::Form
 }

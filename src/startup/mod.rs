@@ -9,6 +9,7 @@ mod metrics;
 mod open;
 mod owners;
 mod run;
+mod stop_signals;
 mod users;
 
 use std::net::{SocketAddr, TcpListener};
@@ -35,6 +36,7 @@ use owners::{Owners, Parts};
 pub use clients::{add_client, list_clients, remove_client, ClientsError};
 pub use commands::{list_keys, purge_once, revoke_key, rotate_keys};
 pub use error::StartupError;
+pub use stop_signals::StopSignals;
 pub use users::{set_user_disabled, set_user_roles, show_user, UsersError};
 
 /// How long requests in flight may take to finish once stopping.

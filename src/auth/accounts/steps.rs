@@ -6,13 +6,15 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::{alerts, rate_limited, refusals, still_in_force, Accounts};
-use crate::auth::factors::{self, passkeys, recovery, totp, Method, Proof};
+use super::change::still_in_force;
+use super::refusals::{self, rate_limited};
+use super::second_step_code::{use_code, CodeUsed};
+use super::{alerts, Accounts};
+use crate::auth::factors::{self, passkeys, Method, Proof};
 use crate::auth::{LinkToken, SignIn};
 use crate::clock::{now_ms, Millis};
 use crate::db::sign_in_tickets::{self, SignInTicket};
-use crate::db::users::{self, User};
-use crate::db::{recovery_codes, totp_secrets, Conn};
+use crate::db::users;
 use crate::domain::{Amr, Client};
 use crate::error::AppError;
 
@@ -30,14 +32,6 @@ pub enum LoginStep {
 pub struct SecondStep {
     pub ticket: LinkToken,
     pub methods: Vec<Method>,
-}
-
-/// Which code passed the second step (for its audit line).
-#[derive(Clone, Copy)]
-enum CodeUsed {
-    Totp,
-    Recovery,
-    Passkey,
 }
 
 impl Accounts {
@@ -242,24 +236,5 @@ impl Accounts {
             ],
         );
         Ok(signed_in)
-    }
-}
-
-/// A TOTP code of a step not used before, or one of the user's recovery
-/// codes (used up); else `InvalidCode`.
-fn use_code(conn: &mut Conn, user: &User, code: &str, at: Millis) -> Result<CodeUsed, AppError> {
-    if let Some(secret) = totp_secrets::find(conn, &user.id)?.filter(|s| s.is_on()) {
-        if let Some(step) = totp::matching_step(&secret.secret, code, at) {
-            // A replay (this step or an older one used already) is wrong.
-            return if totp_secrets::use_step(conn, &user.id, step)? {
-                Ok(CodeUsed::Totp)
-            } else {
-                Err(AppError::InvalidCode)
-            };
-        }
-    }
-    match recovery::hash(code) {
-        Some(hash) if recovery_codes::take(conn, &user.id, &hash)? => Ok(CodeUsed::Recovery),
-        _ => Err(AppError::InvalidCode),
     }
 }

@@ -18,6 +18,28 @@ const MAX_AGE: Duration = Duration::from_secs(3);
 /// How soon after its end a session's logout must arrive.
 const TOLD_WITHIN: Duration = Duration::from_secs(1);
 
+/// A server, an app listening for logouts at `receiver`, and a user.
+struct Listening {
+    app: TestApp,
+    receiver: Receiver,
+    client: TestClient,
+    user: TestUser,
+}
+
+async fn listening(app: TestApp) -> Listening {
+    let receiver = Receiver::start(0).await;
+    let client = app
+        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
+        .await;
+    let user = app.new_user().await;
+    Listening {
+        app,
+        receiver,
+        client,
+        user,
+    }
+}
+
 fn sid_of(tokens: &AppTokens) -> String {
     claims_of(&tokens.id_token)["sid"]
         .as_str()
@@ -34,8 +56,17 @@ async fn opened(
     scope: &str,
 ) -> (AppTokens, Instant, Instant) {
     let code = app.code_for(user, client, scope, "n").await;
+    exchanged(app, client, &code).await
+}
+
+/// `code` exchanged: the tokens, and the instants around the exchange.
+async fn exchanged(
+    app: &TestApp,
+    client: &TestClient,
+    code: &(String, String),
+) -> (AppTokens, Instant, Instant) {
     let before = Instant::now();
-    let tokens = app.exchange(client, &code).await;
+    let tokens = app.exchange(client, code).await;
     (tokens, before, Instant::now())
 }
 
@@ -43,13 +74,17 @@ async fn opened(
 /// logout arrives (`give_up` after `opened_before`); the delivery, when it
 /// came, and the refresh token last given.
 async fn refreshing_until_a_logout(
-    app: &TestApp,
-    client: &TestClient,
-    receiver: &mut Receiver,
+    listening: &mut Listening,
     mut refresh_token: String,
     opened_before: Instant,
     give_up: Duration,
 ) -> (Delivery, Instant, String) {
+    let Listening {
+        app,
+        receiver,
+        client,
+        ..
+    } = listening;
     loop {
         assert!(opened_before.elapsed() < give_up, "no logout came");
         let refreshed = app.refresh_app(client, &refresh_token).await;
@@ -86,57 +121,41 @@ fn assert_told_in_time(arrived: Instant, before: Instant, after: Instant, end: D
 #[actix_web::test]
 async fn an_app_session_that_idles_out_is_told_within_a_second_and_a_used_one_is_not() {
     let _cpu = cpu_to_myself().await;
-    let app = spawn_app_with(|s| s.refresh_ttl = IDLE).await;
-    let mut receiver = Receiver::start(0).await;
-    let client = app
-        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
-        .await;
-    let user = app.new_user().await;
-    let (idle, before, after) = opened(&app, &user, &client, "openid offline_access").await;
-    let (used, _, _) = opened(&app, &user, &client, "openid offline_access").await;
-    let (delivery, arrived, refresh_token) = refreshing_until_a_logout(
-        &app,
-        &client,
-        &mut receiver,
-        used.refresh_token.clone().expect("offline_access"),
-        before,
-        IDLE + WITHIN,
-    )
-    .await;
+    let mut l = listening(spawn_app_with(|s| s.refresh_ttl = IDLE).await).await;
+    // Both codes first: the browser's own sign-in idles out too.
+    let scope = "openid offline_access";
+    let codes = [
+        l.app.code_for(&l.user, &l.client, scope, "n").await,
+        l.app.code_for(&l.user, &l.client, scope, "n").await,
+    ];
+    let (idle, before, after) = exchanged(&l.app, &l.client, &codes[0]).await;
+    let (used, _, _) = exchanged(&l.app, &l.client, &codes[1]).await;
+    let used_token = used.refresh_token.clone().expect("offline_access");
+    let (delivery, arrived, refresh_token) =
+        refreshing_until_a_logout(&mut l, used_token, before, IDLE + WITHIN).await;
     assert_told_in_time(arrived, before, after, IDLE);
-    assert_logout_of(&app, &delivery, &client, &user, &sid_of(&idle)).await;
+    assert_logout_of(&l.app, &delivery, &l.client, &l.user, &sid_of(&idle)).await;
     // The session kept in use is not told, and still refreshes.
-    let refreshed = app.refresh_app(&client, &refresh_token).await;
+    let refreshed = l.app.refresh_app(&l.client, &refresh_token).await;
     assert_eq!(refreshed.status(), StatusCode::OK);
-    assert!(receiver.next(QUIET).await.is_none(), "more than the one");
+    assert!(l.receiver.next(QUIET).await.is_none(), "more than the one");
 }
 
 #[actix_web::test]
 async fn an_app_session_at_its_maximum_age_is_told_however_it_was_refreshed() {
     let _cpu = cpu_to_myself().await;
-    let app = spawn_app_with(|s| s.session_max_age = MAX_AGE).await;
-    let mut receiver = Receiver::start(0).await;
-    let client = app
-        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
-        .await;
-    let user = app.new_user().await;
-    let (tokens, before, after) = opened(&app, &user, &client, "openid offline_access").await;
-    let (delivery, arrived, refresh_token) = refreshing_until_a_logout(
-        &app,
-        &client,
-        &mut receiver,
-        tokens.refresh_token.clone().expect("offline_access"),
-        before,
-        MAX_AGE + WITHIN,
-    )
-    .await;
+    let mut l = listening(spawn_app_with(|s| s.session_max_age = MAX_AGE).await).await;
+    let (tokens, before, after) = opened(&l.app, &l.user, &l.client, "openid offline_access").await;
+    let first_token = tokens.refresh_token.clone().expect("offline_access");
+    let (delivery, arrived, refresh_token) =
+        refreshing_until_a_logout(&mut l, first_token, before, MAX_AGE + WITHIN).await;
     assert_told_in_time(arrived, before, after, MAX_AGE);
-    assert_logout_of(&app, &delivery, &client, &user, &sid_of(&tokens)).await;
-    let refused = app.refresh_app(&client, &refresh_token).await;
+    assert_logout_of(&l.app, &delivery, &l.client, &l.user, &sid_of(&tokens)).await;
+    let refused = l.app.refresh_app(&l.client, &refresh_token).await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error"], "invalid_grant");
-    assert!(receiver.next(QUIET).await.is_none(), "told twice");
+    assert!(l.receiver.next(QUIET).await.is_none(), "told twice");
 }
 
 /// PostgreSQL, two instances both looking for what ran out: told once.
@@ -151,11 +170,12 @@ async fn with_two_instances_a_session_that_ran_out_is_told_once() {
     let a = spawn_app_at(&url, settings).await;
     let _b = spawn_app_at(&url, settings).await;
     wait_for_listeners(&url, 2).await;
-    let mut receiver = Receiver::start(0).await;
-    let client = a
-        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
-        .await;
-    let user = a.new_user().await;
+    let Listening {
+        app: a,
+        mut receiver,
+        client,
+        user,
+    } = listening(a).await;
     let (tokens, before, after) = opened(&a, &user, &client, "openid offline_access").await;
     let delivery = receiver.next(IDLE + WITHIN).await.expect("a logout");
     assert_told_in_time(Instant::now(), before, after, IDLE);
@@ -167,12 +187,12 @@ async fn with_two_instances_a_session_that_ran_out_is_told_once() {
 /// queues its logout) before it deletes it; the next server tells the app.
 #[actix_web::test]
 async fn a_purge_while_no_server_runs_loses_no_logout() {
-    let app = spawn_app_with(|s| s.refresh_ttl = IDLE).await;
-    let mut receiver = Receiver::start(0).await;
-    let client = app
-        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
-        .await;
-    let user = app.new_user().await;
+    let Listening {
+        app,
+        mut receiver,
+        client,
+        user,
+    } = listening(spawn_app_with(|s| s.refresh_ttl = IDLE).await).await;
     let (tokens, _, _) = opened(&app, &user, &client, "openid offline_access").await;
     let (url, folder) = (app.database_url().to_owned(), app.folder.path().to_owned());
     let app = app
