@@ -77,6 +77,7 @@ sqlite_only=(
   instances::
   disabled::an_account_disabled_through_one_instance_is_refused_by_another_within_1_s
   oidc::backchannel::with_two_instances_a_logout_arrives_within_a_second_exactly_once
+  oidc::backchannel_expiry::a_refresh_in_time_that_commits_after_the_sweep_looked_keeps_its_session
   audit::
   binary::
   cluster::

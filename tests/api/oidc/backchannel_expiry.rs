@@ -207,3 +207,98 @@ async fn a_purge_while_no_server_runs_loses_no_logout() {
     assert_logout_of(&app, &delivery, &client, &user, &sid_of(&tokens)).await;
     assert!(receiver.next(QUIET).await.is_none(), "told twice");
 }
+
+/// How many statements of the database `conn` is connected to wait for a lock.
+fn lock_waiters(conn: &mut diesel::PgConnection) -> i64 {
+    use diesel::{QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
+    }
+    let sql = "SELECT count(*) AS count FROM pg_stat_activity \
+               WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    diesel::sql_query(sql)
+        .get_result::<Count>(conn)
+        .unwrap()
+        .count
+}
+
+/// Waits until `n` statements of the database at `url` wait for a lock.
+async fn wait_for_lock_waiters(url: &str, n: i64) {
+    use diesel::{Connection, PgConnection};
+    let mut conn = PgConnection::establish(url).expect("the test database");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while lock_waiters(&mut conn) != n {
+        assert!(Instant::now() < deadline, "never {n} statements waiting");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// PostgreSQL: a refresh made in time (its session more than a second from
+/// its idle end) whose commit comes only after the sweep read the session
+/// as run out (held up here by a lock of the test's on the token it
+/// prunes; in life, a slow disk or a lock) keeps its session: the sweep's
+/// end must not undo a refresh the app was answered with.
+#[actix_web::test]
+async fn a_refresh_in_time_that_commits_after_the_sweep_looked_keeps_its_session() {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    const IDLE: Duration = Duration::from_secs(6);
+    let _cpu = cpu_to_myself().await;
+    let url = fresh_database();
+    let app = spawn_app_at(&url, |s| s.refresh_ttl = IDLE).await;
+    let mut receiver = Receiver::start(0).await;
+    let client = app
+        .confidential_client(&["--backchannel-logout-uri", &receiver.uri])
+        .await;
+    let user = app.new_user().await;
+    let (tokens, _, _) = opened(&app, &user, &client, "openid offline_access").await;
+    let sid = sid_of(&tokens);
+    // Two rotations: the session then keeps the token of generation 1,
+    // spent, which the next rotation deletes.
+    let mut refresh_token = tokens.refresh_token.clone().expect("offline_access");
+    for i in 0..2 {
+        let refreshed = app.refresh_app(&client, &refresh_token).await;
+        assert_eq!(refreshed.status(), StatusCode::OK, "rotation {i}");
+        refresh_token = AppTokens::of(refreshed)
+            .await
+            .refresh_token
+            .expect("rotated");
+    }
+    let rotated = Instant::now();
+    // Half-way to its idle end, a refresh: in time, it moves the end on.
+    tokio::time::sleep(IDLE / 2).await;
+    let mut held = PgConnection::establish(&url).expect("the test database");
+    held.batch_execute("BEGIN").unwrap();
+    diesel::sql_query(format!(
+        "SELECT 1 FROM refresh_tokens WHERE session_id = '{sid}' AND generation = 1 FOR UPDATE"
+    ))
+    .execute(&mut held)
+    .unwrap();
+    let release = async {
+        // The refresh waits for the test's lock, holding its session's; the
+        // sweep, once the old idle end has passed, for the refresh's.
+        wait_for_lock_waiters(&url, 2).await;
+        assert!(rotated.elapsed() >= IDLE, "the old idle end passed");
+        held.batch_execute("COMMIT").unwrap();
+        wait_for_lock_waiters(&url, 0).await;
+    };
+    let (refreshed, ()) = tokio::join!(app.refresh_app(&client, &refresh_token), release);
+    assert_eq!(
+        refreshed.status(),
+        StatusCode::OK,
+        "the refresh was in time"
+    );
+    let refresh_token = AppTokens::of(refreshed)
+        .await
+        .refresh_token
+        .expect("rotated");
+
+    let again = app.refresh_app(&client, &refresh_token).await;
+    assert_eq!(again.status(), StatusCode::OK, "its session was ended");
+    assert!(
+        receiver.next(QUIET).await.is_none(),
+        "a session refreshed in time was logged out"
+    );
+}
