@@ -162,3 +162,54 @@ async fn prompt_login_takes_a_user_with_a_second_factor_through_the_second_step(
     let amr = claims["amr"].as_array().unwrap();
     assert!(amr.contains(&"mfa".into()), "{claims}");
 }
+
+/// The value of the hidden field `name` of the consent form on `page`.
+fn hidden_field(page: &Page, name: &str) -> String {
+    let form = page.form("consent");
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = form.find(&marker).unwrap_or_else(|| panic!("no {name}")) + marker.len();
+    form[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[actix_web::test]
+async fn the_consent_form_posted_for_a_prompt_login_request_never_skips_signing_in_again() {
+    let app = spawn_app().await;
+    let client = app.confidential_client(&[]).await;
+    let user = app.new_user().await;
+    let pkce = Pkce::new();
+    for asked in [("prompt", "login"), ("max_age", "0")] {
+        // Whoever holds the browser opens a request that asks nothing of
+        // the sign-in's age: a consent page, its CSRF token and `shown_to`.
+        let mut browser = Browser::signed_in(&app, &user.access_token);
+        let page = browser.get(&authorize_path(&client, &pkce, &[])).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        let (csrf, shown_to) = (page.csrf(), hidden_field(&page, "shown_to"));
+
+        // Then answers it with the app's own request, which asks for a new
+        // sign-in: no code may come of a sign-in made before it.
+        let form = [
+            ("response_type", "code"),
+            ("client_id", client.id.as_str()),
+            ("redirect_uri", REDIRECT_URI),
+            ("scope", "openid"),
+            ("state", "st"),
+            ("nonce", "n"),
+            ("code_challenge", pkce.challenge.as_str()),
+            ("code_challenge_method", "S256"),
+            asked,
+            ("csrf", &csrf),
+            ("shown_to", &shown_to),
+            ("decision", "allow"),
+        ];
+        let answer = browser.post("/oauth/authorize", &form).await;
+        let location = answer.location.clone().unwrap_or_default();
+        assert!(
+            query_param(&location, "code").is_none(),
+            "{asked:?}: a code without signing in again: {location}"
+        );
+    }
+}
