@@ -78,6 +78,7 @@ sqlite_only=(
   disabled::an_account_disabled_through_one_instance_is_refused_by_another_within_1_s
   oidc::backchannel::with_two_instances_a_logout_arrives_within_a_second_exactly_once
   oidc::backchannel_expiry::a_refresh_in_time_that_commits_after_the_sweep_looked_keeps_its_session
+  oidc::backchannel_expiry::with_two_instances_a_session_that_ran_out_is_told_once
   audit::
   binary::
   cluster::

@@ -7,7 +7,7 @@
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Binary, HasSqlType, Text};
+use diesel::sql_types::{BigInt, Binary, HasSqlType, Nullable, Text};
 use diesel::{QueryResult, RunQueryDsl};
 
 use crate::clock::Millis;
@@ -26,6 +26,7 @@ pub(super) struct AdvanceSession<'a> {
     pub next: i64,
     pub now: Millis,
     pub idle_expires_at: Millis,
+    pub app_ends_at: Option<Millis>,
 }
 
 impl QueryId for SpendToken<'_> {
@@ -67,6 +68,8 @@ where
         out.push_bind_param::<BigInt, _>(&self.now)?;
         out.push_sql(", idle_expires_at = ");
         out.push_bind_param::<BigInt, _>(&self.idle_expires_at)?;
+        out.push_sql(", app_ends_at = ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&self.app_ends_at)?;
         out.push_sql(" WHERE id = ");
         out.push_bind_param::<Text, _>(self.id)?;
         out.push_sql(" AND generation = ");

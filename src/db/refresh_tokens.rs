@@ -37,6 +37,9 @@ pub struct TokenRotation<'a> {
     pub from_generation: i64,
     pub now: Millis,
     pub idle_expires_at: Millis,
+    /// An app's session's `app_ends_at` after the rotation; `None` for
+    /// sesame's own (which keeps it NULL).
+    pub app_ends_at: Option<Millis>,
     pub next: RefreshToken,
 }
 
@@ -66,6 +69,7 @@ impl SessionWriter {
             rotation.from_generation,
             rotation.now,
             rotation.idle_expires_at,
+            rotation.app_ends_at,
         )?;
         if !(spent && advanced) {
             return Ok(Rotated { spent, advanced });

@@ -182,6 +182,7 @@ diesel::table! {
         client_id -> Nullable<Text>,
         scope -> Nullable<Text>,
         auth_time -> Nullable<BigInt>,
+        app_ends_at -> Nullable<BigInt>,
     }
 }
 

@@ -32,6 +32,11 @@ pub struct Session {
     /// When the user signed in, if before the session began (an app's
     /// session begins at its code's exchange); `None`: `created_at`.
     pub auth_time: Option<Millis>,
+    /// An app's session: when it runs out unless refreshed (`ends_at`),
+    /// kept in a column of its own, indexed (`app_session_ends.rs`); `None`
+    /// for sesame's own sessions, whose refreshes thus leave every indexed
+    /// column as it was (PostgreSQL then updates the row in place).
+    pub app_ends_at: Option<Millis>,
 }
 
 impl Session {
@@ -130,6 +135,7 @@ impl SessionWriter {
         from_generation: i64,
         now: Millis,
         idle_expires_at: Millis,
+        app_ends_at: Option<Millis>,
     ) -> Result<bool, AppError> {
         let advance = AdvanceSession {
             id,
@@ -137,6 +143,7 @@ impl SessionWriter {
             next: from_generation + 1,
             now,
             idle_expires_at,
+            app_ends_at,
         };
         let updated = each_backend!(conn, |c| advance.execute(c))?;
         Ok(updated == 1)

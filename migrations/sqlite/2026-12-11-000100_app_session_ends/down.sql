@@ -1,2 +1,2 @@
-DROP INDEX sessions_of_apps_idle_end;
-DROP INDEX sessions_of_apps_max_end;
+DROP INDEX sessions_of_apps_by_end;
+ALTER TABLE sessions DROP COLUMN app_ends_at;

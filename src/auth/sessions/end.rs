@@ -187,7 +187,7 @@ impl Sessions {
         };
         // What ran out is ended first, as of the same `now`: no app that
         // listens loses its logout to the purge.
-        self.end_run_out_app_sessions(now).await?;
+        while self.end_run_out_app_sessions(now).await? {}
         loop {
             let (sessions, refresh_tokens) = self
                 .change(Changed::Nothing, move |conn, writer| {

@@ -1,7 +1,7 @@
 //! Ending app sessions by a write that learns which it ends only as it
-//! runs: every session of an app (`sesame clients remove`), and those of
-//! listening apps that ran out (idle, or at their maximum age), so that
-//! their apps get a back-channel logout as for any other end.
+//! runs: every session of an app (`sesame clients remove`), and those that
+//! ran out (idle, or at their maximum age), so that the apps that listen get
+//! a back-channel logout as for any other end.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -9,6 +9,9 @@ use super::Sessions;
 use crate::clock::{now_ms, Millis};
 use crate::db::{Conn, SessionWriter, SessionsChanged};
 use crate::error::AppError;
+
+/// How many run-out app sessions one write ends.
+const RUN_OUT_BATCH: i64 = 500;
 
 impl Sessions {
     /// Every open session of the app ended, then `work` (its registration
@@ -33,25 +36,18 @@ impl Sessions {
         .await
     }
 
-    /// Ends the sessions of apps with a back-channel logout URI that ran out
-    /// by `now` and are not ended yet, a batch at a time, each announced and
-    /// its logout queued in its transaction; how many ended. The sender runs
-    /// it each second, the purge before it deletes what ran out.
-    pub async fn end_run_out_app_sessions(&self, now: Millis) -> Result<usize, AppError> {
-        const BATCH: i64 = 500;
-        let mut ended = 0;
-        loop {
-            let batch = self
-                .change_found(move |conn, writer| {
-                    let ids = writer.end_run_out_app_sessions(conn, now, BATCH)?;
-                    Ok((ids.len(), ids))
-                })
-                .await?;
-            ended += batch;
-            if batch < usize::try_from(BATCH).unwrap_or(usize::MAX) {
-                return Ok(ended);
-            }
-        }
+    /// Ends up to `RUN_OUT_BATCH` of the app sessions that ran out by
+    /// `now` and are not ended yet, in one write: announced, and the
+    /// logouts of those whose app listens queued; whether more may wait (a
+    /// full batch). The back-channel sender runs it every half second, a
+    /// batch at a time between its sends; the purge, until none is left,
+    /// before it deletes what ran out.
+    pub async fn end_run_out_app_sessions(&self, now: Millis) -> Result<bool, AppError> {
+        self.change_found(move |conn, writer| {
+            let ids = writer.end_run_out_app_sessions(conn, now, RUN_OUT_BATCH)?;
+            Ok((ids.len() as i64 == RUN_OUT_BATCH, ids))
+        })
+        .await
     }
 
     /// `change`, for a write that learns which sessions it changes only as

@@ -86,6 +86,10 @@ impl Sessions {
                     client_id: app.as_ref().map(|a| a.client_id.clone()),
                     scope: app.as_ref().map(|a| a.scope.clone()),
                     auth_time: app.as_ref().map(|a| a.auth_time),
+                    app_ends_at: app.as_ref().map(|_| {
+                        now.saturating_add(idle)
+                            .min(now.saturating_add(lifetimes.absolute))
+                    }),
                 };
                 writer.insert_session(conn, &session)?;
                 writer.insert_refresh_token(

@@ -201,6 +201,10 @@ impl Rotation<'_> {
                 from_generation: session.generation,
                 now: self.now,
                 idle_expires_at: self.idle_expires_at,
+                app_ends_at: session
+                    .client_id
+                    .is_some()
+                    .then(|| self.idle_expires_at.min(session.expires_at)),
                 next: RefreshToken {
                     token_hash: refresh_token::hash(&next),
                     session_id: session.id.clone(),
@@ -218,6 +222,9 @@ impl Rotation<'_> {
         session.generation += 1;
         session.last_used_at = self.now;
         session.idle_expires_at = self.idle_expires_at;
+        if session.client_id.is_some() {
+            session.app_ends_at = Some(session.ends_at());
+        }
         Ok(session)
     }
 }

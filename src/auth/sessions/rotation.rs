@@ -79,6 +79,7 @@ mod tests {
             client_id: None,
             scope: None,
             auth_time: None,
+            app_ends_at: None,
         }
     }
 

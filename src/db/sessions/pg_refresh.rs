@@ -104,7 +104,7 @@ impl RunQueryDsl<PgConnection> for LockWithUserAndToken<'_> {}
 ///     WHERE token_hash = $spent AND spent_at IS NULL RETURNING 1
 /// ), advanced AS (  -- the session, if still at the token's generation
 ///     UPDATE sessions SET generation = $from + 1, last_used_at = $now,
-///         idle_expires_at = $idle
+///         idle_expires_at = $idle, app_ends_at = $app_ends  -- NULL for sesame's own
 ///     WHERE id = $session AND generation = $from RETURNING 1
 /// ), pruned AS (  -- what is older than the token spent
 ///     DELETE FROM refresh_tokens
@@ -141,6 +141,8 @@ impl QueryFragment<Pg> for TokenRotation<'_> {
         out.push_bind_param::<BigInt, _>(&self.now)?;
         out.push_sql(", idle_expires_at = ");
         out.push_bind_param::<BigInt, _>(&self.idle_expires_at)?;
+        out.push_sql(", app_ends_at = ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&self.app_ends_at)?;
         out.push_sql(" WHERE id = ");
         out.push_bind_param::<Text, _>(&next.session_id)?;
         out.push_sql(" AND generation = ");

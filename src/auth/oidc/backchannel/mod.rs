@@ -99,10 +99,13 @@ impl BackchannelSender {
         while !self.stopping.load(Ordering::SeqCst) {
             while sends.try_join_next().is_some() {}
             if sweep_due || swept.elapsed() >= SWEEP {
-                (swept, sweep_due) = (Instant::now(), false);
-                if let Err(error) = self.end_run_out().await {
+                swept = Instant::now();
+                // A backlog (after a stop) goes a batch at a time, the
+                // rounds' sends between them.
+                sweep_due = self.end_run_out().await.unwrap_or_else(|error| {
                     error.log_if_unexpected();
-                }
+                    false
+                });
             }
             let wait = match self.round(&mut sends, woken).await {
                 Ok(wait) => wait,
@@ -111,7 +114,10 @@ impl BackchannelSender {
                     POLL
                 }
             };
-            let wait = wait.min(SWEEP.saturating_sub(swept.elapsed()));
+            let wait = match sweep_due {
+                true => Duration::ZERO,
+                false => wait.min(SWEEP.saturating_sub(swept.elapsed())),
+            };
             woken = tokio::time::timeout(wait, self.queued.notified())
                 .await
                 .is_ok();
@@ -119,20 +125,21 @@ impl BackchannelSender {
         while sends.join_next().await.is_some() {}
     }
 
-    /// Ends the app sessions that ran out (idle, or at their maximum age)
-    /// since the last look, so their logouts are queued like any other:
-    /// one read on the indexes of the open app sessions when none did.
-    async fn end_run_out(&self) -> Result<(), AppError> {
+    /// Ends a batch of the app sessions that ran out (idle, or at their
+    /// maximum age), so their logouts are queued like any other: one read
+    /// on the index of the open app sessions by their end when none did.
+    /// Whether more may be waiting (a full batch).
+    async fn end_run_out(&self) -> Result<bool, AppError> {
         let now = now_ms();
         let any = self
             .oidc
             .db
             .read(move |conn| app_session_ends::any_run_out(conn, now))
             .await?;
-        if any {
-            self.oidc.sessions.end_run_out_app_sessions(now).await?;
+        if !any {
+            return Ok(false);
         }
-        Ok(())
+        self.oidc.sessions.end_run_out_app_sessions(now).await
     }
 
     /// Claims what there is room for and starts sending it; how long to

@@ -32,6 +32,7 @@ fn token_of(client: Option<&str>, active: bool) -> TokenSession {
             client_id: client.map(str::to_owned),
             scope: client.map(|_| "openid email".to_owned()),
             auth_time: None,
+            app_ends_at: client.map(|_| 90_000),
         },
         email: "ann@example.com".to_owned(),
         active,
