@@ -9,7 +9,8 @@ use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::authorize::{
-    asking_consent, authorize_path, checked, code_redirect, error_redirect, Checked,
+    asking_consent, authorize_path, checked, code_given, code_redirect, error_redirect,
+    sign_in_again_first, Checked,
 };
 use crate::auth::oidc::{AuthorizeParams, OpenIdProvider};
 use crate::routes::extract::{CsrfForm, FormFields, FormSession, MaybeSignedIn};
@@ -60,6 +61,13 @@ pub async fn post(
             "The user did not allow it.",
         ));
     }
+    // `prompt=login` and `max_age` hold for the "Allow" as for the request.
+    if let Some(answer) =
+        sign_in_again_first(&oidc, &request, &form.params, &principal, &forms).await?
+    {
+        return Ok(answer);
+    }
     oidc.grant_consent(&principal.user.id, &request).await?;
+    code_given(&forms);
     Ok(code_redirect(&oidc, &request, &principal).await?)
 }

@@ -275,7 +275,7 @@ impl TestApp {
 const BASE64URL_STD: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// The `name`/`value` pairs of a form's hidden inputs.
-fn hidden_inputs(form: &str) -> Vec<(String, String)> {
+pub fn hidden_inputs(form: &str) -> Vec<(String, String)> {
     form.split("<input")
         .skip(1)
         .filter(|input| input.contains(r#"type="hidden""#))

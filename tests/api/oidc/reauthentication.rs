@@ -213,3 +213,31 @@ async fn the_consent_form_posted_for_a_prompt_login_request_never_skips_signing_
         );
     }
 }
+
+/// `prompt=login` for an app that asks consent: one sign-in, then its
+/// consent page, whose "Allow" gives the code (the trip is kept until then).
+#[actix_web::test]
+async fn prompt_login_then_the_consent_page_gives_the_code_after_one_sign_in() {
+    let app = spawn_app().await;
+    let client = app.confidential_client(&[]).await;
+    let user = app.new_user().await;
+    let mut browser = Browser::signed_in(&app, &user.access_token);
+    let pkce = Pkce::new();
+    let asked = browser
+        .get(&authorize_path(&client, &pkce, &[("prompt", "login")]))
+        .await;
+    let answer = browser.sign_in(&sign_in_asked(&asked), &user.email).await;
+    let consent = browser.get(&answer.location.expect("back")).await;
+    assert_eq!(consent.status, StatusCode::OK, "{}", consent.html);
+    let mut form = hidden_inputs(consent.form("consent"));
+    form.push(("decision".to_owned(), "allow".to_owned()));
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let allowed = browser.post("/oauth/authorize", &fields).await;
+    let claims = id_claims(&app, &client, &code_in(&allowed), &pkce).await;
+    assert_eq!(claims["sub"], user.id);
+    // The trip ended with the code: the same request asks again.
+    let again = browser
+        .get(&authorize_path(&client, &pkce, &[("prompt", "login")]))
+        .await;
+    sign_in_asked(&again);
+}

@@ -18,6 +18,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 pub(super) use checked::{checked, Checked};
 pub(super) use params::{asking_consent, authorize_path};
+pub(super) use reauthentication::{code_given, sign_in_again_first};
 pub(super) use redirects::{code_redirect, error_redirect};
 
 use crate::auth::oidc::{OpenIdProvider, Prompt};
@@ -26,7 +27,7 @@ use crate::routes::extract::{FormSession, MaybeSignedIn};
 use crate::routes::html;
 use consent_page::consent_page;
 use params::read_params;
-use reauthentication::{note_sign_in_trip, sign_in_again_first};
+use reauthentication::note_sign_in_trip;
 use redirects::LOGIN_REQUIRED;
 
 pub async fn get(
@@ -65,5 +66,6 @@ pub async fn get(
         }
         return consent_page(&forms, &request, &params, &principal);
     }
+    code_given(&forms);
     code_redirect(&oidc, &request, &principal).await
 }

@@ -4,6 +4,9 @@
 //! here, the trip kept in the form session; `prompt=none` gets
 //! `login_required` instead. A browser not signed in at all keeps the trip
 //! too, so that the sign-in it is about to make is not asked for twice.
+//! The consent page's answer is checked the same way (the trip kept until a
+//! code is given), so a form posted with a request's parameters never gets
+//! a code of a sign-in older than the request allows.
 
 use actix_web::HttpResponse;
 
@@ -36,9 +39,8 @@ pub async fn sign_in_again_first(
         .sign_in_age(request.fresh_sign_in, session, sent_at)
         .await?;
     if age == Some(SignInAge::Fresh) {
-        if sent_at.is_some() {
-            forms.forget_sign_in_trip();
-        }
+        // The trip stays until a code is given (`code_given`): the consent
+        // page's answer is checked again with it.
         return Ok(None);
     }
     if request.prompt == Prompt::None {
@@ -49,6 +51,11 @@ pub async fn sign_in_again_first(
     forms.flash("The app asks you to sign in again.");
     let back = authorize_path(params);
     Ok(Some(see_other(&login_url(Some(&back))).finish()))
+}
+
+/// A code is given for the request: its trip, if any, is over.
+pub fn code_given(forms: &FormSession) {
+    forms.forget_sign_in_trip();
 }
 
 /// Keeps the trip of a request that asks for a fresh sign-in and is about
