@@ -93,6 +93,18 @@ impl<'a> Browser<'a> {
 /// `/oauth/authorize?…` for `client` with PKCE, scope `openid`, state `st`,
 /// and `extra` (`prompt`, `max_age`).
 pub fn authorize_path(client: &TestClient, pkce: &Pkce, extra: &[(&str, &str)]) -> String {
+    format!(
+        "/oauth/authorize?{}",
+        serde_urlencoded::to_string(authorize_query(client, pkce, extra)).expect("a query")
+    )
+}
+
+/// The parameters of `authorize_path`'s request.
+pub fn authorize_query<'a>(
+    client: &'a TestClient,
+    pkce: &'a Pkce,
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
     let mut query = vec![
         ("response_type", "code"),
         ("client_id", client.id.as_str()),
@@ -104,10 +116,7 @@ pub fn authorize_path(client: &TestClient, pkce: &Pkce, extra: &[(&str, &str)]) 
         ("code_challenge_method", "S256"),
     ];
     query.extend_from_slice(extra);
-    format!(
-        "/oauth/authorize?{}",
-        serde_urlencoded::to_string(&query).expect("a query")
-    )
+    query
 }
 
 /// Asserts `page` is the redirect to the app with a code: the code.

@@ -191,20 +191,12 @@ async fn the_consent_form_posted_for_a_prompt_login_request_never_skips_signing_
 
         // Then answers it with the app's own request, which asks for a new
         // sign-in: no code may come of a sign-in made before it.
-        let form = [
-            ("response_type", "code"),
-            ("client_id", client.id.as_str()),
-            ("redirect_uri", REDIRECT_URI),
-            ("scope", "openid"),
-            ("state", "st"),
-            ("nonce", "n"),
-            ("code_challenge", pkce.challenge.as_str()),
-            ("code_challenge_method", "S256"),
-            asked,
-            ("csrf", &csrf),
-            ("shown_to", &shown_to),
+        let mut form = authorize_query(&client, &pkce, &[asked]);
+        form.extend([
+            ("csrf", csrf.as_str()),
+            ("shown_to", shown_to.as_str()),
             ("decision", "allow"),
-        ];
+        ]);
         let answer = browser.post("/oauth/authorize", &form).await;
         let location = answer.location.clone().unwrap_or_default();
         assert!(
