@@ -96,9 +96,12 @@ impl BackchannelSender {
         let mut woken = true;
         let mut swept = Instant::now();
         let mut sweep_due = true;
+        // While the database cannot be reached, only the round asks it (and
+        // says so in the log), once a `POLL`; the sweep waits for it.
+        let mut reachable = true;
         while !self.stopping.load(Ordering::SeqCst) {
             while sends.try_join_next().is_some() {}
-            if sweep_due || swept.elapsed() >= SWEEP {
+            if reachable && (sweep_due || swept.elapsed() >= SWEEP) {
                 swept = Instant::now();
                 // A backlog (after a stop) goes a batch at a time, the
                 // rounds' sends between them.
@@ -108,15 +111,20 @@ impl BackchannelSender {
                 });
             }
             let wait = match self.round(&mut sends, woken).await {
-                Ok(wait) => wait,
+                Ok(wait) => {
+                    reachable = true;
+                    wait
+                }
                 Err(error) => {
                     error.log_if_unexpected();
+                    reachable = false;
                     POLL
                 }
             };
-            let wait = match sweep_due {
-                true => Duration::ZERO,
-                false => wait.min(SWEEP.saturating_sub(swept.elapsed())),
+            let wait = match (sweep_due, reachable) {
+                (true, true) => Duration::ZERO,
+                (false, true) => wait.min(SWEEP.saturating_sub(swept.elapsed())),
+                (_, false) => wait,
             };
             woken = tokio::time::timeout(wait, self.queued.notified())
                 .await
