@@ -62,20 +62,54 @@ where
     str: ToSql<Text, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        out.push_sql("UPDATE sessions SET generation = ");
-        out.push_bind_param::<BigInt, _>(&self.next)?;
-        out.push_sql(", last_used_at = ");
-        out.push_bind_param::<BigInt, _>(&self.now)?;
-        out.push_sql(", idle_expires_at = ");
-        out.push_bind_param::<BigInt, _>(&self.idle_expires_at)?;
-        out.push_sql(", app_ends_at = ");
-        out.push_bind_param::<Nullable<BigInt>, _>(&self.app_ends_at)?;
-        out.push_sql(" WHERE id = ");
-        out.push_bind_param::<Text, _>(self.id)?;
-        out.push_sql(" AND generation = ");
-        out.push_bind_param::<BigInt, _>(&self.from)?;
-        Ok(())
+        let advance = Advance {
+            id: self.id,
+            from: &self.from,
+            next: &self.next,
+            now: &self.now,
+            idle_expires_at: &self.idle_expires_at,
+            app_ends_at: &self.app_ends_at,
+        };
+        push_advance(&mut out, advance)
     }
+}
+
+/// `UPDATE sessions SET … WHERE id = … AND generation = …`, the advance's
+/// SQL, also written inside PostgreSQL's one-statement rotation
+/// (`sessions/pg_refresh.rs`).
+pub(super) fn push_advance<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    advance: Advance<'b>,
+) -> QueryResult<()>
+where
+    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text>,
+    i64: ToSql<BigInt, DB>,
+    str: ToSql<Text, DB>,
+{
+    out.push_sql("UPDATE sessions SET generation = ");
+    out.push_bind_param::<BigInt, _>(advance.next)?;
+    out.push_sql(", last_used_at = ");
+    out.push_bind_param::<BigInt, _>(advance.now)?;
+    out.push_sql(", idle_expires_at = ");
+    out.push_bind_param::<BigInt, _>(advance.idle_expires_at)?;
+    out.push_sql(", app_ends_at = ");
+    out.push_bind_param::<Nullable<BigInt>, _>(advance.app_ends_at)?;
+    out.push_sql(" WHERE id = ");
+    out.push_bind_param::<Text, _>(advance.id)?;
+    out.push_sql(" AND generation = ");
+    out.push_bind_param::<BigInt, _>(advance.from)?;
+    Ok(())
+}
+
+/// The values `push_advance` binds, borrowed from the statement that
+/// writes it.
+pub(super) struct Advance<'b> {
+    pub id: &'b str,
+    pub from: &'b i64,
+    pub next: &'b i64,
+    pub now: &'b Millis,
+    pub idle_expires_at: &'b Millis,
+    pub app_ends_at: &'b Option<Millis>,
 }
 
 impl<C> RunQueryDsl<C> for SpendToken<'_> {}

@@ -76,14 +76,10 @@ impl Accounts {
         // A wrong password for an account is that account's event (bounded
         // by its login limit); for an unknown email, an anonymous one.
         let known = user.as_ref().map(|u| u.id.clone());
+        let wrong_password = || sign_in_failed(&self.audit, known.as_deref(), &email, client);
         let Some(user) = user.filter(|_| matches) else {
             attempt.failed();
-            return Err(sign_in_failed(
-                &self.audit,
-                known.as_deref(),
-                &email,
-                client,
-            ));
+            return Err(wrong_password());
         };
         let rehashed = self.rehash(&user, password, client).await;
         let was_rehashed = rehashed.is_some();
@@ -127,12 +123,7 @@ impl Accounts {
             Err(AppError::InvalidCredentials) => {
                 // The password it matched was changed meanwhile: wrong now.
                 attempt.failed();
-                return Err(sign_in_failed(
-                    &self.audit,
-                    known.as_deref(),
-                    &email,
-                    client,
-                ));
+                return Err(wrong_password());
             }
             Err(error @ AppError::EmailNotVerified { .. }) => {
                 // The right password: a success for the limits.

@@ -39,7 +39,8 @@ pub enum Refusal {
 
 pub struct Limiter {
     name: &'static str,
-    hash_key: Arc<[u8]>,
+    /// The HMAC, keyed once here and cloned for each value counted.
+    keyed: Hmac<Sha256>,
     kind: Kind,
 }
 
@@ -88,19 +89,17 @@ impl Limiter {
                 )
             }
         };
-        Limiter {
-            name,
-            hash_key,
-            kind,
-        }
+        // HMAC takes a key of any length: this cannot fail, and it runs
+        // once, at start-up, not on each request.
+        let keyed = Hmac::<Sha256>::new_from_slice(&hash_key).expect("any key length");
+        Limiter { name, keyed, kind }
     }
 
     /// The key a value is counted under.
     pub fn key(&self, value: impl Hash) -> u64 {
         let mut bytes = Bytes(Vec::with_capacity(64));
         value.hash(&mut bytes);
-        // HMAC takes a key of any length.
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.hash_key).expect("any key length");
+        let mut mac = self.keyed.clone();
         mac.update(self.name.as_bytes());
         mac.update(&[0]);
         mac.update(&bytes.0);

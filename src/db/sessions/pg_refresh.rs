@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Binary, Bool, Nullable, Text};
 
+use crate::db::cached_updates::{push_advance, Advance};
 use crate::db::refresh_tokens::{RefreshToken, TokenRotation};
 use crate::db::schema::{refresh_tokens, sessions, users};
 use crate::db::sessions::Session;
@@ -135,18 +136,16 @@ impl QueryFragment<Pg> for TokenRotation<'_> {
         out.push_bind_param::<Binary, _>(self.spent_hash)?;
         out.push_sql(" AND spent_at IS NULL RETURNING 1), ");
 
-        out.push_sql("advanced AS (UPDATE sessions SET generation = ");
-        out.push_bind_param::<BigInt, _>(&next.generation)?;
-        out.push_sql(", last_used_at = ");
-        out.push_bind_param::<BigInt, _>(&self.now)?;
-        out.push_sql(", idle_expires_at = ");
-        out.push_bind_param::<BigInt, _>(&self.idle_expires_at)?;
-        out.push_sql(", app_ends_at = ");
-        out.push_bind_param::<Nullable<BigInt>, _>(&self.app_ends_at)?;
-        out.push_sql(" WHERE id = ");
-        out.push_bind_param::<Text, _>(&next.session_id)?;
-        out.push_sql(" AND generation = ");
-        out.push_bind_param::<BigInt, _>(&self.from_generation)?;
+        out.push_sql("advanced AS (");
+        let advance = Advance {
+            id: &next.session_id,
+            from: &self.from_generation,
+            next: &next.generation,
+            now: &self.now,
+            idle_expires_at: &self.idle_expires_at,
+            app_ends_at: &self.app_ends_at,
+        };
+        push_advance(&mut out, advance)?;
         out.push_sql(" RETURNING 1), ");
 
         out.push_sql("pruned AS (DELETE FROM refresh_tokens WHERE session_id = ");
