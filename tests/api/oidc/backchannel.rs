@@ -228,10 +228,14 @@ async fn with_two_instances_a_logout_arrives_within_a_second_exactly_once() {
     let public =
         |s: &mut sesame::config::Settings| s.public_url = Some("https://sesame.example".into());
     let a = spawn_app_at(&url, public).await;
-    let _b = spawn_app_at(&url, public).await;
+    let b = spawn_app_at(&url, public).await;
     let mut receiver = Receiver::start(0).await;
     let (client, user, _, sid) = signed_in_app(&a, &receiver, "openid").await;
     wait_for_listeners(&url, 2).await;
+    // The first RSA key was made by `a` just now; `b` installs it at its
+    // next look at the keys (each second). Either may send the logout (RS256):
+    // this measures the delivery, not that first key's way to `b`.
+    wait_for_an_rsa_key(&b).await;
     let started = Instant::now();
     let revoked = a.delete_session(&user.access_token, &sid).await;
     assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
@@ -266,4 +270,18 @@ pub(super) async fn wait_for_listeners(url: &str, n: i64) {
     }
     // A listener hears right after it is seen connected.
     tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+/// Until `app` publishes an RSA key (it signs with what it publishes).
+async fn wait_for_an_rsa_key(app: &TestApp) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let jwks: Value = app.jwks().await.json().await.unwrap();
+        let keys = jwks["keys"].as_array().cloned().unwrap_or_default();
+        if keys.iter().any(|k| k["kty"] == "RSA") {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no RSA key published: {jwks}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
